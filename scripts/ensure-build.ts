@@ -1,0 +1,24 @@
+/**
+ * `npm start` runs this first: it builds the site when there is no build yet or when a source
+ * file is newer than the last one, so the first command on a fresh clone is all it takes.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const stamp = 'dist/.build-stamp';
+const inputs = ['src', 'db', 'public', 'server', 'astro.config.mjs', 'package-lock.json'];
+
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+if (built === 0 || Math.max(...inputs.map(newest)) > built) {
+  console.log(built === 0 ? 'No build yet: building the site…' : 'Sources changed since the last build: rebuilding…');
+  execSync('npx astro build', { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  writeFileSync(stamp, new Date().toISOString() + '\n');
+}

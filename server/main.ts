@@ -1,0 +1,87 @@
+/**
+ * The production server: one Node `http` server in front of the built Astro app.
+ * Prerendered pages and assets come from memory (server/static-files.ts); everything else
+ * (server islands, Actions, personal pages, /healthz) goes to Astro's request handler.
+ *
+ * Before it listens it asks itself for /healthz, which validates the environment
+ * (astro:env), applies migrations and checks the database: a bad configuration stops the
+ * start with Astro's message instead of failing the first visitor.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<void>;
+
+const root = resolve(import.meta.dirname, '..');
+process.chdir(root);
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+const entry = resolve(root, 'dist/server/entry.mjs');
+if (!existsSync(entry)) {
+  console.error('No build found in dist/. Run `npm run build` first (or `npm start`, which builds when needed).');
+  process.exit(1);
+}
+
+const port = Number(process.env.PORT ?? 4321);
+const host = process.env.HOST ?? '0.0.0.0';
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a whole number from 0 to 65535, not "${process.env.PORT}".`);
+  process.exit(1);
+}
+
+const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
+const files = loadStaticFiles(resolve(root, 'dist/client'));
+
+function redirectTrailingSlash(req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  if (path.length < 2 || !path.endsWith('/') || path.startsWith('//')) return false;
+  const target = path.replace(/\/+$/, '');
+  if (!files.has(target)) return false;
+  res.writeHead(301, { location: target + (queryAt === -1 ? '' : url.slice(queryAt)) });
+  res.end();
+  return true;
+}
+
+export const server = createServer((req, res) => {
+  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res)) return;
+  void handler(req, res, () => serveNotFound(files, req, res));
+});
+server.keepAliveTimeout = 65_000;
+
+async function selfCheck(): Promise<void> {
+  // The handler writes to a real ServerResponse only; a loopback request exercises the same path.
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const address = server.address();
+  const checkPort = typeof address === 'object' && address ? address.port : 0;
+  try {
+    const response = await fetch(`http://127.0.0.1:${checkPort}/healthz`);
+    if (!response.ok) {
+      throw new Error(`/healthz answered ${response.status}: ${await response.text()}`);
+    }
+  } finally {
+    await new Promise((resolveClose) => server.close(resolveClose));
+  }
+}
+
+try {
+  await selfCheck();
+} catch (error) {
+  console.error('The server did not start: its own health check failed.', error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+server.listen(port, host, () => {
+  console.log(`Own the Follow-Up is listening on http://localhost:${port} (${files.size} static files in memory)`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
+}

@@ -1,0 +1,36 @@
+import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { z } from 'astro/zod';
+
+export const ARTICLE_TAGS = [
+  'interviews',
+  'thank-you-notes',
+  'persistence',
+  'networking',
+  'timing',
+  'templates',
+  'systems',
+] as const;
+
+const articles = defineCollection({
+  loader: glob({ pattern: '**/*.md', base: './src/content/articles' }),
+  schema: ({ image }) =>
+    z
+      .object({
+        title: z.string().min(1).max(90),
+        description: z.string().min(50).max(200),
+        pubDate: z.coerce.date(),
+        updatedDate: z.coerce.date().optional(),
+        tags: z.array(z.enum(ARTICLE_TAGS)).min(1),
+        draft: z.boolean().default(false),
+        premium: z.boolean().default(false),
+        hero: z.object({ image: image(), alt: z.string().min(1) }).strict().optional(),
+      })
+      .strict()
+      .refine((data) => !data.updatedDate || data.updatedDate >= data.pubDate, {
+        message: 'updatedDate must not be before pubDate',
+        path: ['updatedDate'],
+      }),
+});
+
+export const collections = { articles };

@@ -1,0 +1,21 @@
+import type { APIRoute } from 'astro';
+import { checkDatabase } from '../../db/connect.ts';
+import { db, ensureDatabase } from '../lib/server/db';
+
+export const prerender = false;
+
+/** Liveness and database check for load balancers and uptime monitors. Never cached. */
+export const GET: APIRoute = async () => {
+  const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  try {
+    await ensureDatabase();
+    const { migrations } = await checkDatabase(db);
+    return new Response(JSON.stringify({ status: 'ok', database: 'ok', migrations }), { headers });
+  } catch (error) {
+    console.error('healthz: database check failed', error);
+    return new Response(JSON.stringify({ status: 'error', database: 'unreachable' }), {
+      status: 503,
+      headers,
+    });
+  }
+};

@@ -1,0 +1,24 @@
+import rss from '@astrojs/rss';
+import type { APIContext } from 'astro';
+import { getPublishedCards } from '../lib/server/articles';
+import { SITE } from '../lib/site';
+
+export const prerender = true;
+
+export async function GET(context: APIContext) {
+  const cards = await getPublishedCards();
+  return rss({
+    title: SITE.name,
+    description: SITE.description,
+    site: context.site!,
+    items: cards.map((card) => ({
+      title: card.title,
+      description: card.description,
+      pubDate: card.pubDate,
+      link: card.url,
+      categories: [...card.tags],
+      author: SITE.coach.name,
+    })),
+    customData: `<language>en-us</language>`,
+  });
+}
