@@ -20,6 +20,8 @@ export default defineConfig({
   ],
   server: { port: 4321, host: true },
   prefetch: false,
+  // Sample messages are plain text: the site's own styles present them, with no inline colours.
+  markdown: { syntaxHighlight: false },
   devToolbar: { enabled: false },
   env: {
     validateSecrets: true,
@@ -31,14 +33,14 @@ export default defineConfig({
         url: true,
       }),
       DATABASE_AUTH_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
+      // Server variables marked `public` are inlined at build time; runtime settings are `secret`.
       DATABASE_BUSY_TIMEOUT_MS: envField.number({
         context: 'server',
-        access: 'public',
+        access: 'secret',
         default: 5000,
         int: true,
         gt: 0,
       }),
-      SITE_NAME: envField.string({ context: 'client', access: 'public', default: 'Own the Follow-Up' }),
     },
   },
 });

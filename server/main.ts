@@ -76,7 +76,9 @@ try {
 }
 
 server.listen(port, host, () => {
-  console.log(`Own the Follow-Up is listening on http://localhost:${port} (${files.size} static files in memory)`);
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`Own the Follow-Up is listening on http://localhost:${actualPort} (${files.size} static files in memory)`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

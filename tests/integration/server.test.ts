@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabaseFile } from '../setup/test-database.ts';
+import { startExpectingFailure, startServer, type RunningServer } from '../setup/built-server.ts';
+
+let server: RunningServer;
+const database = freshDatabaseFile();
+
+beforeAll(async () => {
+  server = await startServer({ DATABASE_URL: database.url });
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const get = (path: string, init?: RequestInit) => fetch(server.url + path, { redirect: 'manual', ...init });
+
+describe('the built server', () => {
+  it('reports itself and its database healthy, uncached', async () => {
+    const response = await get('/healthz');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual({ status: 'ok', database: 'ok', migrations: 1 });
+  });
+
+  it('serves every article as a prerendered page with no script to run', async () => {
+    const response = await get('/articles/thank-you-note-within-24-hours');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBeTruthy();
+    const html = await response.text();
+    expect(html).toContain('<h1>The Thank-You Note: Send It Within 24 Hours</h1>');
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.every((tag) => tag.includes('application/ld+json'))).toBe(true);
+    expect(html).not.toMatch(/<link[^>]+\.js/);
+  });
+
+  it('sends security headers on rendered responses too', async () => {
+    const response = await get('/search?q=note');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+  });
+
+  it('redirects a trailing slash to the canonical address', async () => {
+    const response = await get('/articles/thank-you-note-within-24-hours/?ref=x');
+    expect(response.status).toBe(301);
+    expect(response.headers.get('location')).toBe('/articles/thank-you-note-within-24-hours?ref=x');
+  });
+
+  it('answers an unknown address with the 404 page and status 404', async () => {
+    const response = await get('/articles/no-such-article');
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('We could not find that page');
+  });
+});
+
+describe('search', () => {
+  it('finds articles by words in their body and highlights them', async () => {
+    const html = await (await get('/search?q=debrief')).text();
+    expect(html).toMatch(/\d+ match(es)? for “debrief”/);
+    expect(html).toContain('href="/articles/thank-you-note-within-24-hours"');
+    expect(html).toMatch(/<mark>debrief/i);
+  });
+
+  it('ranks a title match first', async () => {
+    const html = await (await get('/search?q=networking+call')).text();
+    const first = /<li class="card result"[^>]*>\s*<h3[^>]*>\s*<a href="([^"]+)"/.exec(html);
+    expect(first?.[1]).toBe('/articles/follow-up-after-networking-calls');
+  });
+
+  it('says so plainly when nothing matches', async () => {
+    const html = await (await get('/search?q=xylophone')).text();
+    expect(html).toContain('No matches for “xylophone”');
+  });
+
+  it.each([
+    ['a script tag', encodeURIComponent('<script>alert(1)</script>')],
+    ['an attribute break-out', encodeURIComponent('"><img src=x onerror=alert(1)>')],
+    ['FTS syntax', encodeURIComponent('NEAR( "unbalanced')],
+    ['SQL', encodeURIComponent("' OR 1=1 --")],
+    ['control characters', encodeURIComponent('\u0000\u0001\uFFFF')],
+    ['bytes that are not UTF-8', '%ED%A0%80%FF%C0'],
+    ['a 10,000-character query', 'x'.repeat(10_000)],
+  ])('treats %s as text: 200, escaped, never markup', async (_name, encodedQuery) => {
+    const response = await get(`/search?q=${encodedQuery}`);
+    expect(response.status).toBe(200);
+    // Outside quoted attribute values (where Astro escapes quotes) nothing typed may become a tag.
+    const markup = (await response.text()).replace(/="[^"]*"/g, '=""');
+    expect(markup).not.toContain('<script>alert(1)');
+    expect(markup).not.toContain('<img src=x');
+  });
+});
+
+describe('a start with bad configuration', () => {
+  it.each([
+    ['a malformed DATABASE_URL', { DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    ['a busy timeout that is not a number', { DATABASE_BUSY_TIMEOUT_MS: 'soon' }, /DATABASE_BUSY_TIMEOUT_MS/],
+    ['a PORT out of range', { PORT: '99999' }, /PORT must be a whole number/],
+  ])('stops with a clear message for %s', async (_name, env, message) => {
+    const result = await startExpectingFailure({ DATABASE_URL: freshDatabaseFile().url, ...env });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(message);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Starts the real production server (server/main.ts over the built dist/) on a free port with
+ * its own database, for integration tests that go through HTTP like a browser would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export interface StartResult {
+  code: number | null;
+  output: string;
+}
+
+function launch(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  if (!existsSync('dist/server/entry.mjs')) {
+    throw new Error('dist/ is missing: run `npm run build` before the integration tests (npm test does).');
+  }
+  const child = spawn(process.execPath, ['server/main.ts'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (chunk) => (text += chunk));
+  child.stderr!.on('data', (chunk) => (text += chunk));
+  return { child, output: () => text };
+}
+
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const { child, output } = launch(env);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output()}`)), 15_000);
+    child.stdout!.on('data', () => {
+      const match = /listening on (http:\/\/localhost:\d+)/.exec(output());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!.replace('localhost', '127.0.0.1'));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output()}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs a start that is expected to fail and returns its exit code and output. */
+export function startExpectingFailure(env: Record<string, string>): Promise<StartResult> {
+  const { child, output } = launch(env);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: output() });
+    });
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * Test databases: one base file is migrated once per run (global setup), then every test
+ * file copies it, so no test waits for migrations or sees another test's rows.
+ */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openDatabase, type Database } from '../../db/connect.ts';
+
+export const BASE_DATABASE = join(tmpdir(), 'own-the-follow-up-test-base.db');
+
+export interface TestDatabase {
+  db: Database;
+  url: string;
+  file: string;
+}
+
+export function freshDatabaseFile(): { url: string; file: string } {
+  const file = join(mkdtempSync(join(tmpdir(), 'otfu-db-')), 'test.db');
+  copyFileSync(BASE_DATABASE, file);
+  return { file, url: pathToFileURL(file).href };
+}
+
+export function openTestDatabase(): TestDatabase {
+  const { file, url } = freshDatabaseFile();
+  return { db: openDatabase({ url }), url, file };
+}
