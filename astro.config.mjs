@@ -14,10 +14,7 @@ export default defineConfig({
   trailingSlash: 'never',
   build: { format: 'directory', inlineStylesheets: 'always' },
   adapter: node({ mode: 'middleware', bodySizeLimit: 1024 * 1024 }),
-  integrations: [
-    react(),
-    sitemap({ filter: (page) => !/\/(search|404)$/.test(new URL(page).pathname) }),
-  ],
+  integrations: [react(), sitemap({ filter: (page) => !/\/(search|404)$/.test(new URL(page).pathname) })],
   server: { port: 4321, host: true },
   prefetch: false,
   // Sample messages are plain text: the site's own styles present them, with no inline colours.

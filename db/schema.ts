@@ -7,7 +7,9 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** Times are Unix epoch milliseconds: sortable, zone-free, and cheap to compare in SQL. */
 const createdAt = () =>
-  integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+  integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
 
 /** Site-wide settings the coach can change at run time, one JSON value per key. */
 export const appSettings = sqliteTable('app_settings', {

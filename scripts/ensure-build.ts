@@ -6,6 +6,8 @@ import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+if (existsSync('.env')) process.loadEnvFile('.env');
+
 const stamp = 'dist/.build-stamp';
 const inputs = ['src', 'db', 'public', 'server', 'astro.config.mjs', 'package-lock.json'];
 

@@ -71,14 +71,19 @@ async function selfCheck(): Promise<void> {
 try {
   await selfCheck();
 } catch (error) {
-  console.error('The server did not start: its own health check failed.', error instanceof Error ? error.message : error);
+  console.error(
+    'The server did not start: its own health check failed.',
+    error instanceof Error ? error.message : error,
+  );
   process.exit(1);
 }
 
 server.listen(port, host, () => {
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  console.log(`Own the Follow-Up is listening on http://localhost:${actualPort} (${files.size} static files in memory)`);
+  console.log(
+    `Own the Follow-Up is listening on http://localhost:${actualPort} (${files.size} static files in memory)`,
+  );
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

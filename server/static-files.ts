@@ -99,7 +99,9 @@ export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
       ...(compressible ? { vary: 'accept-encoding' } : {}),
     };
     const br = compressible
-      ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+      ? brotliCompressSync(body, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+        })
       : undefined;
     const gzip = compressible ? gzipSync(body, { level: 9 }) : undefined;
     files.set(urlPath, {
@@ -131,11 +133,7 @@ function etagMatches(ifNoneMatch: string, etag: string): boolean {
 }
 
 /** Answers the request from memory and returns true, or returns false when it is not ours. */
-export function serveStatic(
-  files: Map<string, StaticFile>,
-  req: IncomingMessage,
-  res: ServerResponse,
-): boolean {
+export function serveStatic(files: Map<string, StaticFile>, req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const url = req.url ?? '/';
   const queryAt = url.indexOf('?');

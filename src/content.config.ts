@@ -24,7 +24,10 @@ const articles = defineCollection({
         tags: z.array(z.enum(ARTICLE_TAGS)).min(1),
         draft: z.boolean().default(false),
         premium: z.boolean().default(false),
-        hero: z.object({ image: image(), alt: z.string().min(1) }).strict().optional(),
+        hero: z
+          .object({ image: image(), alt: z.string().min(1) })
+          .strict()
+          .optional(),
       })
       .strict()
       .refine((data) => !data.updatedDate || data.updatedDate >= data.pubDate, {

@@ -24,22 +24,15 @@ export function readingMinutes(markdown: string): number {
 
 /** Newest first; ties keep a stable order by id so pages never reshuffle between builds. */
 export function newestFirst<T extends ArticleSummary>(articles: readonly T[]): T[] {
-  return [...articles].sort(
-    (a, b) => b.pubDate.getTime() - a.pubDate.getTime() || a.id.localeCompare(b.id),
-  );
+  return [...articles].sort((a, b) => b.pubDate.getTime() - a.pubDate.getTime() || a.id.localeCompare(b.id));
 }
 
 /**
  * Articles that share the most tags with `current`, then the newest. Articles with no tag
  * in common fill the remaining places, so a reader always has somewhere to go next.
  */
-export function relatedArticles<T extends ArticleSummary>(
-  current: ArticleSummary,
-  all: readonly T[],
-  limit = 3,
-): T[] {
-  const shared = (article: ArticleSummary) =>
-    article.tags.filter((tag) => current.tags.includes(tag)).length;
+export function relatedArticles<T extends ArticleSummary>(current: ArticleSummary, all: readonly T[], limit = 3): T[] {
+  const shared = (article: ArticleSummary) => article.tags.filter((tag) => current.tags.includes(tag)).length;
   return newestFirst(all.filter((article) => article.id !== current.id))
     .map((article, order) => ({ article, order, score: shared(article) }))
     .sort((a, b) => b.score - a.score || a.order - b.order)

@@ -11,6 +11,7 @@ export async function GET(context: APIContext) {
     title: SITE.name,
     description: SITE.description,
     site: context.site!,
+    trailingSlash: false,
     items: cards.map((card) => ({
       title: card.title,
       description: card.description,

@@ -44,7 +44,14 @@ describe('readingMinutes', () => {
 
 describe('newestFirst', () => {
   it('orders by publication date, newest first', () => {
-    expect(newestFirst(all).map((a) => a.id)).toEqual(['system', 'value', 'networking', 'persistence', 'thank-you', 'why']);
+    expect(newestFirst(all).map((a) => a.id)).toEqual([
+      'system',
+      'value',
+      'networking',
+      'persistence',
+      'thank-you',
+      'why',
+    ]);
   });
 
   it('breaks ties by id so the order never changes between builds', () => {

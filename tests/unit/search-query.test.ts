@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, highlightSnippet, markdownToText, MARK_END, MARK_START, MAX_QUERY_LENGTH, toFtsQuery } from '../../src/lib/search-query';
+import {
+  escapeHtml,
+  highlightSnippet,
+  markdownToText,
+  MARK_END,
+  MARK_START,
+  MAX_QUERY_LENGTH,
+  toFtsQuery,
+} from '../../src/lib/search-query';
 
 describe('toFtsQuery', () => {
   it.each([
@@ -7,7 +15,11 @@ describe('toFtsQuery', () => {
     ['every word must match', 'thank you note', '"thank"* "you"* "note"*'],
     ['case and repeats fold', 'Note NOTE note', '"note"*'],
     ['punctuation separates words', 'thank-you', '"thank"* "you"*'],
-    ['FTS operators are searched as words', 'follow NEAR(up) OR "x" AND -y *', '"follow"* "near"* "up"* "or"* "x"* "and"* "y"*'],
+    [
+      'FTS operators are searched as words',
+      'follow NEAR(up) OR "x" AND -y *',
+      '"follow"* "near"* "up"* "or"* "x"* "and"* "y"*',
+    ],
     ['SQL stays text', "'; DROP TABLE articles; --", '"drop"* "table"* "articles"*'],
     ['accents survive', 'résumé', '"résumé"*'],
     ['nothing searchable gives nothing', ' "*()- ', ''],

@@ -27,7 +27,13 @@ function articleIndex(): Promise<Client> {
     await client.batch(
       entries.map((entry) => ({
         sql: 'INSERT INTO articles (id, title, description, tags, body) VALUES (?, ?, ?, ?, ?)',
-        args: [entry.id, entry.data.title, entry.data.description, entry.data.tags.join(' '), markdownToText(entry.body ?? '')],
+        args: [
+          entry.id,
+          entry.data.title,
+          entry.data.description,
+          entry.data.tags.join(' '),
+          markdownToText(entry.body ?? ''),
+        ],
       })),
       'write',
     );
