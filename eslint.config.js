@@ -1,7 +1,8 @@
 import eslintPluginAstro from 'eslint-plugin-astro';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', '.astro/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/', '.bench/'] },
   ...tseslint.configs.recommended,
   ...eslintPluginAstro.configs.recommended,

@@ -35,7 +35,7 @@ export default defineConfig({
     { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions } },
   ],
   webServer: {
-    command: 'node server/main.ts',
+    command: 'node dist/server/main.mjs',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 30_000,

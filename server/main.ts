@@ -9,13 +9,25 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createFrontServer } from './fast-path.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<void>;
 
-const root = resolve(import.meta.dirname, '..');
+/** The project folder: the nearest one above this file with a package.json (this file also runs bundled from dist/server). */
+function projectRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(resolve(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const root = projectRoot(import.meta.dirname);
 process.chdir(root);
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -52,6 +64,8 @@ export const server = createServer((req, res) => {
   void handler(req, res, () => serveNotFound(files, req, res));
 });
 server.keepAliveTimeout = 65_000;
+/** Listens on the port: answers prerendered pages itself, passes every other connection to `server`. */
+export const front = createFrontServer(files, server);
 
 async function selfCheck(): Promise<void> {
   // The handler writes to a real ServerResponse only; a loopback request exercises the same path.
@@ -78,8 +92,8 @@ try {
   process.exit(1);
 }
 
-server.listen(port, host, () => {
-  const address = server.address();
+front.listen(port, host, () => {
+  const address = front.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(
     `Own the Follow-Up is listening on http://localhost:${actualPort} (${files.size} static files in memory)`,
@@ -88,7 +102,9 @@ server.listen(port, host, () => {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    front.close();
     server.close(() => process.exit(0));
+    server.closeAllConnections();
     setTimeout(() => process.exit(0), 5000).unref();
   });
 }

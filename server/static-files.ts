@@ -5,11 +5,11 @@
  * costs a map lookup and one write: no file system, no per-request compression.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SECURITY_HEADERS } from '../src/lib/security-headers.ts';
+import { compressBrotli, compressGzip, isCompressible } from './precompress.ts';
 
 type Headers = Record<string, string>;
 
@@ -46,14 +46,12 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.webmanifest': 'application/manifest+json',
 };
-const COMPRESSIBLE = new Set(['.html', '.css', '.js', '.mjs', '.json', '.xml', '.txt', '.svg', '.webmanifest']);
-const MIN_COMPRESS_BYTES = 512;
 
 function* walk(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield path;
+    else if (entry.isFile() && !/\.(br|gz)$/.test(entry.name)) yield path;
   }
 }
 
@@ -82,6 +80,10 @@ function variant(body: Buffer, base: Headers, encoding?: string): Variant {
   return { body, headers };
 }
 
+function precompressed(path: string, compress: () => Buffer): Buffer {
+  return existsSync(path) ? readFileSync(path) : compress();
+}
+
 export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const absolute of walk(clientDir)) {
@@ -90,7 +92,7 @@ export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
     const urlPath = urlPathFor(file);
     const body = readFileSync(absolute);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    const compressible = COMPRESSIBLE.has(ext) && body.length >= MIN_COMPRESS_BYTES;
+    const compressible = isCompressible(file, body.length);
     const base: Headers = {
       ...SECURITY_HEADERS,
       'content-type': TYPES[ext] ?? 'application/octet-stream',
@@ -98,12 +100,10 @@ export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
       etag,
       ...(compressible ? { vary: 'accept-encoding' } : {}),
     };
-    const br = compressible
-      ? brotliCompressSync(body, {
-          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-        })
-      : undefined;
-    const gzip = compressible ? gzipSync(body, { level: 9 }) : undefined;
+    // The build leaves .br and .gz copies (server/precompress.ts); a file without one is
+    // compressed here at a quicker setting so a start never waits long.
+    const br = compressible ? precompressed(absolute + '.br', () => compressBrotli(body, 5)) : undefined;
+    const gzip = compressible ? precompressed(absolute + '.gz', () => compressGzip(body, 6)) : undefined;
     files.set(urlPath, {
       identity: variant(body, base),
       br: br && br.length < body.length ? variant(br, base, 'br') : undefined,
@@ -115,20 +115,26 @@ export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
   return files;
 }
 
+const CODINGS = {
+  br: /(?:^|,)\s*br\s*(?:;\s*q=([0-9.]+))?\s*(?:,|$)/i,
+  gzip: /(?:^|,)\s*gzip\s*(?:;\s*q=([0-9.]+))?\s*(?:,|$)/i,
+};
+
+function accepts(acceptEncoding: string, coding: keyof typeof CODINGS): boolean {
+  const match = CODINGS[coding].exec(acceptEncoding);
+  return match !== null && (match[1] === undefined || Number(match[1]) > 0);
+}
+
 /** Picks Brotli, then gzip, when the client accepts them (a `;q=0` refusal is respected). */
 export function chooseVariant(file: StaticFile, acceptEncoding: string | undefined): Variant {
   if (acceptEncoding) {
-    const accepted = (name: string) => {
-      const match = new RegExp(`(?:^|,)\\s*${name}\\s*(?:;\\s*q=([0-9.]+))?`, 'i').exec(acceptEncoding);
-      return match !== null && (match[1] === undefined || Number(match[1]) > 0);
-    };
-    if (file.br && accepted('br')) return file.br;
-    if (file.gzip && accepted('gzip')) return file.gzip;
+    if (file.br && accepts(acceptEncoding, 'br')) return file.br;
+    if (file.gzip && accepts(acceptEncoding, 'gzip')) return file.gzip;
   }
   return file.identity;
 }
 
-function etagMatches(ifNoneMatch: string, etag: string): boolean {
+export function etagMatches(ifNoneMatch: string, etag: string): boolean {
   return ifNoneMatch === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 

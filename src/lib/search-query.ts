@@ -44,6 +44,7 @@ export function markdownToText(markdown: string): string {
     .replace(/```[a-z]*\n?/gi, '')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/^#{1,6}\s+/gm, '')
+    .replace(/^\s*(?:[-*+]|\d+\.)\s+/gm, '')
     .replace(/[*_`>\\]/g, '')
     .replace(/\s+/g, ' ')
     .trim();

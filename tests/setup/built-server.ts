@@ -21,7 +21,7 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
   if (!existsSync('dist/server/entry.mjs')) {
     throw new Error('dist/ is missing: run `npm run build` before the integration tests (npm test does).');
   }
-  const child = spawn(process.execPath, ['server/main.ts'], {
+  const child = spawn(process.execPath, ['dist/server/main.mjs'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

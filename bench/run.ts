@@ -1,0 +1,168 @@
+/**
+ * `npm run bench`: the article page from our server against the same bytes from nginx, side by
+ * side in one run, on the same core budget. The server under test gets core 0, the load
+ * generator (wrk, 10 connections) core 1. Every load is bounded in time and aimed at loopback.
+ *
+ *   BENCH_SECONDS=8  seconds of load per measurement (each server is measured twice, alternating)
+ *   BENCH_PATH=/articles/thank-you-note-within-24-hours
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+
+const root = resolve(import.meta.dirname, '..');
+process.chdir(root);
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const articlePath = process.env.BENCH_PATH ?? '/articles/thank-you-note-within-24-hours';
+const OUR_PORT = 4511;
+const NGINX_PORT = 4512;
+
+function need(tool: string, hint: string): string {
+  const found = spawnSync('sh', ['-c', `command -v ${tool} || ls /usr/sbin/${tool} 2>/dev/null`], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')[0];
+  if (!found) {
+    console.error(`bench needs ${tool}: ${hint}`);
+    process.exit(1);
+  }
+  return found;
+}
+const wrk = need('wrk', 'apt-get install -y wrk');
+const nginx = need('nginx', 'apt-get install -y nginx-light');
+const taskset = need('taskset', 'apt-get install -y util-linux');
+
+execFileSync('node', ['scripts/ensure-build.ts'], { stdio: 'inherit' });
+const work = mkdtempSync(join(tmpdir(), 'otfu-bench-'));
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+async function waitFor(url: string, timeoutMs = 20_000): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return performance.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+// Our server, with a migrated database so start-up measures the server, not the first migration.
+const databaseUrl = pathToFileURL(join(work, 'bench.db')).href;
+execFileSync('node', ['scripts/db-migrate.ts'], {
+  env: { ...process.env, DATABASE_URL: databaseUrl },
+  stdio: 'ignore',
+});
+const spawnedAt = performance.now();
+const ours = spawn(taskset, ['-c', '0', process.execPath, 'dist/server/main.mjs'], {
+  env: { ...process.env, PORT: String(OUR_PORT), HOST: '127.0.0.1', DATABASE_URL: databaseUrl },
+  stdio: 'ignore',
+});
+children.push(ours);
+await waitFor(`http://127.0.0.1:${OUR_PORT}${articlePath}`);
+const startToFirstResponseMs = performance.now() - spawnedAt;
+
+// nginx serving the same built files, one worker on the same core.
+const nginxConf = join(work, 'nginx.conf');
+writeFileSync(
+  nginxConf,
+  `daemon off; worker_processes 1; pid ${work}/nginx.pid; error_log ${work}/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
+  include /etc/nginx/mime.types;
+  client_body_temp_path ${work}; proxy_temp_path ${work}; fastcgi_temp_path ${work}; uwsgi_temp_path ${work}; scgi_temp_path ${work};
+  server { listen 127.0.0.1:${NGINX_PORT}; root ${root}/dist/client; location / { try_files $uri $uri/index.html =404; } }
+}`,
+);
+const nginxProcess = spawn(taskset, ['-c', '0', nginx, '-c', nginxConf, '-p', work], { stdio: 'ignore' });
+children.push(nginxProcess);
+await waitFor(`http://127.0.0.1:${NGINX_PORT}${articlePath}`);
+
+interface Run {
+  rps: number;
+  p50: string;
+  p99: string;
+  errors: number;
+}
+
+function load(url: string, duration: number): Run {
+  const out = execFileSync(taskset, ['-c', '1', wrk, '-t1', '-c10', `-d${duration}s`, '--latency', url], {
+    encoding: 'utf8',
+  });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const p50 = /\s50%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  const p99 = /\s99%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0);
+  return { rps, p50, p99, errors };
+}
+
+const oursUrl = `http://127.0.0.1:${OUR_PORT}${articlePath}`;
+const nginxUrl = `http://127.0.0.1:${NGINX_PORT}${articlePath}`;
+load(oursUrl, 2);
+load(nginxUrl, 2);
+const rounds: { ours: Run; nginx: Run }[] = [];
+for (let round = 0; round < 2; round++) {
+  rounds.push({ ours: load(oursUrl, seconds), nginx: load(nginxUrl, seconds) });
+}
+const best = (pick: (r: { ours: Run; nginx: Run }) => Run) => rounds.map(pick).sort((a, b) => b.rps - a.rps)[0]!;
+const oursBest = best((r) => r.ours);
+const nginxBest = best((r) => r.nginx);
+const dynamic = load(`http://127.0.0.1:${OUR_PORT}/search?q=thank+you+note`, Math.max(2, Math.round(seconds / 2)));
+const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ours.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+// Page weight: what a reader downloads to read the article.
+const html = Buffer.from(await (await fetch(oursUrl, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
+const htmlText = html.toString();
+const scriptSrcs = [...htmlText.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]!);
+const moduleLinks = [...htmlText.matchAll(/<link\b[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+let jsBytes = 0;
+for (const src of [...scriptSrcs, ...moduleLinks]) {
+  jsBytes += (await (await fetch(new URL(src, oursUrl))).arrayBuffer()).byteLength;
+}
+const inlineJs = [...htmlText.matchAll(/<script\b(?![^>]*application\/ld\+json)[^>]*>([\s\S]*?)<\/script>/g)].reduce(
+  (n, m) => n + m[1]!.length,
+  0,
+);
+const cssLinks = [...htmlText.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+const brResponse = await fetch(oursUrl, { headers: { 'accept-encoding': 'br' } });
+const brBytes = Number(brResponse.headers.get('content-length'));
+
+const row = (cells: (string | number)[]) => '| ' + cells.join(' | ') + ' |';
+console.log(
+  `\nArticle page ${articlePath}, ${seconds} s per run, best of ${rounds.length} alternating runs, wrk -t1 -c10 on core 1, server on core 0\n`,
+);
+console.log(row(['server', 'req/s', 'p50', 'p99', 'errors']));
+console.log(row(['---', '---:', '---:', '---:', '---:']));
+console.log(
+  row(['Own the Follow-Up (server/main.ts)', oursBest.rps.toFixed(0), oursBest.p50, oursBest.p99, oursBest.errors]),
+);
+console.log(
+  row(['nginx (same file, sendfile)', nginxBest.rps.toFixed(0), nginxBest.p50, nginxBest.p99, nginxBest.errors]),
+);
+console.log(
+  row(['search page, rendered per request', dynamic.rps.toFixed(0), dynamic.p50, dynamic.p99, dynamic.errors]),
+);
+console.log(`\nratio, ours / nginx: ${((oursBest.rps / nginxBest.rps) * 100).toFixed(1)} %  (budget ≥ 80 %)`);
+console.log(
+  `all runs (req/s): ours ${rounds.map((r) => r.ours.rps.toFixed(0)).join(', ')}; nginx ${rounds.map((r) => r.nginx.rps.toFixed(0)).join(', ')}`,
+);
+console.log(
+  `\nArticle page weight: HTML ${html.length} B raw, ${brBytes} B Brotli, ${gzipSync(html, { level: 9 }).length} B gzip; CSS inlined (${cssLinks.length} stylesheet links)`,
+);
+console.log(
+  `JavaScript: ${jsBytes} B in ${scriptSrcs.length + moduleLinks.length} bundle(s), ${inlineJs} B inline  (budget 0 B bundle, ≤ 30 KB compressed HTML+CSS: ${brotliCompressSync(html).length <= 30 * 1024 ? 'met' : 'MISSED'})`,
+);
+console.log(`Server memory after load: ${rssKiB.toFixed(0)} MiB resident (budget < 150 MiB)`);
+console.log(
+  `Start to first article response: ${startToFirstResponseMs.toFixed(0)} ms (migrations already applied; budget < 500 ms)`,
+);
+process.exit(0);
