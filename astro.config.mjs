@@ -48,9 +48,10 @@ export default defineConfig({
   markdown: { syntaxHighlight: false },
   devToolbar: { enabled: false },
   vite: {
-    // Bundled into the server build instead of loaded file by file from node_modules: Node 24
-    // spends ~0.5 s and ~80 MB of heap resolving drizzle-orm's many modules at start.
-    ssr: { noExternal: true, external: ['@libsql/client', 'sharp'] },
+    // Dependencies are bundled into the server build instead of loaded file by file from
+    // node_modules: Node 24 spent ~0.5 s and ~80 MB of heap resolving drizzle-orm's modules at
+    // start. Left external: native code (libSQL, sharp) and @react-pdf, which loads its fonts by path.
+    ssr: { noExternal: true, external: ['@libsql/client', 'sharp', '@react-pdf/renderer'] },
   },
   env: {
     validateSecrets: true,
@@ -70,6 +71,21 @@ export default defineConfig({
         int: true,
         gt: 0,
       }),
+      APP_SECRET: envField.string({ context: 'server', access: 'secret', optional: true, min: 32 }),
+      RESEND_API_KEY: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 're_' }),
+      RESEND_BASE_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
+      EMAIL_FROM: envField.string({
+        context: 'server',
+        access: 'secret',
+        default: 'Own the Follow-Up <coach@ownthefollowup.localhost>',
+      }),
+      BACKGROUND_JOBS: envField.boolean({ context: 'server', access: 'secret', default: true }),
+      TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
     },
+  },
+  security: {
+    // Replaced by our own check in src/middleware.ts, which must let the one-click unsubscribe
+    // POST from mail providers (no Origin header) through. See docs/decisions/0005.
+    checkOrigin: false,
   },
 });

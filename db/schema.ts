@@ -3,7 +3,7 @@
  * SQL migrations under db/migrations; never edit a migration once it has landed.
  */
 import { sql } from 'drizzle-orm';
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Times are Unix epoch milliseconds: sortable, zone-free, and cheap to compare in SQL. */
 const createdAt = () =>
@@ -19,4 +19,87 @@ export const appSettings = sqliteTable('app_settings', {
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`),
+});
+
+/**
+ * A reader who traded an email address for the cheat sheet. One row per address (stored
+ * lower-cased); the double opt-in moves it from pending to confirmed, unsubscribing ends
+ * marketing email. Where the capture happened and the consent shown are kept as evidence.
+ */
+export const leads = sqliteTable(
+  'leads',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    status: text('status', { enum: ['pending', 'confirmed', 'unsubscribed'] }).notNull(),
+    sourcePath: text('source_path'),
+    sourceArticle: text('source_article'),
+    utmSource: text('utm_source'),
+    utmMedium: text('utm_medium'),
+    utmCampaign: text('utm_campaign'),
+    consentText: text('consent_text').notNull(),
+    consentAt: integer('consent_at', { mode: 'timestamp_ms' }).notNull(),
+    confirmTokenHash: text('confirm_token_hash'),
+    confirmExpiresAt: integer('confirm_expires_at', { mode: 'timestamp_ms' }),
+    confirmationSentAt: integer('confirmation_sent_at', { mode: 'timestamp_ms' }),
+    confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
+    unsubscribedAt: integer('unsubscribed_at', { mode: 'timestamp_ms' }),
+    /** The last nurture email queued (1 = the sheet itself); next_nurture_at says when the next is due. */
+    nurtureStep: integer('nurture_step').notNull().default(0),
+    nextNurtureAt: integer('next_nurture_at', { mode: 'timestamp_ms' }),
+    /** Set when the lead signs up: the same person, and nurture stops. */
+    userId: text('user_id'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (table) => [
+    uniqueIndex('leads_email_unique').on(table.email),
+    uniqueIndex('leads_confirm_token_unique').on(table.confirmTokenHash),
+    index('leads_nurture_due').on(table.status, table.nextNurtureAt),
+    index('leads_created').on(table.createdAt),
+  ],
+);
+
+/**
+ * The durable outbox: a request writes the message in the same transaction as the change that
+ * caused it; a worker delivers it. The idempotency key makes a second enqueue a no-op and is sent
+ * to the provider so a retry after a crash is not a second email.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    kind: text('kind').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    html: text('html').notNull(),
+    text: text('text').notNull(),
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at', { mode: 'timestamp_ms' }),
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('outbox_idempotency_key_unique').on(table.idempotencyKey),
+    index('outbox_due').on(table.status, table.nextAttemptAt),
+    index('outbox_to_created').on(table.toAddress, table.createdAt),
+  ],
+);
+
+/** Fixed-window counters for rate limits, shared by every app instance through the database. */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
 });

@@ -1,6 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
+import { cheatSheetSchema } from './lib/cheat-sheet';
 
 export const ARTICLE_TAGS = [
   'interviews',
@@ -36,4 +37,10 @@ const articles = defineCollection({
       }),
 });
 
-export const collections = { articles };
+/** The Interview Success Cheat Sheet: one YAML file, the source of its page and its PDF. */
+const cheatSheet = defineCollection({
+  loader: glob({ pattern: '*.yaml', base: './src/content/cheat-sheet' }),
+  schema: cheatSheetSchema,
+});
+
+export const collections = { articles, cheatSheet };

@@ -1,6 +1,9 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { isCrossSiteRefused } from './lib/csrf';
 import { SECURITY_HEADERS } from './lib/security-headers';
+import { siteUrl } from './lib/server/config';
 import { ensureDatabase } from './lib/server/db';
+import { startBackgroundJobs } from './lib/server/jobs';
 
 const securityHeaders = defineMiddleware(async (_context, next) => {
   const response = await next();
@@ -10,13 +13,29 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
   return response;
 });
 
-/**
- * Rendered requests wait for migrations on first use; prerendering needs no database, and
- * /healthz reports a broken database itself instead of failing here.
- */
-const database = defineMiddleware(async (context, next) => {
-  if (!context.isPrerendered && context.url.pathname !== '/healthz') await ensureDatabase();
+const trustedOrigins = [new URL(siteUrl).origin];
+
+/** Refuses state-changing requests that other sites make a visitor's browser send. */
+const crossSiteRequests = defineMiddleware(async (context, next) => {
+  if (!context.isPrerendered && isCrossSiteRefused({ method: context.request.method, url: context.url, headers: context.request.headers }, trustedOrigins)) {
+    return new Response('Cross-site form submissions are refused. Go back to the page, reload it and try again.', {
+      status: 403,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
+  }
   return next();
 });
 
-export const onRequest = sequence(securityHeaders, database);
+/**
+ * Rendered requests wait for migrations on first use, which also starts the background jobs;
+ * prerendering needs no database, and /healthz reports a broken database itself.
+ */
+const database = defineMiddleware(async (context, next) => {
+  if (!context.isPrerendered && context.url.pathname !== '/healthz') {
+    await ensureDatabase();
+    startBackgroundJobs();
+  }
+  return next();
+});
+
+export const onRequest = sequence(securityHeaders, crossSiteRequests, database);

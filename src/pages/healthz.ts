@@ -1,6 +1,7 @@
 import type { APIRoute } from 'astro';
 import { checkDatabase } from '../../db/connect.ts';
 import { db, ensureDatabase } from '../lib/server/db';
+import { startBackgroundJobs } from '../lib/server/jobs';
 
 export const prerender = false;
 
@@ -9,6 +10,7 @@ export const GET: APIRoute = async () => {
   const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
   try {
     await ensureDatabase();
+    startBackgroundJobs();
     const { migrations } = await checkDatabase(db);
     return new Response(JSON.stringify({ status: 'ok', database: 'ok', migrations }), { headers });
   } catch (error) {

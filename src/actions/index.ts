@@ -1,0 +1,3 @@
+import { leads } from './leads';
+
+export const server = { leads };

@@ -1,0 +1,37 @@
+import { ActionError, defineAction } from 'astro:actions';
+import { captureSchema, utmFrom } from '../lib/lead-form';
+import { leadContext } from '../lib/server/config';
+import { db } from '../lib/server/db';
+import { captureLead } from '../lib/server/leads';
+import { describeWait, hitRateLimit } from '../lib/server/rate-limit';
+import { clientIp } from '../lib/server/request';
+
+export const CAPTURE_PER_IP = { name: 'capture:ip', limit: 10, windowMs: 3_600_000 };
+
+export const leads = {
+  /** The cheat-sheet form: always answers "check your inbox", whatever the address's history. */
+  capture: defineAction({
+    accept: 'form',
+    input: captureSchema,
+    handler: async (input, context) => {
+      if (input.website) return { ok: true as const };
+      const perIp = await hitRateLimit(db, CAPTURE_PER_IP, clientIp(context));
+      if (!perIp.allowed) {
+        throw new ActionError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `Too many requests from your network. Please try again in ${describeWait(perIp.retryAfterSeconds)}.`,
+        });
+      }
+      const fromReferer = utmFrom(context.request.headers.get('referer'));
+      await captureLead(await leadContext(), {
+        email: input.email,
+        sourcePath: input.sourcePath,
+        sourceArticle: input.sourceArticle,
+        utmSource: input.utmSource ?? fromReferer.utmSource,
+        utmMedium: input.utmMedium ?? fromReferer.utmMedium,
+        utmCampaign: input.utmCampaign ?? fromReferer.utmCampaign,
+      });
+      return { ok: true as const };
+    },
+  }),
+};

@@ -1,0 +1,180 @@
+/**
+ * The cheat-sheet funnel's emails, rendered to what the outbox stores: a subject, an HTML part and a
+ * plain-text part. Templates live in src/components/email; this module is the only thing the rest of
+ * the app calls.
+ *
+ * Every value reaches the HTML through React, which escapes text and attributes; nothing here builds
+ * markup by hand.
+ */
+import { render, toPlainText } from '@react-email/render';
+import { createElement, type ReactElement } from 'react';
+import { CheatSheetDeliveryEmail } from '../../../components/email/CheatSheetDeliveryEmail';
+import { ConfirmCheatSheetEmail } from '../../../components/email/ConfirmCheatSheetEmail';
+import { ThankYouInPracticeEmail } from '../../../components/email/ThankYouInPracticeEmail';
+import { TrackYourFollowUpsEmail } from '../../../components/email/TrackYourFollowUpsEmail';
+
+export interface EmailContent {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface ConfirmCheatSheetEmailInput {
+  siteUrl: string;
+  confirmUrl: string;
+  expiresInHours: number;
+}
+
+export interface CheatSheetDeliveryEmailInput {
+  siteUrl: string;
+  downloadUrl: string;
+  expiresInDays: number;
+  cheatSheetUrl: string;
+  unsubscribeUrl: string;
+}
+
+export interface ThankYouInPracticeEmailInput {
+  siteUrl: string;
+  articleUrl: string;
+  unsubscribeUrl: string;
+}
+
+export interface TrackYourFollowUpsEmailInput {
+  siteUrl: string;
+  signupUrl: string;
+  unsubscribeUrl: string;
+}
+
+export const EMAIL_SUBJECTS = {
+  confirmCheatSheet: 'Confirm your email to get the cheat sheet',
+  cheatSheetDelivery: 'Your Interview Success Cheat Sheet',
+  thankYouInPractice: 'The thank-you note, before and after',
+  trackYourFollowUps: 'Track every follow-up in one place',
+} as const;
+
+/** The slice of html-to-text's block builder that the button formatter uses (the package ships no types). */
+interface TextBuilder {
+  openBlock(options?: { leadingLineBreaks?: number }): void;
+  closeBlock(options?: { trailingLineBreaks?: number }): void;
+  addInline(text: string, options?: { noWordTransform?: boolean }): void;
+  addLineBreak(): void;
+}
+interface TextElement {
+  attribs?: Record<string, string>;
+  children: unknown[];
+}
+type Walk = (nodes: unknown[], builder: TextBuilder) => void;
+
+/**
+ * In the text part a button becomes its label followed by the full address on a line of its own,
+ * rather than html-to-text's "label https://…" run together, which is easy to misread and to
+ * mis-copy in a plain-text client.
+ */
+const htmlToTextOptions = {
+  formatters: {
+    emailButton(elem: TextElement, walk: Walk, builder: TextBuilder) {
+      builder.openBlock({ leadingLineBreaks: 2 });
+      walk(elem.children, builder);
+      builder.addInline(':');
+      builder.addLineBreak();
+      builder.addInline(elem.attribs?.href ?? '', { noWordTransform: true });
+      builder.closeBlock({ trailingLineBreaks: 2 });
+    },
+  },
+  selectors: [
+    { selector: 'a[data-email-button]', format: 'emailButton' },
+    // Headings keep their case: a plain-text email in capitals reads as shouting.
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'ul', options: { itemPrefix: ' - ' } },
+  ],
+};
+
+async function renderEmail(subject: string, element: ReactElement): Promise<EmailContent> {
+  const html = await render(element);
+  const text = toPlainText(html, htmlToTextOptions).trim() + '\n';
+  return { subject, html, text };
+}
+
+/** Links in email must be absolute http(s) addresses: a relative or script URL is a bug upstream. */
+function requireUrl(name: string, value: string): string {
+  if (!/^https?:\/\/[^\s/]/i.test(value)) {
+    throw new TypeError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function requirePositiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive whole number, got ${value}`);
+  }
+  return value;
+}
+
+/** Double opt-in confirmation. Transactional: no unsubscribe link. */
+export async function confirmCheatSheetEmail({
+  siteUrl,
+  confirmUrl,
+  expiresInHours,
+}: ConfirmCheatSheetEmailInput): Promise<EmailContent> {
+  return renderEmail(
+    EMAIL_SUBJECTS.confirmCheatSheet,
+    createElement(ConfirmCheatSheetEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      confirmUrl: requireUrl('confirmUrl', confirmUrl),
+      expiresInHours: requirePositiveInteger('expiresInHours', expiresInHours),
+    }),
+  );
+}
+
+/** Nurture step 1, sent on confirmation: the download link. */
+export async function cheatSheetDeliveryEmail({
+  siteUrl,
+  downloadUrl,
+  expiresInDays,
+  cheatSheetUrl,
+  unsubscribeUrl,
+}: CheatSheetDeliveryEmailInput): Promise<EmailContent> {
+  return renderEmail(
+    EMAIL_SUBJECTS.cheatSheetDelivery,
+    createElement(CheatSheetDeliveryEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      downloadUrl: requireUrl('downloadUrl', downloadUrl),
+      expiresInDays: requirePositiveInteger('expiresInDays', expiresInDays),
+      cheatSheetUrl: requireUrl('cheatSheetUrl', cheatSheetUrl),
+      unsubscribeUrl: requireUrl('unsubscribeUrl', unsubscribeUrl),
+    }),
+  );
+}
+
+/** Nurture step 2, two days later: the 24-hour thank-you note in practice. */
+export async function thankYouInPracticeEmail({
+  siteUrl,
+  articleUrl,
+  unsubscribeUrl,
+}: ThankYouInPracticeEmailInput): Promise<EmailContent> {
+  return renderEmail(
+    EMAIL_SUBJECTS.thankYouInPractice,
+    createElement(ThankYouInPracticeEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      articleUrl: requireUrl('articleUrl', articleUrl),
+      unsubscribeUrl: requireUrl('unsubscribeUrl', unsubscribeUrl),
+    }),
+  );
+}
+
+/** Nurture step 3, a week in: the invitation to track every follow-up. */
+export async function trackYourFollowUpsEmail({
+  siteUrl,
+  signupUrl,
+  unsubscribeUrl,
+}: TrackYourFollowUpsEmailInput): Promise<EmailContent> {
+  return renderEmail(
+    EMAIL_SUBJECTS.trackYourFollowUps,
+    createElement(TrackYourFollowUpsEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      signupUrl: requireUrl('signupUrl', signupUrl),
+      unsubscribeUrl: requireUrl('unsubscribeUrl', unsubscribeUrl),
+    }),
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Where email goes. With RESEND_API_KEY set it goes through Resend's SDK (RESEND_BASE_URL points
+ * the SDK elsewhere, which is how tests reach a local fake). Without it, the embedded default,
+ * nothing leaves the machine: messages stay in the outbox and /dev/mail shows them.
+ * No astro: imports, so the standalone worker (scripts/worker.ts) can use it too.
+ */
+import { Resend } from 'resend';
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+export interface EmailTransport {
+  readonly name: 'resend' | 'local';
+  /** Resolves with the provider's message id; rejects when the provider did not accept it. */
+  send(email: OutgoingEmail, idempotencyKey: string): Promise<string>;
+}
+
+export class EmailDeliveryError extends Error {
+  constructor(
+    message: string,
+    /** False when retrying cannot help (the provider refused the message itself). */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'EmailDeliveryError';
+  }
+}
+
+export function createResendTransport(apiKey: string, baseUrl?: string): EmailTransport {
+  const resend = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
+  return {
+    name: 'resend',
+    async send(email, idempotencyKey) {
+      let result: Awaited<ReturnType<typeof resend.emails.send>>;
+      try {
+        result = await resend.emails.send(
+          { from: email.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers },
+          { idempotencyKey },
+        );
+      } catch (error) {
+        throw new EmailDeliveryError(`Resend unreachable: ${error instanceof Error ? error.message : String(error)}`, true);
+      }
+      if (result.error || !result.data) {
+        const status = (result.error as { statusCode?: number | null } | null)?.statusCode ?? 0;
+        // 4xx other than rate limiting means the message itself is wrong: do not hammer the provider.
+        const retryable = status === 0 || status === 429 || status >= 500;
+        throw new EmailDeliveryError(`Resend refused the message (${status}): ${result.error?.message ?? 'no data'}`, retryable);
+      }
+      return result.data.id;
+    },
+  };
+}
+
+/** The embedded default: delivery is "kept in the outbox for /dev/mail". */
+export const localTransport: EmailTransport = {
+  name: 'local',
+  async send(_email, idempotencyKey) {
+    return `local:${idempotencyKey}`;
+  },
+};
