@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from '@libsql/client';
+import { createClient, type Client, type InStatement, type Transaction, type TransactionMode } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from './schema.ts';
@@ -33,7 +33,106 @@ export function openDatabase({ url, authToken, busyTimeoutMs = 5000 }: DatabaseO
   // libSQL cannot create the folder of a new database file (it fails with SQLITE_CANTOPEN).
   if (file) mkdirSync(dirname(file), { recursive: true });
   const client = createClient({ url, authToken, timeout: busyTimeoutMs });
-  return drizzle(client, { schema });
+  return drizzle(file ? serializeWrites(client) : client, { schema });
+}
+
+/** A queue of one: each caller runs after the previous one has finished. */
+function createMutex() {
+  let tail: Promise<void> = Promise.resolve();
+  return function lock(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const acquired = tail.then(() => release);
+    tail = tail.then(() => held);
+    return acquired;
+  };
+}
+
+const READ_ONLY = /^\s*(select|with\s[\s\S]*?\)\s*select|explain|pragma\s+\w+\s*(;|$))/i;
+
+function sqlOf(statement: InStatement): string {
+  return typeof statement === 'string' ? statement : statement.sql;
+}
+
+/**
+ * The local libSQL driver runs each statement synchronously, and waits for a lock by blocking the
+ * thread. With a pool of connections in one process, a writer that waits for another connection's
+ * open transaction would block the very event loop that transaction needs to finish: a deadlock
+ * until the busy timeout. So within a process, write transactions and write statements take turns
+ * through one async queue; reads go straight through (WAL lets them run beside a writer). Other
+ * processes on the same file still meet SQLite's own locking and the busy timeout.
+ */
+export function serializeWrites(client: Client): Client {
+  const lock = createMutex();
+  const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
+    const release = await lock();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  };
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'execute') {
+        return (statement: InStatement, args?: never) =>
+          READ_ONLY.test(sqlOf(statement)) ? target.execute(statement, args) : guarded(() => target.execute(statement, args));
+      }
+      if (property === 'batch') {
+        return (statements: InStatement[], mode?: TransactionMode) =>
+          mode === 'read' ? target.batch(statements, mode) : guarded(() => target.batch(statements, mode));
+      }
+      if (property === 'migrate') {
+        return (statements: InStatement[]) => guarded(() => target.migrate(statements));
+      }
+      if (property === 'transaction') {
+        return async (mode?: TransactionMode): Promise<Transaction> => {
+          if (mode === 'read') return target.transaction(mode);
+          const release = await lock();
+          let transaction: Transaction;
+          try {
+            transaction = await target.transaction(mode);
+          } catch (error) {
+            release();
+            throw error;
+          }
+          let released = false;
+          const done = () => {
+            if (!released) {
+              released = true;
+              release();
+            }
+          };
+          return new Proxy(transaction, {
+            get(tx, key, txReceiver) {
+              const value = Reflect.get(tx, key, txReceiver);
+              if (key === 'commit' || key === 'rollback') {
+                return async () => {
+                  try {
+                    return await (value as () => Promise<void>).call(tx);
+                  } finally {
+                    done();
+                  }
+                };
+              }
+              if (key === 'close') {
+                return () => {
+                  try {
+                    (value as () => void).call(tx);
+                  } finally {
+                    done();
+                  }
+                };
+              }
+              return typeof value === 'function' ? value.bind(tx) : value;
+            },
+          });
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**

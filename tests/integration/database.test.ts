@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkDatabase, openDatabase, prepareDatabase, sqliteFilePath } from '../../db/connect.ts';
 import { appSettings } from '../../db/schema.ts';
-import { openTestDatabase } from '../setup/test-database.ts';
+import { MIGRATION_COUNT, openTestDatabase } from '../setup/test-database.ts';
 
 describe('sqliteFilePath', () => {
   it.each([
@@ -30,7 +30,7 @@ describe('a new SQLite database', () => {
     expect(await pragma('journal_mode')).toBe('wal');
     expect(Number(await pragma('foreign_keys'))).toBe(1);
     expect(Number(await pragma('busy_timeout'))).toBe(1234);
-    expect(await checkDatabase(db)).toEqual({ ok: true, migrations: 1 });
+    expect(await checkDatabase(db)).toEqual({ ok: true, migrations: MIGRATION_COUNT });
     db.$client.close();
   });
 
@@ -39,7 +39,7 @@ describe('a new SQLite database', () => {
     await db.insert(appSettings).values({ key: 'comments.holdFirst', value: true });
     await prepareDatabase(db);
     await prepareDatabase(db);
-    expect(await checkDatabase(db)).toEqual({ ok: true, migrations: 1 });
+    expect(await checkDatabase(db)).toEqual({ ok: true, migrations: MIGRATION_COUNT });
     expect(await db.select().from(appSettings)).toMatchObject([{ key: 'comments.holdFirst', value: true }]);
     db.$client.close();
   });
@@ -52,6 +52,41 @@ describe('a new SQLite database', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.value).toEqual({ enabled: false });
     expect(rows[0]!.createdAt).toBeInstanceOf(Date);
+    db.$client.close();
+  });
+});
+
+describe('writes from one process', () => {
+  it('take turns instead of deadlocking when transactions overlap', async () => {
+    const { db } = openTestDatabase();
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        db.transaction(async (tx) => {
+          await tx.insert(appSettings).values({ key: `k${i}`, value: i });
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          await tx.insert(appSettings).values({ key: `k${i}-again`, value: i });
+        }),
+      ),
+    );
+    // A plain write and a read while nothing else is running still go through.
+    await db.insert(appSettings).values({ key: 'after', value: true });
+    expect(await db.select().from(appSettings)).toHaveLength(41);
+    // Far below the 5 s busy timeout a deadlock would have waited for.
+    expect(Date.now() - started).toBeLessThan(4000);
+    db.$client.close();
+  });
+
+  it('a failed transaction rolls back and lets the next writer in', async () => {
+    const { db } = openTestDatabase();
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.insert(appSettings).values({ key: 'half', value: 1 });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await db.insert(appSettings).values({ key: 'next', value: 2 });
+    expect((await db.select().from(appSettings)).map((row) => row.key)).toEqual(['next']);
     db.$client.close();
   });
 });

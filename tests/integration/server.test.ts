@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, MIGRATION_COUNT } from '../setup/test-database.ts';
 import { startExpectingFailure, startServer, type RunningServer } from '../setup/built-server.ts';
 
 let server: RunningServer;
@@ -19,7 +19,7 @@ describe('the built server', () => {
     const response = await get('/healthz');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ status: 'ok', database: 'ok', migrations: 1 });
+    expect(await response.json()).toEqual({ status: 'ok', database: 'ok', migrations: MIGRATION_COUNT });
   });
 
   it('serves every article as a prerendered page with no script to run', async () => {

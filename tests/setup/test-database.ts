@@ -2,7 +2,7 @@
  * Test databases: one base file is migrated once per run (global setup), then every test
  * file copies it, so no test waits for migrations or sees another test's rows.
  */
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,3 +26,8 @@ export function openTestDatabase(): TestDatabase {
   const { file, url } = freshDatabaseFile();
   return { db: openDatabase({ url }), url, file };
 }
+
+/** How many migrations are committed under db/migrations (what a migrated database reports). */
+export const MIGRATION_COUNT = (
+  JSON.parse(readFileSync(join(process.cwd(), 'db/migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] }
+).entries.length;

@@ -1,0 +1,154 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { outbox } from '../../db/schema.ts';
+import { deliverDueEmails, enqueueEmail, LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../src/lib/server/email/outbox.ts';
+import { createResendTransport, type EmailTransport } from '../../src/lib/server/email/transport.ts';
+import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
+import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
+
+const FROM = 'Coach <coach@example.com>';
+let resend: FakeResend;
+let transport: EmailTransport;
+let test: TestDatabase;
+
+beforeAll(async () => {
+  resend = await startFakeResend();
+  transport = createResendTransport(resend.apiKey, resend.url);
+});
+afterAll(() => resend.close());
+beforeEach(() => {
+  test = openTestDatabase();
+  resend.deliveries.length = 0;
+  resend.failNext(0);
+});
+
+const message = (n: number) => ({
+  idempotencyKey: `test:${n}`,
+  kind: 'test',
+  to: `reader${n}@example.com`,
+  subject: `Message ${n}`,
+  html: `<p>Hello ${n}</p>`,
+  text: `Hello ${n}`,
+  headers: { 'List-Unsubscribe': `<https://example.com/unsubscribe?token=${n}>` },
+});
+const rows = () => test.db.select().from(outbox).orderBy(outbox.id);
+const at = (iso: string) => new Date(iso);
+
+describe('the outbox through the real Resend SDK', () => {
+  it('delivers a queued message once, with its headers, and marks it sent', async () => {
+    await enqueueEmail(test.db, message(1), at('2026-11-26T10:00:00Z'));
+    const report = await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:01Z') });
+    expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(resend.deliveries).toHaveLength(1);
+    expect(resend.deliveries[0]).toMatchObject({ from: FROM, to: ['reader1@example.com'], subject: 'Message 1', text: 'Hello 1', idempotencyKey: 'test:1' });
+    expect(resend.deliveries[0]!.headers['List-Unsubscribe']).toBe('<https://example.com/unsubscribe?token=1>');
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, providerMessageId: resend.deliveries[0]!.id, leaseOwner: null });
+
+    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T11:00:00Z') });
+    expect(resend.deliveries).toHaveLength(1);
+  });
+
+  it('ignores a second enqueue with the same idempotency key', async () => {
+    await enqueueEmail(test.db, message(1));
+    await enqueueEmail(test.db, { ...message(1), subject: 'Changed' });
+    expect(await rows()).toHaveLength(1);
+    expect((await rows())[0]!.subject).toBe('Message 1');
+  });
+
+  it('retries after the provider fails, with backoff, and delivers once it recovers', async () => {
+    await enqueueEmail(test.db, message(2), at('2026-11-26T10:00:00Z'));
+    resend.failNext(2, 500);
+    const first = await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:00Z') });
+    expect(first).toEqual({ sent: 0, retried: 1, failed: 0 });
+    const [afterFailure] = await rows();
+    expect(afterFailure!.status).toBe('pending');
+    expect(afterFailure!.lastError).toMatch(/500/);
+    expect(afterFailure!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(at('2026-11-26T10:00:24Z').getTime());
+
+    // Not yet due: nothing is attempted.
+    expect(await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:10Z') })).toEqual({ sent: 0, retried: 0, failed: 0 });
+    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:01:00Z') });
+    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:05:00Z') });
+    expect(resend.deliveries).toHaveLength(1);
+    expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 3 });
+  });
+
+  it('gives up at once when the provider refuses the message itself, and after the last attempt otherwise', async () => {
+    await enqueueEmail(test.db, message(3));
+    resend.failNext(1, 422);
+    expect(await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1' })).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect((await rows())[0]!.status).toBe('failed');
+
+    await enqueueEmail(test.db, message(4), at('2026-11-26T10:00:00Z'));
+    resend.failNext(MAX_ATTEMPTS, 503);
+    let now = at('2026-11-26T10:00:00Z');
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now });
+      now = new Date(now.getTime() + 2 * 3_600_000);
+    }
+    const [, row] = await rows();
+    expect(row).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+    expect(resend.deliveries).toHaveLength(0);
+  });
+
+  it('sends no duplicate when a worker dies after sending and another takes over its lease', async () => {
+    await enqueueEmail(test.db, message(5), at('2026-11-26T10:00:00Z'));
+    // Worker A sends, then "crashes" before it can record the outcome.
+    const crashing: EmailTransport = {
+      name: 'resend',
+      async send(email, key) {
+        await transport.send(email, key);
+        throw new Error('process killed');
+      },
+    };
+    await test.db.$client.execute("UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = 0, attempts = 1");
+    await crashing.send({ from: FROM, to: 'reader5@example.com', subject: 'Message 5', html: '', text: '', headers: {} }, 'test:5').catch(() => undefined);
+    expect(resend.deliveries).toHaveLength(1);
+
+    // A restarted worker finds the expired lease and delivers again with the same key.
+    const report = await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'B', now: at('2026-11-26T10:02:00Z') });
+    expect(report.sent).toBe(1);
+    expect(resend.deliveries).toHaveLength(1);
+    expect((await rows())[0]).toMatchObject({ status: 'sent', providerMessageId: resend.deliveries[0]!.id });
+  });
+
+  it('does not take a message another worker holds a live lease on', async () => {
+    await enqueueEmail(test.db, message(6), at('2026-11-26T10:00:00Z'));
+    await test.db.$client.execute({ sql: "UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = ?", args: [at('2026-11-26T10:00:00Z').getTime() + LEASE_MS] });
+    expect((await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'B', now: at('2026-11-26T10:00:30Z') })).sent).toBe(0);
+    expect(resend.deliveries).toHaveLength(0);
+  });
+
+  it('two workers running at once deliver every message exactly once', async () => {
+    for (let n = 100; n < 140; n++) await enqueueEmail(test.db, message(n));
+    const second = openTestDatabase();
+    second.db.$client.close();
+    const workers = ['w1', 'w2', 'w3', 'w4'].map((workerId) =>
+      (async () => {
+        let total = 0;
+        for (let round = 0; round < 5; round++) total += (await deliverDueEmails({ db: test.db, transport, from: FROM, workerId, batchSize: 7 })).sent;
+        return total;
+      })(),
+    );
+    const sent = await Promise.all(workers);
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(resend.deliveries).toHaveLength(40);
+    expect(new Set(resend.deliveries.map((d) => d.idempotencyKey)).size).toBe(40);
+    const statuses = await test.db.select({ status: outbox.status }).from(outbox).where(eq(outbox.status, 'sent'));
+    expect(statuses).toHaveLength(40);
+  });
+});
+
+describe('retryDelayMs', () => {
+  it.each([
+    [1, 30_000],
+    [2, 60_000],
+    [3, 120_000],
+    [10, 3_600_000],
+  ])('attempt %i waits about %i ms', (attempts, base) => {
+    expect(retryDelayMs(attempts, () => 0.5)).toBe(base);
+    expect(retryDelayMs(attempts, () => 0)).toBe(base * 0.8);
+    expect(retryDelayMs(attempts, () => 1)).toBe(base * 1.2);
+  });
+});
