@@ -50,8 +50,8 @@ export default defineConfig({
   vite: {
     // Dependencies are bundled into the server build instead of loaded file by file from
     // node_modules: Node 24 spent ~0.5 s and ~80 MB of heap resolving drizzle-orm's modules at
-    // start. Left external: native code (libSQL, sharp) and @react-pdf, which loads its fonts by path.
-    ssr: { noExternal: true, external: ['@libsql/client', 'sharp', '@react-pdf/renderer'] },
+    // start. Left external: native code (libSQL, argon2, sharp) and @react-pdf, which loads its fonts by path.
+    ssr: { noExternal: true, external: ['@libsql/client', '@node-rs/argon2', 'sharp', '@react-pdf/renderer'] },
   },
   env: {
     validateSecrets: true,

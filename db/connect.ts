@@ -75,8 +75,8 @@ export function serializeWrites(client: Client): Client {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'execute') {
-        return (statement: InStatement, args?: never) =>
-          READ_ONLY.test(sqlOf(statement)) ? target.execute(statement, args) : guarded(() => target.execute(statement, args));
+        return (statement: InStatement) =>
+          READ_ONLY.test(sqlOf(statement)) ? target.execute(statement) : guarded(() => target.execute(statement));
       }
       if (property === 'batch') {
         return (statements: InStatement[], mode?: TransactionMode) =>

@@ -103,3 +103,62 @@ export const rateLimits = sqliteTable('rate_limits', {
   windowStart: integer('window_start').notNull(),
   count: integer('count').notNull(),
 });
+
+/** A member (or the coach). Email is stored lower-cased; the password only as an argon2id hash. */
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    emailVerifiedAt: integer('email_verified_at', { mode: 'timestamp_ms' }),
+    passwordHash: text('password_hash').notNull(),
+    name: text('name').notNull().default(''),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    role: text('role', { enum: ['member', 'coach'] })
+      .notNull()
+      .default('member'),
+    emailReminders: integer('email_reminders', { mode: 'boolean' }).notNull().default(true),
+    emailReplies: integer('email_replies', { mode: 'boolean' }).notNull().default(true),
+    emailCoach: integer('email_coach', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (table) => [uniqueIndex('users_email_unique').on(table.email)],
+);
+
+/**
+ * Sessions per the Lucia guide: the cookie holds `id.secret`; only the SHA-256 of the secret is
+ * stored, and expiry slides forward while the member keeps using the site.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    secretHash: text('secret_hash').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    userAgent: text('user_agent').notNull().default(''),
+    createdAt: createdAt(),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('sessions_user').on(table.userId)],
+);
+
+/** One-time links sent by email: verify the address, reset the password, sign in without one. */
+export const emailTokens = sqliteTable(
+  'email_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ['verify', 'reset', 'login'] }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('email_tokens_user_purpose').on(table.userId, table.purpose)],
+);

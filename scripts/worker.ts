@@ -10,7 +10,10 @@ import { deliverDueEmails } from '../src/lib/server/email/outbox.ts';
 import { createResendTransport, localTransport } from '../src/lib/server/email/transport.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-const db = openDatabase({ url: process.env.DATABASE_URL ?? 'file:data/app.db', authToken: process.env.DATABASE_AUTH_TOKEN });
+const db = openDatabase({
+  url: process.env.DATABASE_URL ?? 'file:data/app.db',
+  authToken: process.env.DATABASE_AUTH_TOKEN,
+});
 await prepareDatabase(db);
 const apiKey = process.env.RESEND_API_KEY;
 const transport = apiKey ? createResendTransport(apiKey, process.env.RESEND_BASE_URL) : localTransport;

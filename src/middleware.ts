@@ -2,8 +2,15 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { isCrossSiteRefused } from './lib/csrf';
 import { SECURITY_HEADERS } from './lib/security-headers';
 import { siteUrl } from './lib/server/config';
-import { ensureDatabase } from './lib/server/db';
+import { db, ensureDatabase } from './lib/server/db';
+import { secureCookies } from './lib/server/guards';
 import { startBackgroundJobs } from './lib/server/jobs';
+import {
+  SESSION_COOKIE,
+  deleteSessionTokenCookie,
+  setSessionTokenCookie,
+  validateSessionToken,
+} from './lib/server/session';
 
 const securityHeaders = defineMiddleware(async (_context, next) => {
   const response = await next();
@@ -17,7 +24,13 @@ const trustedOrigins = [new URL(siteUrl).origin];
 
 /** Refuses state-changing requests that other sites make a visitor's browser send. */
 const crossSiteRequests = defineMiddleware(async (context, next) => {
-  if (!context.isPrerendered && isCrossSiteRefused({ method: context.request.method, url: context.url, headers: context.request.headers }, trustedOrigins)) {
+  if (
+    !context.isPrerendered &&
+    isCrossSiteRefused(
+      { method: context.request.method, url: context.url, headers: context.request.headers },
+      trustedOrigins,
+    )
+  ) {
     return new Response('Cross-site form submissions are refused. Go back to the page, reload it and try again.', {
       status: 403,
       headers: { 'content-type': 'text/plain; charset=utf-8' },
@@ -38,4 +51,27 @@ const database = defineMiddleware(async (context, next) => {
   return next();
 });
 
-export const onRequest = sequence(securityHeaders, crossSiteRequests, database);
+/** Puts the signed-in member on Astro.locals; renews the cookie when the session slid forward. */
+const authentication = defineMiddleware(async (context, next) => {
+  context.locals.user = null;
+  context.locals.session = null;
+  if (context.isPrerendered) return next();
+  const token = context.cookies.get(SESSION_COOKIE)?.value;
+  if (token) {
+    const result = await validateSessionToken(db, token);
+    if (result) {
+      context.locals.user = result.user;
+      context.locals.session = result.session;
+      if (result.renewed) setSessionTokenCookie(context.cookies, token, result.session.expiresAt, secureCookies);
+    } else {
+      deleteSessionTokenCookie(context.cookies);
+    }
+  }
+  const response = await next();
+  // Personal pages must never be stored by a shared cache.
+  if (context.locals.user && !response.headers.has('cache-control'))
+    response.headers.set('cache-control', 'private, no-store');
+  return response;
+});
+
+export const onRequest = sequence(securityHeaders, crossSiteRequests, database, authentication);

@@ -17,7 +17,10 @@ export interface CsrfRequest {
   headers: Headers;
 }
 
-export function isCrossSiteRefused({ method, url, headers }: CsrfRequest, trustedOrigins: readonly string[] = []): boolean {
+export function isCrossSiteRefused(
+  { method, url, headers }: CsrfRequest,
+  trustedOrigins: readonly string[] = [],
+): boolean {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return false;
   if (CROSS_SITE_ALLOWED.has(url.pathname)) return false;
   const allowed = new Set([url.origin, ...trustedOrigins]);

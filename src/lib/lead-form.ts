@@ -21,7 +21,10 @@ export const captureSchema = z.object({
     .max(MAX_EMAIL_LENGTH, 'That address is too long to be real: check it and try again.')
     .transform(normalizeEmail)
     .refine(isPlausibleEmail, 'That does not look like an email address: check for a typo.')
-    .refine((email) => !isDisposableEmail(email), 'Use an inbox you will read: throwaway addresses cannot receive the sheet.'),
+    .refine(
+      (email) => !isDisposableEmail(email),
+      'Use an inbox you will read: throwaway addresses cannot receive the sheet.',
+    ),
   // Form fields that were not sent arrive as null.
   consent: z
     .string()
@@ -39,7 +42,11 @@ export const captureSchema = z.object({
 export type CaptureForm = z.infer<typeof captureSchema>;
 
 /** UTM parameters from a URL (the landing page's, or the Referer of a form posted from an article). */
-export function utmFrom(url: string | null | undefined): { utmSource?: string; utmMedium?: string; utmCampaign?: string } {
+export function utmFrom(url: string | null | undefined): {
+  utmSource?: string;
+  utmMedium?: string;
+  utmCampaign?: string;
+} {
   if (!url) return {};
   try {
     const params = new URL(url).searchParams;

@@ -50,16 +50,30 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(payload));
       };
-      if (req.method !== 'POST' || req.url !== '/emails') return reply(404, { name: 'not_found', message: 'Unknown endpoint', statusCode: 404 });
-      if (req.headers.authorization !== `Bearer ${apiKey}`) return reply(401, { name: 'missing_api_key', message: 'Invalid API key', statusCode: 401 });
+      if (req.method !== 'POST' || req.url !== '/emails')
+        return reply(404, { name: 'not_found', message: 'Unknown endpoint', statusCode: 404 });
+      if (req.headers.authorization !== `Bearer ${apiKey}`)
+        return reply(401, { name: 'missing_api_key', message: 'Invalid API key', statusCode: 401 });
       if (failures > 0) {
         failures--;
-        return reply(failureStatus, { name: failureStatus === 422 ? 'validation_error' : 'internal_server_error', message: 'Simulated failure', statusCode: failureStatus });
+        return reply(failureStatus, {
+          name: failureStatus === 422 ? 'validation_error' : 'internal_server_error',
+          message: 'Simulated failure',
+          statusCode: failureStatus,
+        });
       }
       const key = req.headers['idempotency-key'] as string | undefined;
       if (key && byKey.has(key)) return reply(200, { id: byKey.get(key) });
-      const payload = JSON.parse(body) as { from: string; to: string | string[]; subject: string; html: string; text: string; headers?: Record<string, string> };
-      if (!payload.from || !payload.to || !payload.subject) return reply(422, { name: 'validation_error', message: 'Missing fields', statusCode: 422 });
+      const payload = JSON.parse(body) as {
+        from: string;
+        to: string | string[];
+        subject: string;
+        html: string;
+        text: string;
+        headers?: Record<string, string>;
+      };
+      if (!payload.from || !payload.to || !payload.subject)
+        return reply(422, { name: 'validation_error', message: 'Missing fields', statusCode: 422 });
       const id = randomUUID();
       if (key) byKey.set(key, id);
       fake.deliveries.push({

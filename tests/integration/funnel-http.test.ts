@@ -5,7 +5,12 @@ import { startServer, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 /** Form posts as a browser on our own page sends them. */
-function post(server: RunningServer, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+function post(
+  server: RunningServer,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   return fetch(server.url + path, {
     method: 'POST',
     redirect: 'manual',
@@ -15,14 +20,20 @@ function post(server: RunningServer, path: string, fields: Record<string, string
 }
 
 const CAPTURE = '/cheat-sheet?_action=leads.capture';
-const valid = { email: 'reader@example.com', consent: 'on', sourcePath: '/articles/thank-you-note-within-24-hours', sourceArticle: 'thank-you-note-within-24-hours' };
+const valid = {
+  email: 'reader@example.com',
+  consent: 'on',
+  sourcePath: '/articles/thank-you-note-within-24-hours',
+  sourceArticle: 'thank-you-note-within-24-hours',
+};
 const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '');
 
 describe('the cheat-sheet funnel on the embedded default', () => {
   let server: RunningServer;
   const database = freshDatabaseFile();
   const sql = createClient({ url: database.url });
-  const count = async (table: string) => Number((await sql.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]!['n']);
+  const count = async (table: string) =>
+    Number((await sql.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]!['n']);
 
   beforeAll(async () => {
     server = await startServer({ DATABASE_URL: database.url });
@@ -33,11 +44,19 @@ describe('the cheat-sheet funnel on the embedded default', () => {
   });
 
   it('answers "check your inbox" and queues exactly one confirmation', async () => {
-    const response = await post(server, CAPTURE, valid, { referer: `${server.url}/articles/thank-you-note-within-24-hours?utm_source=linkedin` });
+    const response = await post(server, CAPTURE, valid, {
+      referer: `${server.url}/articles/thank-you-note-within-24-hours?utm_source=linkedin`,
+    });
     expect(response.status).toBe(200);
     expect(visible(await response.text())).toContain('Check your inbox');
-    const [lead] = (await sql.execute('SELECT email, status, source_article, utm_source, consent_text FROM leads')).rows;
-    expect(lead).toMatchObject({ email: 'reader@example.com', status: 'pending', source_article: 'thank-you-note-within-24-hours', utm_source: 'linkedin' });
+    const [lead] = (await sql.execute('SELECT email, status, source_article, utm_source, consent_text FROM leads'))
+      .rows;
+    expect(lead).toMatchObject({
+      email: 'reader@example.com',
+      status: 'pending',
+      source_article: 'thank-you-note-within-24-hours',
+      utm_source: 'linkedin',
+    });
     expect(await count('outbox')).toBe(1);
   });
 
@@ -54,25 +73,40 @@ describe('the cheat-sheet funnel on the embedded default', () => {
     ['a throwaway inbox', { email: 'someone@mailinator.com' }, 'throwaway addresses cannot receive the sheet'],
     ['a missing consent', { consent: '' }, 'Tick the box to agree'],
     ['an address of 300 characters', { email: `${'a'.repeat(290)}@example.com` }, 'too long'],
-  ])('refuses %s with a clear message, keeps what was typed, and writes nothing', async (_name, change, message) => {
-    const before = await count('leads');
-    const response = await post(server, CAPTURE, { ...valid, email: 'new-person@example.com', ...change });
-    expect(response.status).toBe(400);
-    const html = visible(await response.text());
-    expect(html).toContain(message.replace(/'/g, '&#39;'));
-    expect(html).toContain('aria-invalid="true"');
-    if (change.email && change.email.length < 100) expect(html).toContain(`value="${change.email}"`);
-    expect(await count('leads')).toBe(before);
-  });
+  ] as [string, Record<string, string>, string][])(
+    'refuses %s with a clear message, keeps what was typed, and writes nothing',
+    async (_name, change, message) => {
+      const before = await count('leads');
+      const response = await post(server, CAPTURE, { ...valid, email: 'new-person@example.com', ...change });
+      expect(response.status).toBe(400);
+      const html = visible(await response.text());
+      expect(html).toContain(message.replace(/'/g, '&#39;'));
+      expect(html).toContain('aria-invalid="true"');
+      const typed = change['email'];
+      if (typed && typed.length < 100) expect(html).toContain(`value="${typed}"`);
+      expect(await count('leads')).toBe(before);
+    },
+  );
 
   it('answers a bot that fills the hidden field as if all went well, and stores nothing', async () => {
-    const response = await post(server, CAPTURE, { ...valid, email: 'bot@example.com', website: 'http://spam.example' });
+    const response = await post(server, CAPTURE, {
+      ...valid,
+      email: 'bot@example.com',
+      website: 'http://spam.example',
+    });
     expect(visible(await response.text())).toContain('Check your inbox');
-    expect((await sql.execute("SELECT count(*) AS n FROM leads WHERE email = 'bot@example.com'")).rows[0]!['n']).toBe(0);
+    expect((await sql.execute("SELECT count(*) AS n FROM leads WHERE email = 'bot@example.com'")).rows[0]!['n']).toBe(
+      0,
+    );
   });
 
   it('refuses a form posted from another site, or with no origin at all', async () => {
-    const crossSite = await post(server, CAPTURE, { ...valid, email: 'csrf@example.com' }, { origin: 'https://evil.example' });
+    const crossSite = await post(
+      server,
+      CAPTURE,
+      { ...valid, email: 'csrf@example.com' },
+      { origin: 'https://evil.example' },
+    );
     expect(crossSite.status).toBe(403);
     expect(await crossSite.text()).toMatch(/Cross-site/);
     const noOrigin = await fetch(server.url + CAPTURE, {
@@ -81,7 +115,9 @@ describe('the cheat-sheet funnel on the embedded default', () => {
       body: new URLSearchParams({ ...valid, email: 'csrf@example.com' }).toString(),
     });
     expect(noOrigin.status).toBe(403);
-    expect((await sql.execute("SELECT count(*) AS n FROM leads WHERE email = 'csrf@example.com'")).rows[0]!['n']).toBe(0);
+    expect((await sql.execute("SELECT count(*) AS n FROM leads WHERE email = 'csrf@example.com'")).rows[0]!['n']).toBe(
+      0,
+    );
   });
 
   it('shows the mail to this machine at /dev/mail, and the confirmation leads to the PDF', async () => {
@@ -96,7 +132,11 @@ describe('the cheat-sheet funnel on the embedded default', () => {
     const pdf = await fetch(server.url + download);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toContain('attachment');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     // The same confirmation link a second time no longer works.
     expect((await fetch(server.url + confirm)).status).toBe(400);
@@ -135,7 +175,9 @@ describe('the cheat-sheet funnel on the embedded default', () => {
     let last: Response | undefined;
     for (let i = 0; i < 12; i++) last = await post(server, CAPTURE, { ...valid, email: `burst${i}@example.com` });
     expect(last!.status).toBe(429);
-    expect(visible(await last!.text())).toMatch(/Too many requests from your network\. Please try again in \d+ minutes?\./);
+    expect(visible(await last!.text())).toMatch(
+      /Too many requests from your network\. Please try again in \d+ minutes?\./,
+    );
   });
 });
 
@@ -145,7 +187,11 @@ describe('with Resend configured', () => {
 
   beforeAll(async () => {
     resend = await startFakeResend();
-    server = await startServer({ DATABASE_URL: freshDatabaseFile().url, RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url });
+    server = await startServer({
+      DATABASE_URL: freshDatabaseFile().url,
+      RESEND_API_KEY: resend.apiKey,
+      RESEND_BASE_URL: resend.url,
+    });
   });
   afterAll(async () => {
     await server.stop();
@@ -154,9 +200,13 @@ describe('with Resend configured', () => {
 
   it('delivers the confirmation through the provider and hides the local mail viewer', async () => {
     await post(server, CAPTURE, valid);
-    for (let i = 0; i < 50 && resend.deliveries.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 50 && resend.deliveries.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(resend.deliveries).toHaveLength(1);
-    expect(resend.deliveries[0]).toMatchObject({ to: ['reader@example.com'], subject: 'Confirm your email to get the cheat sheet' });
+    expect(resend.deliveries[0]).toMatchObject({
+      to: ['reader@example.com'],
+      subject: 'Confirm your email to get the cheat sheet',
+    });
     expect(resend.deliveries[0]!.idempotencyKey).toMatch(/^lead-confirm:/);
     expect((await fetch(`${server.url}/dev/mail`)).status).toBe(404);
   });

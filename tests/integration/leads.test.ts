@@ -14,26 +14,51 @@ import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 let test: TestDatabase;
-const context = (iso: string): LeadContext => ({ db: test.db, secret: SECRET, siteUrl: 'https://coach.example', now: new Date(iso) });
+const context = (iso: string): LeadContext => ({
+  db: test.db,
+  secret: SECRET,
+  siteUrl: 'https://coach.example',
+  now: new Date(iso),
+});
 const mail = () => test.db.select().from(outbox).orderBy(outbox.id);
 const allLeads = () => test.db.select().from(leads);
-const tokenFrom = (text: string, path: string) => new URL(new RegExp(`https://coach\\.example${path}\\?token=[\\w.-]+`).exec(text)![0]).searchParams.get('token')!;
+const tokenFrom = (text: string, path: string) =>
+  new URL(new RegExp(`https://coach\\.example${path}\\?token=[\\w.-]+`).exec(text)![0]).searchParams.get('token')!;
 
 beforeEach(() => {
   test = openTestDatabase();
 });
 
 async function captureAndConfirm(email = 'sam@example.com') {
-  await captureLead(context('2026-11-26T09:00:00Z'), { email, sourcePath: '/articles/x', sourceArticle: 'x', utmSource: 'newsletter' });
+  await captureLead(context('2026-11-26T09:00:00Z'), {
+    email,
+    sourcePath: '/articles/x',
+    sourceArticle: 'x',
+    utmSource: 'newsletter',
+  });
   const confirmation = (await mail()).at(-1)!;
   return confirmLead(context('2026-11-26T09:30:00Z'), tokenFrom(confirmation.text, '/cheat-sheet/confirm'));
 }
 
 describe('capturing an address', () => {
   it('creates one pending lead with its source and consent, and queues a confirmation', async () => {
-    await captureLead(context('2026-11-26T09:00:00Z'), { email: 'sam@example.com', sourcePath: '/articles/x', sourceArticle: 'x', utmSource: 'newsletter', utmCampaign: 'autumn' });
+    await captureLead(context('2026-11-26T09:00:00Z'), {
+      email: 'sam@example.com',
+      sourcePath: '/articles/x',
+      sourceArticle: 'x',
+      utmSource: 'newsletter',
+      utmCampaign: 'autumn',
+    });
     const [lead] = await allLeads();
-    expect(lead).toMatchObject({ email: 'sam@example.com', status: 'pending', sourcePath: '/articles/x', sourceArticle: 'x', utmSource: 'newsletter', utmCampaign: 'autumn', nurtureStep: 0 });
+    expect(lead).toMatchObject({
+      email: 'sam@example.com',
+      status: 'pending',
+      sourcePath: '/articles/x',
+      sourceArticle: 'x',
+      utmSource: 'newsletter',
+      utmCampaign: 'autumn',
+      nurtureStep: 0,
+    });
     expect(lead!.consentText).toMatch(/Interview Success Cheat Sheet/);
     const [message] = await mail();
     expect(message).toMatchObject({ kind: 'lead.confirm', toAddress: 'sam@example.com', status: 'pending' });
@@ -47,7 +72,11 @@ describe('capturing an address', () => {
     expect(await mail()).toHaveLength(1);
 
     // After a pause a new confirmation may go, up to the daily cap.
-    for (let minute = 10; minute <= 60; minute += 10) await captureLead(context(`2026-11-26T09:${String(minute % 60).padStart(2, '0')}:00Z`.replace('T09:00', 'T10:00')), { email: 'sam@example.com' });
+    for (let minute = 10; minute <= 60; minute += 10)
+      await captureLead(
+        context(`2026-11-26T09:${String(minute % 60).padStart(2, '0')}:00Z`.replace('T09:00', 'T10:00')),
+        { email: 'sam@example.com' },
+      );
     expect((await mail()).length).toBe(ADDRESS_EMAILS_PER_DAY);
     expect(await allLeads()).toHaveLength(1);
   });
@@ -97,7 +126,14 @@ describe('download links', () => {
     expect((await checkDownloadToken(context('2026-12-03T10:00:00Z'), token)).status).toBe('expired');
     const tampered = token.replace(/\.[^.]+\./, '.zzzzzzz.');
     expect((await checkDownloadToken(context('2026-11-27T09:00:00Z'), tampered)).status).toBe('invalid');
-    expect((await checkDownloadToken({ ...context('2026-11-27T09:00:00Z'), secret: 'another-secret-another-secret-another' }, token)).status).toBe('invalid');
+    expect(
+      (
+        await checkDownloadToken(
+          { ...context('2026-11-27T09:00:00Z'), secret: 'another-secret-another-secret-another' },
+          token,
+        )
+      ).status,
+    ).toBe('invalid');
   });
 });
 
@@ -121,7 +157,10 @@ describe('the nurture sequence', () => {
 
   it('two instances running it at once queue each email once', async () => {
     await captureAndConfirm();
-    const counts = await Promise.all([runNurture(context('2026-11-28T10:00:00Z')), runNurture(context('2026-11-28T10:00:00Z'))]);
+    const counts = await Promise.all([
+      runNurture(context('2026-11-28T10:00:00Z')),
+      runNurture(context('2026-11-28T10:00:00Z')),
+    ]);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
     expect((await mail()).filter((m) => m.kind === 'lead.nurture')).toHaveLength(1);
   });
@@ -138,10 +177,20 @@ describe('unsubscribing', () => {
     await captureAndConfirm();
     const delivery = (await mail()).at(-1)!;
     const token = tokenFrom(delivery.text, '/unsubscribe');
-    expect(await unsubscribeLead(context('2026-11-27T00:00:00Z'), token)).toEqual({ status: 'unsubscribed', email: 'sam@example.com' });
-    expect(await unsubscribeLead(context('2026-11-28T00:00:00Z'), token)).toEqual({ status: 'unsubscribed', email: 'sam@example.com' });
+    expect(await unsubscribeLead(context('2026-11-27T00:00:00Z'), token)).toEqual({
+      status: 'unsubscribed',
+      email: 'sam@example.com',
+    });
+    expect(await unsubscribeLead(context('2026-11-28T00:00:00Z'), token)).toEqual({
+      status: 'unsubscribed',
+      email: 'sam@example.com',
+    });
     const [lead] = await allLeads();
-    expect(lead).toMatchObject({ status: 'unsubscribed', nextNurtureAt: null, unsubscribedAt: new Date('2026-11-27T00:00:00Z') });
+    expect(lead).toMatchObject({
+      status: 'unsubscribed',
+      nextNurtureAt: null,
+      unsubscribedAt: new Date('2026-11-27T00:00:00Z'),
+    });
     expect((await mail()).at(-1)).toMatchObject({ status: 'failed', lastError: 'cancelled: unsubscribed' });
     expect(await runNurture(context('2026-12-20T00:00:00Z'))).toBe(0);
   });

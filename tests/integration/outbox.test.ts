@@ -1,7 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '../../db/schema.ts';
-import { deliverDueEmails, enqueueEmail, LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../src/lib/server/email/outbox.ts';
+import {
+  deliverDueEmails,
+  enqueueEmail,
+  LEASE_MS,
+  MAX_ATTEMPTS,
+  retryDelayMs,
+} from '../../src/lib/server/email/outbox.ts';
 import { createResendTransport, type EmailTransport } from '../../src/lib/server/email/transport.ts';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
@@ -37,13 +43,30 @@ const at = (iso: string) => new Date(iso);
 describe('the outbox through the real Resend SDK', () => {
   it('delivers a queued message once, with its headers, and marks it sent', async () => {
     await enqueueEmail(test.db, message(1), at('2026-11-26T10:00:00Z'));
-    const report = await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:01Z') });
+    const report = await deliverDueEmails({
+      db: test.db,
+      transport,
+      from: FROM,
+      workerId: 'w1',
+      now: at('2026-11-26T10:00:01Z'),
+    });
     expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
     expect(resend.deliveries).toHaveLength(1);
-    expect(resend.deliveries[0]).toMatchObject({ from: FROM, to: ['reader1@example.com'], subject: 'Message 1', text: 'Hello 1', idempotencyKey: 'test:1' });
+    expect(resend.deliveries[0]).toMatchObject({
+      from: FROM,
+      to: ['reader1@example.com'],
+      subject: 'Message 1',
+      text: 'Hello 1',
+      idempotencyKey: 'test:1',
+    });
     expect(resend.deliveries[0]!.headers['List-Unsubscribe']).toBe('<https://example.com/unsubscribe?token=1>');
     const [row] = await rows();
-    expect(row).toMatchObject({ status: 'sent', attempts: 1, providerMessageId: resend.deliveries[0]!.id, leaseOwner: null });
+    expect(row).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      providerMessageId: resend.deliveries[0]!.id,
+      leaseOwner: null,
+    });
 
     await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T11:00:00Z') });
     expect(resend.deliveries).toHaveLength(1);
@@ -59,7 +82,13 @@ describe('the outbox through the real Resend SDK', () => {
   it('retries after the provider fails, with backoff, and delivers once it recovers', async () => {
     await enqueueEmail(test.db, message(2), at('2026-11-26T10:00:00Z'));
     resend.failNext(2, 500);
-    const first = await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:00Z') });
+    const first = await deliverDueEmails({
+      db: test.db,
+      transport,
+      from: FROM,
+      workerId: 'w1',
+      now: at('2026-11-26T10:00:00Z'),
+    });
     expect(first).toEqual({ sent: 0, retried: 1, failed: 0 });
     const [afterFailure] = await rows();
     expect(afterFailure!.status).toBe('pending');
@@ -67,7 +96,9 @@ describe('the outbox through the real Resend SDK', () => {
     expect(afterFailure!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(at('2026-11-26T10:00:24Z').getTime());
 
     // Not yet due: nothing is attempted.
-    expect(await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:10Z') })).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(
+      await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:10Z') }),
+    ).toEqual({ sent: 0, retried: 0, failed: 0 });
     await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:01:00Z') });
     await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:05:00Z') });
     expect(resend.deliveries).toHaveLength(1);
@@ -77,7 +108,11 @@ describe('the outbox through the real Resend SDK', () => {
   it('gives up at once when the provider refuses the message itself, and after the last attempt otherwise', async () => {
     await enqueueEmail(test.db, message(3));
     resend.failNext(1, 422);
-    expect(await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1' })).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect(await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1' })).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 1,
+    });
     expect((await rows())[0]!.status).toBe('failed');
 
     await enqueueEmail(test.db, message(4), at('2026-11-26T10:00:00Z'));
@@ -102,12 +137,22 @@ describe('the outbox through the real Resend SDK', () => {
         throw new Error('process killed');
       },
     };
-    await test.db.$client.execute("UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = 0, attempts = 1");
-    await crashing.send({ from: FROM, to: 'reader5@example.com', subject: 'Message 5', html: '', text: '', headers: {} }, 'test:5').catch(() => undefined);
+    await test.db.$client.execute(
+      "UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = 0, attempts = 1",
+    );
+    await crashing
+      .send({ from: FROM, to: 'reader5@example.com', subject: 'Message 5', html: '', text: '', headers: {} }, 'test:5')
+      .catch(() => undefined);
     expect(resend.deliveries).toHaveLength(1);
 
     // A restarted worker finds the expired lease and delivers again with the same key.
-    const report = await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'B', now: at('2026-11-26T10:02:00Z') });
+    const report = await deliverDueEmails({
+      db: test.db,
+      transport,
+      from: FROM,
+      workerId: 'B',
+      now: at('2026-11-26T10:02:00Z'),
+    });
     expect(report.sent).toBe(1);
     expect(resend.deliveries).toHaveLength(1);
     expect((await rows())[0]).toMatchObject({ status: 'sent', providerMessageId: resend.deliveries[0]!.id });
@@ -115,8 +160,14 @@ describe('the outbox through the real Resend SDK', () => {
 
   it('does not take a message another worker holds a live lease on', async () => {
     await enqueueEmail(test.db, message(6), at('2026-11-26T10:00:00Z'));
-    await test.db.$client.execute({ sql: "UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = ?", args: [at('2026-11-26T10:00:00Z').getTime() + LEASE_MS] });
-    expect((await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'B', now: at('2026-11-26T10:00:30Z') })).sent).toBe(0);
+    await test.db.$client.execute({
+      sql: "UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = ?",
+      args: [at('2026-11-26T10:00:00Z').getTime() + LEASE_MS],
+    });
+    expect(
+      (await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'B', now: at('2026-11-26T10:00:30Z') }))
+        .sent,
+    ).toBe(0);
     expect(resend.deliveries).toHaveLength(0);
   });
 
@@ -127,7 +178,8 @@ describe('the outbox through the real Resend SDK', () => {
     const workers = ['w1', 'w2', 'w3', 'w4'].map((workerId) =>
       (async () => {
         let total = 0;
-        for (let round = 0; round < 5; round++) total += (await deliverDueEmails({ db: test.db, transport, from: FROM, workerId, batchSize: 7 })).sent;
+        for (let round = 0; round < 5; round++)
+          total += (await deliverDueEmails({ db: test.db, transport, from: FROM, workerId, batchSize: 7 })).sent;
         return total;
       })(),
     );

@@ -16,7 +16,9 @@ export const siteUrl: string = import.meta.env.SITE ?? 'http://localhost:4321';
 /** `local` keeps email in the outbox for /dev/mail; `resend` delivers it. */
 export const mailMode: 'local' | 'resend' = RESEND_API_KEY ? 'resend' : 'local';
 
-export const emailTransport: EmailTransport = RESEND_API_KEY ? createResendTransport(RESEND_API_KEY, RESEND_BASE_URL) : localTransport;
+export const emailTransport: EmailTransport = RESEND_API_KEY
+  ? createResendTransport(RESEND_API_KEY, RESEND_BASE_URL)
+  : localTransport;
 
 export const emailFrom = EMAIL_FROM;
 
@@ -33,7 +35,10 @@ export function signingSecret(): Promise<string> {
   secret ??= (async () => {
     if (APP_SECRET) return APP_SECRET;
     const key = 'secret.signing';
-    await db.insert(appSettings).values({ key, value: randomToken(32) }).onConflictDoNothing();
+    await db
+      .insert(appSettings)
+      .values({ key, value: randomToken(32) })
+      .onConflictDoNothing();
     const [row] = await db.select().from(appSettings).where(eq(appSettings.key, key));
     return String(row!.value);
   })();

@@ -67,11 +67,25 @@ function marketingHeaders(ctx: LeadContext, leadId: string): Record<string, stri
   };
 }
 
-async function queue(executor: Executor, key: string, kind: string, to: string, content: EmailContent, headers: Record<string, string>, now: Date) {
+async function queue(
+  executor: Executor,
+  key: string,
+  kind: string,
+  to: string,
+  content: EmailContent,
+  headers: Record<string, string>,
+  now: Date,
+) {
   await enqueueEmail(executor, { idempotencyKey: key, kind, to, ...content, headers }, now);
 }
 
-async function queueDelivery(ctx: LeadContext, executor: Executor, lead: Pick<Lead, 'id' | 'email'>, key: string, now: Date) {
+async function queueDelivery(
+  ctx: LeadContext,
+  executor: Executor,
+  lead: Pick<Lead, 'id' | 'email'>,
+  key: string,
+  now: Date,
+) {
   const content = await cheatSheetDeliveryEmail({
     siteUrl: ctx.siteUrl,
     downloadUrl: downloadUrl(ctx, lead.id, now),
@@ -92,10 +106,19 @@ export async function captureLead(ctx: LeadContext, input: CaptureInput): Promis
   const email = input.email;
   const [existing] = await ctx.db.select().from(leads).where(eq(leads.email, email)).limit(1);
 
-  if (existing?.status === 'pending' && existing.confirmationSentAt && now.getTime() - existing.confirmationSentAt.getTime() < MIN_MS_BETWEEN_CONFIRMATIONS) {
+  if (
+    existing?.status === 'pending' &&
+    existing.confirmationSentAt &&
+    now.getTime() - existing.confirmationSentAt.getTime() < MIN_MS_BETWEEN_CONFIRMATIONS
+  ) {
     return;
   }
-  const perAddress = await hitRateLimit(ctx.db, { name: 'capture:address', limit: ADDRESS_EMAILS_PER_DAY, windowMs: 86_400_000 }, hashToken(email), now.getTime());
+  const perAddress = await hitRateLimit(
+    ctx.db,
+    { name: 'capture:address', limit: ADDRESS_EMAILS_PER_DAY, windowMs: 86_400_000 },
+    hashToken(email),
+    now.getTime(),
+  );
   if (!perAddress.allowed) return;
 
   if (existing?.status === 'confirmed') {
@@ -123,7 +146,10 @@ export async function captureLead(ctx: LeadContext, input: CaptureInput): Promis
     if (existing) {
       // Pending, or unsubscribed and asking again: a new double opt-in either way.
       leadId = existing.id;
-      await tx.update(leads).set({ ...confirmFields, status: existing.status === 'unsubscribed' ? 'pending' : existing.status }).where(eq(leads.id, leadId));
+      await tx
+        .update(leads)
+        .set({ ...confirmFields, status: existing.status === 'unsubscribed' ? 'pending' : existing.status })
+        .where(eq(leads.id, leadId));
     } else {
       leadId = randomToken(12);
       await tx.insert(leads).values({
@@ -139,17 +165,30 @@ export async function captureLead(ctx: LeadContext, input: CaptureInput): Promis
         ...confirmFields,
       });
     }
-    await queue(tx, `lead-confirm:${leadId}:${confirmFields.confirmTokenHash.slice(0, 16)}`, 'lead.confirm', email, confirmation, {}, now);
+    await queue(
+      tx,
+      `lead-confirm:${leadId}:${confirmFields.confirmTokenHash.slice(0, 16)}`,
+      'lead.confirm',
+      email,
+      confirmation,
+      {},
+      now,
+    );
   });
 }
 
-export type ConfirmResult = { status: 'confirmed'; lead: Lead; downloadUrl: string } | { status: 'invalid' | 'expired' };
+export type ConfirmResult =
+  { status: 'confirmed'; lead: Lead; downloadUrl: string } | { status: 'invalid' | 'expired' };
 
 /** The link in the confirmation email: confirms once, queues the sheet, starts the nurture. */
 export async function confirmLead(ctx: LeadContext, token: string): Promise<ConfirmResult> {
   const now = ctx.now ?? new Date();
   if (!/^[\w-]{20,100}$/.test(token)) return { status: 'invalid' };
-  const [lead] = await ctx.db.select().from(leads).where(eq(leads.confirmTokenHash, hashToken(token))).limit(1);
+  const [lead] = await ctx.db
+    .select()
+    .from(leads)
+    .where(eq(leads.confirmTokenHash, hashToken(token)))
+    .limit(1);
   if (!lead) return { status: 'invalid' };
   if (!lead.confirmExpiresAt || lead.confirmExpiresAt < now) return { status: 'expired' };
 
@@ -208,7 +247,13 @@ export async function unsubscribeLead(ctx: LeadContext, token: string): Promise<
     await tx
       .update(outbox)
       .set({ status: 'failed', lastError: 'cancelled: unsubscribed' })
-      .where(and(eq(outbox.toAddress, lead.email), eq(outbox.status, 'pending'), inArray(outbox.kind, ['lead.delivery', 'lead.nurture'])));
+      .where(
+        and(
+          eq(outbox.toAddress, lead.email),
+          eq(outbox.status, 'pending'),
+          inArray(outbox.kind, ['lead.delivery', 'lead.nurture']),
+        ),
+      );
   });
   return { status: 'unsubscribed', email: lead.email };
 }
@@ -229,8 +274,16 @@ export async function runNurture(ctx: LeadContext, limit = 100): Promise<number>
     const step = lead.nurtureStep + 1;
     const content =
       step === 2
-        ? await thankYouInPracticeEmail({ siteUrl: ctx.siteUrl, articleUrl: link(ctx, '/articles/thank-you-note-within-24-hours'), unsubscribeUrl: unsubscribeUrl(ctx, lead.id) })
-        : await trackYourFollowUpsEmail({ siteUrl: ctx.siteUrl, signupUrl: link(ctx, '/signup'), unsubscribeUrl: unsubscribeUrl(ctx, lead.id) });
+        ? await thankYouInPracticeEmail({
+            siteUrl: ctx.siteUrl,
+            articleUrl: link(ctx, '/articles/thank-you-note-within-24-hours'),
+            unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
+          })
+        : await trackYourFollowUpsEmail({
+            siteUrl: ctx.siteUrl,
+            signupUrl: link(ctx, '/signup'),
+            unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
+          });
     const nextOffset = NURTURE_OFFSETS_MS[step + 1];
     const claimed = await ctx.db.transaction(async (tx) => {
       const [row] = await tx
@@ -243,7 +296,15 @@ export async function runNurture(ctx: LeadContext, limit = 100): Promise<number>
         .where(and(eq(leads.id, lead.id), eq(leads.nurtureStep, lead.nurtureStep), eq(leads.status, 'confirmed')))
         .returning({ id: leads.id });
       if (!row) return false;
-      await queue(tx, `lead-nurture:${lead.id}:${step}`, 'lead.nurture', lead.email, content, marketingHeaders(ctx, lead.id), now);
+      await queue(
+        tx,
+        `lead-nurture:${lead.id}:${step}`,
+        'lead.nurture',
+        lead.email,
+        content,
+        marketingHeaders(ctx, lead.id),
+        now,
+      );
       return true;
     });
     if (claimed) queued++;

@@ -19,7 +19,12 @@ export interface RateLimitResult {
   retryAfterSeconds: number;
 }
 
-export async function hitRateLimit(db: Database, rule: RateLimitRule, subject: string, now = Date.now()): Promise<RateLimitResult> {
+export async function hitRateLimit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string,
+  now = Date.now(),
+): Promise<RateLimitResult> {
   const key = `${rule.name}:${subject}`;
   const windowFloor = now - rule.windowMs;
   const result = await db.$client.execute({

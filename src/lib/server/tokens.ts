@@ -26,7 +26,8 @@ export type SignedTokenCheck = { ok: true; data: string } | { ok: false; reason:
 
 export function verifyToken(secret: string, purpose: string, token: string, now = new Date()): SignedTokenCheck {
   const parts = token.split('.');
-  if (parts.length !== 4 || parts[0] !== purpose || !/^[\w-]{1,64}$/.test(parts[1]!)) return { ok: false, reason: 'invalid' };
+  if (parts.length !== 4 || parts[0] !== purpose || !/^[\w-]{1,64}$/.test(parts[1]!))
+    return { ok: false, reason: 'invalid' };
   const payload = parts.slice(0, 3).join('.');
   const expected = Buffer.from(signature(secret, payload));
   const given = Buffer.from(parts[3]!);

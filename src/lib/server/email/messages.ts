@@ -12,6 +12,7 @@ import { CheatSheetDeliveryEmail } from '../../../components/email/CheatSheetDel
 import { ConfirmCheatSheetEmail } from '../../../components/email/ConfirmCheatSheetEmail';
 import { ThankYouInPracticeEmail } from '../../../components/email/ThankYouInPracticeEmail';
 import { TrackYourFollowUpsEmail } from '../../../components/email/TrackYourFollowUpsEmail';
+import { AccountLinkEmail } from '../../../components/email/AccountLinkEmail';
 
 export interface EmailContent {
   subject: string;
@@ -175,6 +176,58 @@ export async function trackYourFollowUpsEmail({
       siteUrl: requireUrl('siteUrl', siteUrl),
       signupUrl: requireUrl('signupUrl', signupUrl),
       unsubscribeUrl: requireUrl('unsubscribeUrl', unsubscribeUrl),
+    }),
+  );
+}
+
+export interface AccountLinkInput {
+  siteUrl: string;
+  url: string;
+}
+
+/** Sent on sign-up: proves the address is theirs (and links any cheat-sheet history to the account). */
+export async function verifyEmailEmail({ siteUrl, url }: AccountLinkInput): Promise<EmailContent> {
+  return renderEmail(
+    'Confirm your email address',
+    createElement(AccountLinkEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      heading: 'Confirm your email address',
+      intro:
+        'Welcome to Own the Follow-Up. Confirm this address so we can send your reminders and keep your account safe.',
+      buttonLabel: 'Confirm my email address',
+      url: requireUrl('url', url),
+      expiresIn: '48 hours',
+      notYou: 'If you did not create an account, ignore this email and no account will be confirmed.',
+    }),
+  );
+}
+
+export async function passwordResetEmail({ siteUrl, url }: AccountLinkInput): Promise<EmailContent> {
+  return renderEmail(
+    'Reset your password',
+    createElement(AccountLinkEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      heading: 'Reset your password',
+      intro: 'Someone, hopefully you, asked to reset the password of your Own the Follow-Up account.',
+      buttonLabel: 'Choose a new password',
+      url: requireUrl('url', url),
+      expiresIn: '1 hour',
+      notYou: 'If it was not you, ignore this email: your password stays as it is.',
+    }),
+  );
+}
+
+export async function loginLinkEmail({ siteUrl, url }: AccountLinkInput): Promise<EmailContent> {
+  return renderEmail(
+    'Your sign-in link',
+    createElement(AccountLinkEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      heading: 'Sign in to Own the Follow-Up',
+      intro: 'Here is the sign-in link you asked for. No password needed.',
+      buttonLabel: 'Sign me in',
+      url: requireUrl('url', url),
+      expiresIn: '15 minutes',
+      notYou: 'If you did not ask for it, ignore this email: nobody can sign in without this link.',
     }),
   );
 }

@@ -104,7 +104,14 @@ export async function deliverDueEmails({
       );
       await db
         .update(outbox)
-        .set({ status: 'sent', sentAt: new Date(nowMs), providerMessageId: providerId, leaseOwner: null, leaseExpiresAt: null, lastError: null })
+        .set({
+          status: 'sent',
+          sentAt: new Date(nowMs),
+          providerMessageId: providerId,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          lastError: null,
+        })
         .where(mine);
       report.sent++;
     } catch (error) {

@@ -40,17 +40,30 @@ export function createResendTransport(apiKey: string, baseUrl?: string): EmailTr
       let result: Awaited<ReturnType<typeof resend.emails.send>>;
       try {
         result = await resend.emails.send(
-          { from: email.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers },
+          {
+            from: email.from,
+            to: email.to,
+            subject: email.subject,
+            html: email.html,
+            text: email.text,
+            headers: email.headers,
+          },
           { idempotencyKey },
         );
       } catch (error) {
-        throw new EmailDeliveryError(`Resend unreachable: ${error instanceof Error ? error.message : String(error)}`, true);
+        throw new EmailDeliveryError(
+          `Resend unreachable: ${error instanceof Error ? error.message : String(error)}`,
+          true,
+        );
       }
       if (result.error || !result.data) {
         const status = (result.error as { statusCode?: number | null } | null)?.statusCode ?? 0;
         // 4xx other than rate limiting means the message itself is wrong: do not hammer the provider.
         const retryable = status === 0 || status === 429 || status >= 500;
-        throw new EmailDeliveryError(`Resend refused the message (${status}): ${result.error?.message ?? 'no data'}`, retryable);
+        throw new EmailDeliveryError(
+          `Resend refused the message (${status}): ${result.error?.message ?? 'no data'}`,
+          retryable,
+        );
       }
       return result.data.id;
     },

@@ -1,0 +1,84 @@
+import { ActionError, defineAction } from 'astro:actions';
+import { eq } from 'drizzle-orm';
+import { users } from '../../db/schema';
+import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSchema } from '../lib/auth-form';
+import { changePassword, deleteAccount, verifyPassword } from '../lib/server/auth';
+import { siteUrl } from '../lib/server/config';
+import { db } from '../lib/server/db';
+import { endSession, requireActionUser } from '../lib/server/guards';
+import { invalidateSession, invalidateUserSessions } from '../lib/server/session';
+import { and } from 'drizzle-orm';
+import { sessions } from '../../db/schema';
+
+export const account = {
+  updateProfile: defineAction({
+    accept: 'form',
+    input: profileSchema,
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      await db
+        .update(users)
+        .set({ ...input, updatedAt: new Date() })
+        .where(eq(users.id, user.id));
+      return { saved: 'profile' as const };
+    },
+  }),
+
+  changePassword: defineAction({
+    accept: 'form',
+    input: changePasswordSchema,
+    handler: async (input, context) => {
+      const { user, session } = requireActionUser(context);
+      const result = await changePassword({ db, siteUrl }, user, session.id, input.current, input.password);
+      if (result === 'wrong-password')
+        throw new ActionError({
+          code: 'BAD_REQUEST',
+          message: 'Your current password is not right. Nothing was changed.',
+        });
+      return { saved: 'password' as const };
+    },
+  }),
+
+  revokeSession: defineAction({
+    accept: 'form',
+    input: sessionIdSchema,
+    handler: async (input, context) => {
+      const { user, session } = requireActionUser(context);
+      // Only the member's own sessions: another member's id matches nothing.
+      const [target] = await db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, user.id)))
+        .limit(1);
+      if (!target) throw new ActionError({ code: 'NOT_FOUND', message: 'That session has already ended.' });
+      await invalidateSession(db, target.id);
+      if (target.id === session.id) endSession(context);
+      return { saved: 'sessions' as const };
+    },
+  }),
+
+  revokeOtherSessions: defineAction({
+    accept: 'form',
+    handler: async (_input, context) => {
+      const { user, session } = requireActionUser(context);
+      await invalidateUserSessions(db, user.id, session.id);
+      return { saved: 'sessions' as const };
+    },
+  }),
+
+  deleteAccount: defineAction({
+    accept: 'form',
+    input: deleteAccountSchema,
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      if (!(await verifyPassword(user, input.password)))
+        throw new ActionError({
+          code: 'BAD_REQUEST',
+          message: 'That password is not right. Your account was not deleted.',
+        });
+      await deleteAccount({ db, siteUrl }, user);
+      endSession(context);
+      return { deleted: true as const };
+    },
+  }),
+};

@@ -1,0 +1,101 @@
+import { ActionError, defineAction } from 'astro:actions';
+import { emailOnlySchema, resetSchema, signInSchema, signUpSchema } from '../lib/auth-form';
+import { requestLoginLink, requestPasswordReset, resetPassword, signIn, signUp } from '../lib/server/auth';
+import { siteUrl } from '../lib/server/config';
+import { db } from '../lib/server/db';
+import { addressKey, endSession, enforceRateLimit, startSession } from '../lib/server/guards';
+import { clientIp } from '../lib/server/request';
+import { invalidateSession } from '../lib/server/session';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+export const AUTH_LIMITS = {
+  signUpIp: { name: 'signup:ip', limit: 5, windowMs: HOUR },
+  signInIp: { name: 'signin:ip', limit: 20, windowMs: 15 * MINUTE },
+  signInAddress: { name: 'signin:address', limit: 8, windowMs: 15 * MINUTE },
+  linkIp: { name: 'link:ip', limit: 10, windowMs: HOUR },
+  linkAddress: { name: 'link:address', limit: 3, windowMs: HOUR },
+  resetIp: { name: 'reset:ip', limit: 10, windowMs: HOUR },
+};
+
+const authContext = () => ({ db, siteUrl });
+const userAgent = (request: Request) => request.headers.get('user-agent') ?? '';
+
+export const auth = {
+  signup: defineAction({
+    accept: 'form',
+    input: signUpSchema,
+    handler: async (input, context) => {
+      await enforceRateLimit(AUTH_LIMITS.signUpIp, clientIp(context), 'sign-ups from your network');
+      await enforceRateLimit(AUTH_LIMITS.linkAddress, addressKey(input.email), 'emails to this address');
+      await signUp(authContext(), input);
+      return { ok: true as const };
+    },
+  }),
+
+  login: defineAction({
+    accept: 'form',
+    input: signInSchema,
+    handler: async (input, context) => {
+      await enforceRateLimit(AUTH_LIMITS.signInIp, clientIp(context), 'sign-in attempts from your network');
+      await enforceRateLimit(AUTH_LIMITS.signInAddress, addressKey(input.email), 'sign-in attempts for this address');
+      const result = await signIn(authContext(), input.email, input.password, userAgent(context.request));
+      if (!result) {
+        throw new ActionError({
+          code: 'UNAUTHORIZED',
+          message:
+            'That email and password do not match an account. Check them, or sign in with a link by email instead.',
+        });
+      }
+      startSession(context, result.token, result.session.expiresAt);
+      return { ok: true as const };
+    },
+  }),
+
+  logout: defineAction({
+    accept: 'form',
+    handler: async (_input, context) => {
+      if (context.locals.session) await invalidateSession(db, context.locals.session.id);
+      endSession(context);
+      return { ok: true as const };
+    },
+  }),
+
+  forgotPassword: defineAction({
+    accept: 'form',
+    input: emailOnlySchema,
+    handler: async (input, context) => {
+      await enforceRateLimit(AUTH_LIMITS.resetIp, clientIp(context), 'reset requests from your network');
+      await enforceRateLimit(AUTH_LIMITS.linkAddress, addressKey(input.email), 'emails to this address');
+      await requestPasswordReset(authContext(), input.email);
+      return { ok: true as const };
+    },
+  }),
+
+  loginLink: defineAction({
+    accept: 'form',
+    input: emailOnlySchema,
+    handler: async (input, context) => {
+      await enforceRateLimit(AUTH_LIMITS.linkIp, clientIp(context), 'sign-in link requests from your network');
+      await enforceRateLimit(AUTH_LIMITS.linkAddress, addressKey(input.email), 'emails to this address');
+      await requestLoginLink(authContext(), input.email);
+      return { ok: true as const };
+    },
+  }),
+
+  resetPassword: defineAction({
+    accept: 'form',
+    input: resetSchema,
+    handler: async (input, context) => {
+      await enforceRateLimit(AUTH_LIMITS.resetIp, clientIp(context), 'reset attempts from your network');
+      const result = await resetPassword(authContext(), input.token, input.password, userAgent(context.request));
+      if (!result)
+        throw new ActionError({
+          code: 'BAD_REQUEST',
+          message: 'This reset link has expired or was already used. Ask for a new one below.',
+        });
+      startSession(context, result.token, result.session.expiresAt);
+      return { ok: true as const };
+    },
+  }),
+};

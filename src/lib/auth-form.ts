@@ -1,0 +1,115 @@
+/** Rules for the account forms, shared by the Actions and the pages. Pure. */
+import { z } from 'astro/zod';
+import { isPlausibleEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './email-address';
+
+export const MIN_PASSWORD = 10;
+export const MAX_PASSWORD = 200;
+
+const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
+
+export const emailField = z
+  .string({ error: 'Enter your email address.' })
+  .trim()
+  .min(1, 'Enter your email address.')
+  .max(MAX_EMAIL_LENGTH, 'That address is too long to be real.')
+  .transform(normalizeEmail)
+  .refine(isPlausibleEmail, 'That does not look like an email address: check for a typo.');
+
+export const newPasswordField = z
+  .string({ error: 'Choose a password.' })
+  .min(MIN_PASSWORD, `Use at least ${MIN_PASSWORD} characters: a short phrase is easy to remember and hard to guess.`)
+  .max(MAX_PASSWORD, `Use at most ${MAX_PASSWORD} characters.`);
+
+export const timeZoneField = z
+  .string()
+  .trim()
+  .refine((zone) => TIME_ZONES.has(zone), 'Choose a time zone from the list.');
+
+export const nameField = z.string().trim().max(80, 'Use at most 80 characters.');
+
+const required = (message: string) => z.string({ error: message }).min(1, message);
+
+export const signUpSchema = z
+  .object({
+    name: nameField.nullish().transform((value) => value ?? ''),
+    email: emailField,
+    password: newPasswordField,
+    timeZone: timeZoneField.nullish().transform((value) => value || 'UTC'),
+  })
+  .refine((input) => input.password.toLowerCase() !== input.email, {
+    message: 'Your password cannot be your email address.',
+    path: ['password'],
+  });
+
+export const signInSchema = z.object({
+  email: emailField,
+  password: required('Enter your password.').max(MAX_PASSWORD, 'That password is longer than any we accept.'),
+  next: z.string().max(500).nullish(),
+});
+
+export const emailOnlySchema = z.object({ email: emailField });
+
+export const resetSchema = z
+  .object({
+    token: required('This reset link is incomplete.').max(100),
+    password: newPasswordField,
+    confirm: z.string().max(MAX_PASSWORD).nullish(),
+  })
+  .refine((input) => input.password === input.confirm, {
+    message: 'The two passwords do not match.',
+    path: ['confirm'],
+  });
+
+export const profileSchema = z.object({
+  name: nameField.nullish().transform((value) => value ?? ''),
+  timeZone: timeZoneField,
+  emailReminders: z
+    .string()
+    .nullish()
+    .transform((value) => value === 'on'),
+  emailReplies: z
+    .string()
+    .nullish()
+    .transform((value) => value === 'on'),
+  emailCoach: z
+    .string()
+    .nullish()
+    .transform((value) => value === 'on'),
+});
+
+export const changePasswordSchema = z
+  .object({
+    current: required('Enter your current password.').max(MAX_PASSWORD),
+    password: newPasswordField,
+    confirm: z.string().max(MAX_PASSWORD).nullish(),
+  })
+  .refine((input) => input.password === input.confirm, {
+    message: 'The two new passwords do not match.',
+    path: ['confirm'],
+  });
+
+export const deleteAccountSchema = z.object({
+  password: required('Enter your password to confirm.').max(MAX_PASSWORD),
+  confirmText: z
+    .string()
+    .nullish()
+    .refine((value) => value?.trim().toUpperCase() === 'DELETE', 'Type DELETE to confirm.'),
+});
+
+export const sessionIdSchema = z.object({ sessionId: z.string().regex(/^[a-z2-7]{1,64}$/, 'Unknown session.') });
+
+/**
+ * Where to go after signing in: only a path on this site. Anything else (another origin, a
+ * protocol-relative `//host`, a backslash trick) falls back to the account page.
+ */
+export function safeReturnPath(next: string | null | undefined, fallback = '/account'): string {
+  if (!next || next.length > 500) return fallback;
+  if (!next.startsWith('/') || next.startsWith('//') || next.includes('\\') || /[\u0000-\u001f]/.test(next))
+    return fallback;
+  try {
+    const url = new URL(next, 'http://local.invalid');
+    return url.origin === 'http://local.invalid' ? url.pathname + url.search + url.hash : fallback;
+  } catch {
+    return fallback;
+  }
+}

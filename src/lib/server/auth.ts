@@ -1,0 +1,280 @@
+/**
+ * Accounts: sign-up with a verified address, password and one-time-link sign-in, password reset,
+ * and the account's own data (export, delete). Answers never say whether an address has an
+ * account: callers show the same message whatever happened.
+ */
+import { hash, verify } from '@node-rs/argon2';
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../../db/connect.ts';
+import { emailTokens, leads, sessions, users } from '../../../db/schema.ts';
+import { enqueueEmail } from './email/outbox.ts';
+import { loginLinkEmail, passwordResetEmail, verifyEmailEmail } from './email/messages.ts';
+import { createSession, generateSecureRandomString, hashSecret, invalidateUserSessions, type User } from './session.ts';
+
+export interface AuthContext {
+  db: Database;
+  siteUrl: string;
+  now?: Date;
+}
+
+const LINK_LIFETIME_MS = { verify: 48 * 3_600_000, reset: 3_600_000, login: 15 * 60_000 } as const;
+type LinkPurpose = keyof typeof LINK_LIFETIME_MS;
+const LINK_PATH: Record<LinkPurpose, string> = { verify: '/auth/verify', reset: '/auth/reset', login: '/auth/link' };
+
+/** Spends as long on an unknown address as on a known one, so timing tells nothing. */
+const DUMMY_HASH = hash('not-a-real-password-used-for-timing-only');
+
+export const hashPassword = (password: string) => hash(password);
+
+async function passwordMatches(storedHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(storedHash, password);
+  } catch {
+    return false;
+  }
+}
+
+async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user;
+}
+
+/** Creates a one-time link for the user and queues the email that carries it, in one transaction. */
+async function sendLink(ctx: AuthContext, user: User, purpose: LinkPurpose, now: Date): Promise<void> {
+  const token = generateSecureRandomString();
+  const url = new URL(`${LINK_PATH[purpose]}?token=${token}`, ctx.siteUrl).href;
+  const content = await (
+    purpose === 'verify' ? verifyEmailEmail : purpose === 'reset' ? passwordResetEmail : loginLinkEmail
+  )({ siteUrl: ctx.siteUrl, url });
+  await ctx.db.transaction(async (tx) => {
+    // One live link per purpose: asking again replaces the previous one.
+    await tx.delete(emailTokens).where(and(eq(emailTokens.userId, user.id), eq(emailTokens.purpose, purpose)));
+    await tx
+      .insert(emailTokens)
+      .values({
+        tokenHash: hashSecret(token),
+        userId: user.id,
+        purpose,
+        expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS[purpose]),
+        createdAt: now,
+      });
+    await enqueueEmail(
+      tx,
+      {
+        idempotencyKey: `auth-${purpose}:${hashSecret(token).slice(0, 24)}`,
+        kind: `auth.${purpose}`,
+        to: user.email,
+        ...content,
+      },
+      now,
+    );
+  });
+}
+
+/** Uses a one-time link: valid once, before it expires. Returns the user it belongs to. */
+async function consumeLink(
+  ctx: AuthContext,
+  token: string,
+  purpose: LinkPurpose,
+  now: Date,
+): Promise<User | undefined> {
+  if (!/^[a-z2-7]{20,64}$/.test(token)) return undefined;
+  const [row] = await ctx.db
+    .delete(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, hashSecret(token)), eq(emailTokens.purpose, purpose)))
+    .returning();
+  if (!row || row.expiresAt.getTime() <= now.getTime()) return undefined;
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, row.userId)).limit(1);
+  return user;
+}
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+  timeZone: string;
+}
+
+/**
+ * A new address gets an account and a verification link; an address that already has one gets a
+ * sign-in link instead. Either way the visitor is told to check their inbox.
+ */
+export async function signUp(ctx: AuthContext, input: SignUpInput): Promise<void> {
+  const now = ctx.now ?? new Date();
+  const existing = await findUserByEmail(ctx.db, input.email);
+  if (existing) {
+    await DUMMY_HASH;
+    await sendLink(ctx, existing, 'login', now);
+    return;
+  }
+  const passwordHash = await hashPassword(input.password);
+  const [user] = await ctx.db
+    .insert(users)
+    .values({
+      id: generateSecureRandomString(),
+      email: input.email,
+      passwordHash,
+      name: input.name,
+      timeZone: input.timeZone,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (user) await sendLink(ctx, user, 'verify', now);
+}
+
+/** The verification link: confirms the address, joins any cheat-sheet history, signs in. */
+export async function verifyEmail(ctx: AuthContext, token: string, userAgent: string) {
+  const now = ctx.now ?? new Date();
+  const user = await consumeLink(ctx, token, 'verify', now);
+  if (!user) return undefined;
+  await markVerified(ctx, user, now);
+  return createSession(ctx.db, user.id, userAgent, now);
+}
+
+async function markVerified(ctx: AuthContext, user: User, now: Date): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    if (!user.emailVerifiedAt)
+      await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, user.id));
+    // A lead with the same address is the same person: link it, and the nurture emails stop.
+    await tx
+      .update(leads)
+      .set({ userId: user.id, nextNurtureAt: null, updatedAt: now })
+      .where(eq(leads.email, user.email));
+  });
+}
+
+/** Undefined for a wrong password and for an unknown address alike. */
+export async function signIn(ctx: AuthContext, email: string, password: string, userAgent: string) {
+  const user = await findUserByEmail(ctx.db, email);
+  if (!user) {
+    await passwordMatches(await DUMMY_HASH, password);
+    return undefined;
+  }
+  if (!(await passwordMatches(user.passwordHash, password))) return undefined;
+  return { user, ...(await createSession(ctx.db, user.id, userAgent, ctx.now)) };
+}
+
+export async function requestPasswordReset(ctx: AuthContext, email: string): Promise<void> {
+  const user = await findUserByEmail(ctx.db, email);
+  if (user) await sendLink(ctx, user, 'reset', ctx.now ?? new Date());
+}
+
+export async function requestLoginLink(ctx: AuthContext, email: string): Promise<void> {
+  const user = await findUserByEmail(ctx.db, email);
+  if (user) await sendLink(ctx, user, 'login', ctx.now ?? new Date());
+}
+
+/** Checks a reset link without using it, so the form can say early that it has expired. */
+export async function resetLinkIsLive(ctx: AuthContext, token: string): Promise<boolean> {
+  if (!/^[a-z2-7]{20,64}$/.test(token)) return false;
+  const [row] = await ctx.db
+    .select()
+    .from(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, hashSecret(token)), eq(emailTokens.purpose, 'reset')))
+    .limit(1);
+  return !!row && row.expiresAt.getTime() > (ctx.now ?? new Date()).getTime();
+}
+
+/** A new password from the reset link: every session ends, then this browser is signed in. */
+export async function resetPassword(ctx: AuthContext, token: string, password: string, userAgent: string) {
+  const now = ctx.now ?? new Date();
+  const user = await consumeLink(ctx, token, 'reset', now);
+  if (!user) return undefined;
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password), updatedAt: now })
+    .where(eq(users.id, user.id));
+  await invalidateUserSessions(ctx.db, user.id);
+  await markVerified(ctx, user, now);
+  return createSession(ctx.db, user.id, userAgent, now);
+}
+
+/** The one-time sign-in link. */
+export async function signInWithLink(ctx: AuthContext, token: string, userAgent: string) {
+  const now = ctx.now ?? new Date();
+  const user = await consumeLink(ctx, token, 'login', now);
+  if (!user) return undefined;
+  await markVerified(ctx, user, now);
+  return createSession(ctx.db, user.id, userAgent, now);
+}
+
+export type PasswordChange = 'changed' | 'wrong-password';
+
+/** Changing the password ends every other session; this one stays signed in. */
+export async function changePassword(
+  ctx: AuthContext,
+  user: User,
+  sessionId: string,
+  current: string,
+  next: string,
+): Promise<PasswordChange> {
+  if (!(await passwordMatches(user.passwordHash, current))) return 'wrong-password';
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(next), updatedAt: ctx.now ?? new Date() })
+    .where(eq(users.id, user.id));
+  await invalidateUserSessions(ctx.db, user.id, sessionId);
+  return 'changed';
+}
+
+export async function verifyPassword(user: User, password: string): Promise<boolean> {
+  return passwordMatches(user.passwordHash, password);
+}
+
+/** Removes the account and everything that is theirs; sessions stop working at once. */
+export async function deleteAccount(ctx: AuthContext, user: User): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(leads).where(eq(leads.userId, user.id));
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    await tx.delete(users).where(eq(users.id, user.id));
+  });
+}
+
+/** Everything we hold about the member, as they would want to read it. */
+export async function exportAccountData(ctx: AuthContext, user: User) {
+  const [userSessions, leadHistory] = await Promise.all([
+    ctx.db
+      .select({
+        createdAt: sessions.createdAt,
+        lastSeenAt: sessions.lastSeenAt,
+        expiresAt: sessions.expiresAt,
+        userAgent: sessions.userAgent,
+      })
+      .from(sessions)
+      .where(eq(sessions.userId, user.id)),
+    ctx.db
+      .select({
+        email: leads.email,
+        status: leads.status,
+        sourcePath: leads.sourcePath,
+        sourceArticle: leads.sourceArticle,
+        consentText: leads.consentText,
+        consentAt: leads.consentAt,
+        confirmedAt: leads.confirmedAt,
+        unsubscribedAt: leads.unsubscribedAt,
+        createdAt: leads.createdAt,
+      })
+      .from(leads)
+      .where(eq(leads.userId, user.id)),
+  ]);
+  return {
+    exportedAt: (ctx.now ?? new Date()).toISOString(),
+    account: {
+      email: user.email,
+      name: user.name,
+      timeZone: user.timeZone,
+      role: user.role,
+      emailVerifiedAt: user.emailVerifiedAt,
+      emailPreferences: {
+        reminders: user.emailReminders,
+        repliesToMyComments: user.emailReplies,
+        coachEmails: user.emailCoach,
+      },
+      createdAt: user.createdAt,
+    },
+    sessions: userSessions,
+    cheatSheet: leadHistory,
+  };
+}

@@ -1,0 +1,43 @@
+import { isInputError } from 'astro:actions';
+import type { AstroGlobal } from 'astro';
+
+export interface FormState {
+  /** The Action ran and succeeded. */
+  ok: boolean;
+  /** First message per field, for errors shown beside the fields. */
+  fields: Record<string, string | undefined>;
+  /** A message about the whole form. */
+  message: string | undefined;
+  /** What was typed, to fill the form again (never passwords). */
+  values: Record<string, string>;
+}
+
+type ActionResultLike = { error?: unknown; data?: unknown } | undefined;
+
+/** Reads an Action's result for a page: sets the status, and gives back errors and typed values. */
+export async function formState(
+  Astro: AstroGlobal,
+  result: ActionResultLike,
+  knownFields: string[],
+): Promise<FormState> {
+  const state: FormState = { ok: !!result && !result.error, fields: {}, message: undefined, values: {} };
+  if (!result?.error) return state;
+  const error = result.error as { status?: number; message?: string; fields?: Record<string, string[] | undefined> };
+  if (isInputError(result.error)) {
+    Astro.response.status = 400;
+    for (const [field, messages] of Object.entries(error.fields ?? {})) {
+      if (knownFields.includes(field)) state.fields[field] = messages?.[0];
+      else state.message = 'Something in the form was not as expected. Please check it and send it again.';
+    }
+  } else {
+    Astro.response.status = error.status ?? 400;
+    state.message = error.message;
+  }
+  if (Astro.request.method === 'POST') {
+    const form = await Astro.request.formData();
+    for (const [key, value] of form) {
+      if (typeof value === 'string' && !/password|current|confirm/i.test(key)) state.values[key] = value.slice(0, 500);
+    }
+  }
+  return state;
+}

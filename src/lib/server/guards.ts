@@ -1,0 +1,62 @@
+import { ActionError, type ActionAPIContext } from 'astro:actions';
+import type { AstroGlobal } from 'astro';
+import { safeReturnPath } from '../auth-form';
+import { siteUrl } from './config';
+import { db } from './db';
+import { describeWait, hitRateLimit, type RateLimitRule } from './rate-limit';
+import { deleteSessionTokenCookie, setSessionTokenCookie, type Session, type User } from './session';
+import { hashToken } from './tokens';
+
+/** Cookies are Secure whenever the site is served over HTTPS. */
+export const secureCookies = new URL(siteUrl).protocol === 'https:';
+
+type CookieContext = Pick<ActionAPIContext, 'cookies'>;
+
+export function startSession(context: CookieContext, token: string, expiresAt: Date): void {
+  setSessionTokenCookie(context.cookies, token, expiresAt, secureCookies);
+}
+
+export function endSession(context: CookieContext): void {
+  deleteSessionTokenCookie(context.cookies);
+}
+
+/** The member in an Action, or an UNAUTHORIZED error the form shows. */
+export function requireActionUser(context: Pick<ActionAPIContext, 'locals'>): { user: User; session: Session } {
+  const { user, session } = context.locals;
+  if (!user || !session)
+    throw new ActionError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again to continue.' });
+  return { user, session };
+}
+
+/**
+ * For pages: the member, or a redirect to sign in that brings them back here afterwards.
+ * Usage: `const auth = requireUser(Astro); if (auth instanceof Response) return auth;`
+ */
+export function requireUser(Astro: AstroGlobal): { user: User; session: Session } | Response {
+  const { user, session } = Astro.locals;
+  if (user && session) return { user, session };
+  const next = safeReturnPath(Astro.url.pathname + Astro.url.search);
+  return Astro.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+}
+
+/** For coach pages: signed-in members who are not the coach get a 404, as if nothing were here. */
+export function requireCoach(Astro: AstroGlobal): { user: User; session: Session } | Response {
+  const auth = requireUser(Astro);
+  if (auth instanceof Response) return auth;
+  if (auth.user.role !== 'coach') return new Response('Not found', { status: 404 });
+  return auth;
+}
+
+/** Counts a hit and throws a clear TOO_MANY_REQUESTS error past the limit. */
+export async function enforceRateLimit(rule: RateLimitRule, subject: string, what: string): Promise<void> {
+  const result = await hitRateLimit(db, rule, subject);
+  if (!result.allowed) {
+    throw new ActionError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many ${what}. For your safety, please wait ${describeWait(result.retryAfterSeconds)} and try again.`,
+    });
+  }
+}
+
+/** Rate-limit subjects for addresses are hashed: the table never holds an address in clear. */
+export const addressKey = (email: string) => hashToken(email);

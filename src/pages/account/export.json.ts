@@ -1,0 +1,19 @@
+import type { APIRoute } from 'astro';
+import { exportAccountData } from '../../lib/server/auth';
+import { siteUrl } from '../../lib/server/config';
+import { db } from '../../lib/server/db';
+
+export const prerender = false;
+
+/** "Download all my data": the signed-in member's own data only. */
+export const GET: APIRoute = async ({ locals, redirect }) => {
+  if (!locals.user) return redirect('/login?next=%2Faccount', 303);
+  const data = await exportAccountData({ db, siteUrl }, locals.user);
+  return new Response(JSON.stringify(data, null, 2), {
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': 'attachment; filename="own-the-follow-up-my-data.json"',
+      'cache-control': 'private, no-store',
+    },
+  });
+};

@@ -1,0 +1,51 @@
+import type { APIRoute } from 'astro';
+import { csvRow } from '../../lib/csv';
+import { allLeads, leadFilterFrom } from '../../lib/server/coach-leads';
+
+export const prerender = false;
+
+/** The filtered leads as CSV, for the coach only. */
+export const GET: APIRoute = async ({ locals, url, redirect }) => {
+  if (!locals.user) return redirect(`/login?next=${encodeURIComponent('/coach/leads')}`, 303);
+  if (locals.user.role !== 'coach') return new Response('Not found', { status: 404 });
+  const rows = await allLeads(leadFilterFrom(url.searchParams));
+  let body = csvRow([
+    'email',
+    'status',
+    'source_path',
+    'source_article',
+    'utm_source',
+    'utm_medium',
+    'utm_campaign',
+    'consent_text',
+    'consent_at',
+    'created_at',
+    'confirmed_at',
+    'unsubscribed_at',
+    'member',
+  ]);
+  for (const lead of rows) {
+    body += csvRow([
+      lead.email,
+      lead.status,
+      lead.sourcePath,
+      lead.sourceArticle,
+      lead.utmSource,
+      lead.utmMedium,
+      lead.utmCampaign,
+      lead.consentText,
+      lead.consentAt,
+      lead.createdAt,
+      lead.confirmedAt,
+      lead.unsubscribedAt,
+      lead.userId ? 'yes' : 'no',
+    ]);
+  }
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="leads-${new Date().toISOString().slice(0, 10)}.csv"`,
+      'cache-control': 'private, no-store',
+    },
+  });
+};

@@ -1,0 +1,327 @@
+import { execFileSync } from 'node:child_process';
+import { createClient } from '@libsql/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../setup/built-server.ts';
+import { freshDatabaseFile } from '../setup/test-database.ts';
+
+let server: RunningServer;
+const database = freshDatabaseFile();
+const sql = createClient({ url: database.url });
+const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '');
+
+beforeAll(async () => {
+  // Each simulated visitor gets its own address (documentation range) through a trusted proxy
+  // header, so per-network rate limits apply per visitor as in production.
+  server = await startServer({ DATABASE_URL: database.url, TRUST_PROXY: 'true' });
+});
+afterAll(async () => {
+  await server.stop();
+  sql.close();
+});
+
+/** A browser: keeps its cookie, posts forms from our own origin. */
+let visitors = 0;
+class Browser {
+  cookie = '';
+  private ip = `198.51.100.${++visitors}`;
+  private headers(extra: Record<string, string> = {}) {
+    return { ...(this.cookie ? { cookie: this.cookie } : {}), 'x-forwarded-for': this.ip, ...extra };
+  }
+  private keep(response: Response) {
+    const set = response.headers.getSetCookie().find((c) => c.startsWith('session='));
+    if (set) this.cookie = set.split(';')[0]!.endsWith('=') ? '' : set.split(';')[0]!;
+    return response;
+  }
+  async get(path: string) {
+    return this.keep(await fetch(server.url + path, { redirect: 'manual', headers: this.headers() }));
+  }
+  async post(path: string, fields: Record<string, string>, extra: Record<string, string> = {}) {
+    return this.keep(
+      await fetch(server.url + path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded', origin: server.url, ...extra }),
+        body: new URLSearchParams(fields).toString(),
+      }),
+    );
+  }
+}
+
+async function latestLink(to: string, path: string): Promise<string> {
+  const rows = (
+    await sql.execute({ sql: 'SELECT text FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1', args: [to] })
+  ).rows;
+  const match = new RegExp(`${path.replace('?', '\\?')}\\?token=[a-z0-9]+`).exec(String(rows[0]?.['text'] ?? ''));
+  if (!match) throw new Error(`no ${path} link for ${to}`);
+  return match[0];
+}
+
+const PASSWORD = 'a phrase long enough';
+
+async function member(email: string): Promise<Browser> {
+  const browser = new Browser();
+  await browser.post('/signup?_action=auth.signup', {
+    email,
+    password: PASSWORD,
+    timeZone: 'Europe/Paris',
+    name: 'Sam',
+  });
+  const verify = await browser.get(await latestLink(email, '/auth/verify'));
+  expect(verify.status).toBe(303);
+  expect(browser.cookie).toMatch(/^session=/);
+  return browser;
+}
+
+describe('signing up', () => {
+  it('gives the same answer for a new and a known address, and never reveals which', async () => {
+    const first = visible(
+      await (
+        await new Browser().post('/signup?_action=auth.signup', { email: 'new@example.com', password: PASSWORD })
+      ).text(),
+    );
+    const again = visible(
+      await (
+        await new Browser().post('/signup?_action=auth.signup', {
+          email: 'new@example.com',
+          password: 'another phrase entirely',
+        })
+      ).text(),
+    );
+    expect(first).toContain('Check your inbox');
+    expect(again).toContain('Check your inbox');
+    expect((await sql.execute("SELECT count(*) AS n FROM users WHERE email = 'new@example.com'")).rows[0]!['n']).toBe(
+      1,
+    );
+    const kinds = (
+      await sql.execute("SELECT kind FROM outbox WHERE to_address = 'new@example.com' ORDER BY id")
+    ).rows.map((r) => r['kind']);
+    expect(kinds).toEqual(['auth.verify', 'auth.login']);
+  });
+
+  it('refuses a weak password with a message beside the field and keeps the address typed', async () => {
+    const response = await new Browser().post('/signup?_action=auth.signup', {
+      email: 'weak@example.com',
+      password: 'short',
+    });
+    expect(response.status).toBe(400);
+    const html = visible(await response.text());
+    expect(html).toContain('Use at least 10 characters');
+    expect(html).toContain('value="weak@example.com"');
+    expect((await sql.execute("SELECT count(*) AS n FROM users WHERE email = 'weak@example.com'")).rows[0]!['n']).toBe(
+      0,
+    );
+  });
+
+  it('links a confirmed cheat-sheet lead to the new member and stops the nurture', async () => {
+    await sql.execute(
+      "INSERT INTO leads (id, email, status, consent_text, consent_at, confirmed_at, nurture_step, next_nurture_at) VALUES ('lead1', 'lead@example.com', 'confirmed', 'x', 0, 0, 1, 1)",
+    );
+    await member('lead@example.com');
+    const [lead] = (await sql.execute("SELECT user_id, next_nurture_at FROM leads WHERE id = 'lead1'")).rows;
+    expect(lead!['user_id']).toBeTruthy();
+    expect(lead!['next_nurture_at']).toBeNull();
+  });
+});
+
+describe('signing in', () => {
+  it('answers a wrong password and an unknown address with the same message', async () => {
+    await member('known@example.com');
+    const wrong = visible(
+      await (
+        await new Browser().post('/login?_action=auth.login', {
+          email: 'known@example.com',
+          password: 'not the password',
+        })
+      ).text(),
+    );
+    const unknown = visible(
+      await (
+        await new Browser().post('/login?_action=auth.login', {
+          email: 'nobody@example.com',
+          password: 'not the password',
+        })
+      ).text(),
+    );
+    const message = 'That email and password do not match an account.';
+    expect(wrong).toContain(message);
+    expect(unknown).toContain(message);
+  });
+
+  it('signs in and returns only to a path on this site', async () => {
+    const browser = new Browser();
+    const ok = await browser.post('/login?next=%2Fcheat-sheet&_action=auth.login', {
+      email: 'known@example.com',
+      password: PASSWORD,
+    });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/cheat-sheet');
+    const evil = await new Browser().post('/login?next=https%3A%2F%2Fevil.example&_action=auth.login', {
+      email: 'known@example.com',
+      password: PASSWORD,
+    });
+    expect(evil.headers.get('location')).toBe('/account');
+  });
+
+  it('sends a visitor from a protected page to sign in and back', async () => {
+    const response = await new Browser().get('/account?tab=x');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login?next=%2Faccount%3Ftab%3Dx');
+  });
+
+  it('limits attempts for one address, with the wait explained', async () => {
+    await member('target@example.com');
+    let last: Response | undefined;
+    for (let i = 0; i < 9; i++)
+      last = await new Browser().post('/login?_action=auth.login', {
+        email: 'target@example.com',
+        password: `guess number ${i}`,
+      });
+    expect(last!.status).toBe(429);
+    expect(visible(await last!.text())).toMatch(
+      /Too many sign-in attempts for this address\. For your safety, please wait \d+ minutes? and try again\./,
+    );
+  });
+
+  it('refuses a sign-in form posted from another site', async () => {
+    const response = await new Browser().post(
+      '/login?_action=auth.login',
+      { email: 'known@example.com', password: PASSWORD },
+      { origin: 'https://evil.example' },
+    );
+    expect(response.status).toBe(403);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe('the account', () => {
+  it('changing the password ends every other session but this one', async () => {
+    const here = await member('change@example.com');
+    const elsewhere = new Browser();
+    await elsewhere.post('/login?_action=auth.login', { email: 'change@example.com', password: PASSWORD });
+    expect((await elsewhere.get('/account')).status).toBe(200);
+    const changed = await here.post('/account?_action=account.changePassword', {
+      current: PASSWORD,
+      password: 'a brand new phrase',
+      confirm: 'a brand new phrase',
+    });
+    expect(visible(await changed.text())).toContain('Password changed.');
+    expect((await here.get('/account')).status).toBe(200);
+    expect((await elsewhere.get('/account')).status).toBe(303);
+  });
+
+  it('sign out everywhere else, and each session can be ended on its own', async () => {
+    const here = await member('sessions@example.com');
+    const phone = new Browser();
+    await phone.post('/login?_action=auth.login', { email: 'sessions@example.com', password: PASSWORD });
+    await here.post('/account?_action=account.revokeOtherSessions', {});
+    expect((await phone.get('/account')).status).toBe(303);
+    expect((await here.get('/account')).status).toBe(200);
+  });
+
+  it('cannot end another member’s session', async () => {
+    const mallory = await member('mallory@example.com');
+    const victim = await member('victim@example.com');
+    const victimSession = victim.cookie.slice('session='.length).split('.')[0]!;
+    const response = await mallory.post('/account?_action=account.revokeSession', { sessionId: victimSession });
+    expect(visible(await response.text())).toContain('That session has already ended.');
+    expect((await victim.get('/account')).status).toBe(200);
+  });
+
+  it('exports the member’s own data as JSON', async () => {
+    const browser = await member('export@example.com');
+    const response = await browser.get('/account/export.json');
+    expect(response.headers.get('content-type')).toContain('application/json');
+    const data = (await response.json()) as { account: { email: string; timeZone: string }; sessions: unknown[] };
+    expect(data.account).toMatchObject({ email: 'export@example.com', timeZone: 'Europe/Paris' });
+    expect(JSON.stringify(data)).not.toMatch(/password|secret_hash|secretHash/i);
+    expect((await new Browser().get('/account/export.json')).status).toBe(303);
+  });
+
+  it('deleting the account needs the password, then removes it and its sessions at once', async () => {
+    const browser = await member('leaving@example.com');
+    const other = new Browser();
+    await other.post('/login?_action=auth.login', { email: 'leaving@example.com', password: PASSWORD });
+    const refused = await browser.post('/account?_action=account.deleteAccount', {
+      password: 'wrong password here',
+      confirmText: 'DELETE',
+    });
+    expect(visible(await refused.text())).toContain('That password is not right. Your account was not deleted.');
+    const deleted = await browser.post('/account?_action=account.deleteAccount', {
+      password: PASSWORD,
+      confirmText: 'delete',
+    });
+    expect(deleted.status).toBe(303);
+    expect(
+      (await sql.execute("SELECT count(*) AS n FROM users WHERE email = 'leaving@example.com'")).rows[0]!['n'],
+    ).toBe(0);
+    expect((await other.get('/account')).status).toBe(303);
+  });
+});
+
+describe('password reset and sign-in links', () => {
+  it('reset works once, signs out other sessions, and a used link is refused', async () => {
+    const old = await member('reset@example.com');
+    await new Browser().post('/auth/forgot?_action=auth.forgotPassword', { email: 'reset@example.com' });
+    const link = await latestLink('reset@example.com', '/auth/reset');
+    const token = new URL(link, server.url).searchParams.get('token')!;
+    const browser = new Browser();
+    const reset = await browser.post(`/auth/reset?token=${token}&_action=auth.resetPassword`, {
+      token,
+      password: 'reset phrase here',
+      confirm: 'reset phrase here',
+    });
+    expect(reset.status).toBe(303);
+    expect((await browser.get('/account')).status).toBe(200);
+    expect((await old.get('/account')).status).toBe(303);
+    const again = await new Browser().get(link);
+    expect(again.status).toBe(400);
+    expect(visible(await again.text())).toContain('This reset link has expired');
+  });
+
+  it('asking for a reset or a link for an unknown address looks the same and sends nothing', async () => {
+    const known = visible(
+      await (
+        await new Browser().post('/auth/forgot?_action=auth.forgotPassword', { email: 'known@example.com' })
+      ).text(),
+    );
+    const unknown = visible(
+      await (
+        await new Browser().post('/auth/forgot?_action=auth.forgotPassword', { email: 'ghost@example.com' })
+      ).text(),
+    );
+    expect(unknown).toContain('If that address has an account, a reset link is on its way.');
+    expect(known).toContain('If that address has an account, a reset link is on its way.');
+    expect(
+      (await sql.execute("SELECT count(*) AS n FROM outbox WHERE to_address = 'ghost@example.com'")).rows[0]!['n'],
+    ).toBe(0);
+  });
+
+  it('a sign-in link works once', async () => {
+    await member('link@example.com');
+    await new Browser().post('/login?_action=auth.loginLink', { email: 'link@example.com' });
+    const link = await latestLink('link@example.com', '/auth/link');
+    const browser = new Browser();
+    expect((await browser.get(link)).status).toBe(303);
+    expect((await browser.get('/account')).status).toBe(200);
+    expect((await new Browser().get(link)).status).toBe(400);
+  });
+});
+
+describe('the coach role', () => {
+  it('is granted by the documented command, and coach pages refuse everyone else', async () => {
+    const coach = await member('coach@example.com');
+    const plain = await member('plain@example.com');
+    execFileSync(process.execPath, ['scripts/grant-coach.ts', 'coach@example.com'], {
+      env: { ...process.env, DATABASE_URL: database.url },
+    });
+    expect((await coach.get('/coach/leads')).status).toBe(200);
+    expect((await plain.get('/coach/leads')).status).toBe(404);
+    expect((await plain.get('/coach/leads.csv')).status).toBe(404);
+    expect((await new Browser().get('/coach/leads')).status).toBe(303);
+    const csv = await coach.get('/coach/leads.csv?status=confirmed');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).toContain('"email","status"');
+    expect(text).toContain('"lead@example.com","confirmed"');
+  });
+});
