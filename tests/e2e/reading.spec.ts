@@ -138,6 +138,9 @@ const pageTypes = [
   ['expired download link', '/cheat-sheet/link-expired?reason=expired'],
   ['unsubscribe with a bad link', '/unsubscribe?token=bad'],
   ['local mail', '/dev/mail'],
+  ['sign in', '/login'],
+  ['sign up', '/signup'],
+  ['forgotten password', '/auth/forgot'],
   ['search results', '/search?q=thank+you'],
   ['not found', '/no-such-page'],
 ] as const;
