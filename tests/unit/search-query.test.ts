@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   escapeHtml,
   highlightSnippet,
+  makeSnippet,
   markdownToText,
   MARK_END,
   MARK_START,
@@ -57,5 +58,37 @@ describe('markdownToText', () => {
   it('keeps words and link text, drops syntax and link targets', () => {
     const md = '## Heading\n\n> **Bold** and _em_ with [a link](https://example.com/x)\n\n```text\nHi {name}\n```';
     expect(markdownToText(md)).toBe('Heading Bold and em with a link Hi {name}');
+  });
+});
+
+describe('makeSnippet', () => {
+  const text = `${'Intro words here. '.repeat(20)}After the interview, send a thank-you note within a day. Notes that name one detail stand out. ${'More text follows. '.repeat(20)}`;
+
+  it('shows a passage around the first match with every matching word marked, cut at word boundaries', () => {
+    const snippet = makeSnippet(text, ['note', 'thank']);
+    expect(snippet.startsWith('…')).toBe(true);
+    expect(snippet.endsWith('…')).toBe(true);
+    expect(snippet).toContain(`${MARK_START}thank${MARK_END}-you ${MARK_START}note${MARK_END}`);
+    expect(snippet).toContain(`${MARK_START}Notes${MARK_END}`);
+    expect(snippet.length).toBeLessThanOrEqual(225);
+    const plain = snippet.replaceAll(MARK_START, '').replaceAll(MARK_END, '').slice(1, -1);
+    expect(text).toContain(plain);
+    expect(text[text.indexOf(plain) - 1]).toBe(' ');
+    expect(text[text.indexOf(plain) + plain.length]).toBe(' ');
+  });
+
+  it('matches at the start of words only, and treats regex characters as text', () => {
+    expect(makeSnippet('denote the notes', ['note'])).toBe(`denote the ${MARK_START}notes${MARK_END}`);
+    expect(makeSnippet('cost (a+b) here', ['a+b'])).toBe(`cost (${MARK_START}a+b${MARK_END}) here`);
+  });
+
+  it('falls back to the opening when nothing matches', () => {
+    expect(makeSnippet('Short article body.', ['zebra'])).toBe('Short article body.');
+  });
+
+  it('escapes safely through highlightSnippet', () => {
+    expect(highlightSnippet(makeSnippet('<b>note</b> & more', ['note']))).toBe(
+      '&lt;b&gt;<mark>note</mark>&lt;/b&gt; &amp; more',
+    );
   });
 });

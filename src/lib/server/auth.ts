@@ -49,15 +49,13 @@ async function sendLink(ctx: AuthContext, user: User, purpose: LinkPurpose, now:
   await ctx.db.transaction(async (tx) => {
     // One live link per purpose: asking again replaces the previous one.
     await tx.delete(emailTokens).where(and(eq(emailTokens.userId, user.id), eq(emailTokens.purpose, purpose)));
-    await tx
-      .insert(emailTokens)
-      .values({
-        tokenHash: hashSecret(token),
-        userId: user.id,
-        purpose,
-        expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS[purpose]),
-        createdAt: now,
-      });
+    await tx.insert(emailTokens).values({
+      tokenHash: hashSecret(token),
+      userId: user.id,
+      purpose,
+      expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS[purpose]),
+      createdAt: now,
+    });
     await enqueueEmail(
       tx,
       {

@@ -1,6 +1,6 @@
 import { createClient, type Client } from '@libsql/client';
 import { getPublishedEntries } from './articles';
-import { MARK_END, MARK_START, markdownToText, toFtsQuery } from '../search-query';
+import { makeSnippet, markdownToText, queryTerms, toFtsQuery } from '../search-query';
 
 export interface SearchHit {
   id: string;
@@ -47,16 +47,17 @@ export async function searchArticles(query: string, limit = 20): Promise<SearchH
   const match = toFtsQuery(query);
   if (!match) return [];
   const client = await articleIndex();
+  const terms = queryTerms(query);
   const result = await client.execute({
-    sql: `SELECT id, title, description, snippet(articles, 4, ?, ?, '…', 24) AS snippet
+    sql: `SELECT id, title, description, body
           FROM articles WHERE articles MATCH ? ORDER BY bm25(articles, 0, 10, 4, 4, 1) LIMIT ?`,
-    args: [MARK_START, MARK_END, match, limit],
+    args: [match, limit],
   });
   return result.rows.map((row) => ({
     id: String(row['id']),
     title: String(row['title']),
     description: String(row['description']),
     url: `/articles/${String(row['id'])}`,
-    snippet: String(row['snippet']),
+    snippet: makeSnippet(String(row['body']), terms),
   }));
 }
