@@ -258,6 +258,79 @@ describe('the account', () => {
   });
 });
 
+describe('bad input on the account forms', () => {
+  it('refuses an unknown time zone and a long name beside the fields, and changes nothing', async () => {
+    const browser = await member('profile@example.com');
+    const response = await browser.post('/account?_action=account.updateProfile', {
+      name: 'n'.repeat(81),
+      timeZone: 'Mars/Olympus',
+    });
+    expect(response.status).toBe(400);
+    const html = visible(await response.text());
+    expect(html).toContain('Choose a time zone from the list.');
+    expect(html).toContain('Use at most 80 characters.');
+    const [row] = (await sql.execute("SELECT name, time_zone FROM users WHERE email = 'profile@example.com'")).rows;
+    expect(row).toMatchObject({ name: 'Sam', time_zone: 'Europe/Paris' });
+  });
+
+  it('refuses a new password typed differently twice, or a wrong current one, and keeps the old password', async () => {
+    const browser = await member('mismatch@example.com');
+    const mismatch = await browser.post('/account?_action=account.changePassword', {
+      current: PASSWORD,
+      password: 'one new phrase here',
+      confirm: 'another new phrase',
+    });
+    expect(mismatch.status).toBe(400);
+    expect(visible(await mismatch.text())).toContain('The two new passwords do not match.');
+    const wrong = await browser.post('/account?_action=account.changePassword', {
+      current: 'not the password',
+      password: 'one new phrase here',
+      confirm: 'one new phrase here',
+    });
+    expect(visible(await wrong.text())).toContain('Your current password is not right. Nothing was changed.');
+    const signIn = await new Browser().post('/login?_action=auth.login', {
+      email: 'mismatch@example.com',
+      password: PASSWORD,
+    });
+    expect(signIn.status).toBe(303);
+  });
+
+  it('answers a malformed session id or deletion without DELETE with a message, not an error page', async () => {
+    const browser = await member('malformed@example.com');
+    const revoke = await browser.post('/account?_action=account.revokeSession', {
+      sessionId: "'; DROP TABLE sessions; --",
+    });
+    expect(revoke.status).toBe(400);
+    expect(visible(await revoke.text())).toContain('Something in the form was not as expected.');
+    const deletion = await browser.post('/account?_action=account.deleteAccount', {
+      password: PASSWORD,
+      confirmText: 'yes',
+    });
+    expect(deletion.status).toBe(400);
+    expect(visible(await deletion.text())).toContain('Type DELETE to confirm.');
+    expect(
+      (await sql.execute("SELECT count(*) AS n FROM users WHERE email = 'malformed@example.com'")).rows[0]!['n'],
+    ).toBe(1);
+  });
+
+  it('coach filters ignore malformed values instead of failing', async () => {
+    const coach = await member('coach2@example.com');
+    execFileSync(process.execPath, ['scripts/grant-coach.ts', 'coach2@example.com'], {
+      env: { ...process.env, DATABASE_URL: database.url },
+    });
+    for (const query of [
+      '?page=abc&from=notadate&to=2026-13-45&status=evil',
+      '?q=%25%27%22%3Cscript%3E&page=-5',
+      `?q=${'x'.repeat(5000)}`,
+    ]) {
+      const response = await coach.get(`/coach/leads${query}`);
+      expect(response.status).toBe(200);
+      // What was typed comes back escaped: its quote cannot close the attribute it sits in.
+      expect(await response.text()).not.toContain(`%'"<script>`);
+    }
+  });
+});
+
 describe('password reset and sign-in links', () => {
   it('reset works once, signs out other sessions, and a used link is refused', async () => {
     const old = await member('reset@example.com');

@@ -1,7 +1,6 @@
 /** Nurture step 1, sent the moment a lead confirms: the download itself and how to use it. */
 import { Link, Text } from '@react-email/components';
-import { SITE } from '../../lib/site';
-import { EmailButton, EmailHeading, EmailLayout, emailStyles } from './EmailLayout';
+import { CoachSignature, EmailButton, EmailHeading, EmailLayout, emailStyles } from './EmailLayout';
 
 export interface CheatSheetDeliveryEmailProps {
   siteUrl: string;
@@ -54,11 +53,7 @@ export function CheatSheetDeliveryEmail({
         In two days I&apos;ll send you a thank-you note before and after that detail goes in, so you can see the
         difference it makes.
       </Text>
-      <Text style={emailStyles.paragraph}>
-        {SITE.coach.name}
-        <br />
-        {SITE.coach.role}, {SITE.name}
-      </Text>
+      <CoachSignature />
     </EmailLayout>
   );
 }

@@ -238,3 +238,14 @@ export function EmailHeading({ children, level = 1 }: { children: ReactNode; lev
     </Heading>
   );
 }
+
+/** The coach's sign-off under the nurture emails. */
+export function CoachSignature() {
+  return (
+    <Text style={emailStyles.paragraph}>
+      {SITE.coach.name}
+      <br />
+      {SITE.coach.role}, {SITE.name}
+    </Text>
+  );
+}

@@ -1,7 +1,6 @@
 /** Nurture step 2, two days after confirming: the 24-hour thank-you note, worked through one example. */
 import { Section, Text } from '@react-email/components';
-import { SITE } from '../../lib/site';
-import { EmailButton, EmailHeading, EmailLayout, emailStyles } from './EmailLayout';
+import { CoachSignature, EmailButton, EmailHeading, EmailLayout, emailStyles } from './EmailLayout';
 
 export interface ThankYouInPracticeEmailProps {
   siteUrl: string;
@@ -81,11 +80,7 @@ export function ThankYouInPracticeEmail({ siteUrl, articleUrl, unsubscribeUrl }:
         The full guide covers panel interviews, second and third rounds, and the mistakes that undo a good note.
       </Text>
       <EmailButton href={articleUrl}>Read the thank-you note guide</EmailButton>
-      <Text style={emailStyles.paragraph}>
-        {SITE.coach.name}
-        <br />
-        {SITE.coach.role}, {SITE.name}
-      </Text>
+      <CoachSignature />
     </EmailLayout>
   );
 }

@@ -1,7 +1,7 @@
 /** Nurture step 3, a week after confirming: an invitation to let the tracker keep the schedule. */
 import { Text } from '@react-email/components';
 import { SITE } from '../../lib/site';
-import { EmailButton, EmailHeading, EmailLayout, emailStyles } from './EmailLayout';
+import { CoachSignature, EmailButton, EmailHeading, EmailLayout, emailStyles } from './EmailLayout';
 
 export interface TrackYourFollowUpsEmailProps {
   siteUrl: string;
@@ -44,11 +44,7 @@ export function TrackYourFollowUpsEmail({ siteUrl, signupUrl, unsubscribeUrl }: 
         Whatever you use, a notebook or the tracker, keep owning the follow-up. It&apos;s the part of the search that is
         entirely up to you.
       </Text>
-      <Text style={emailStyles.paragraph}>
-        {SITE.coach.name}
-        <br />
-        {SITE.coach.role}, {SITE.name}
-      </Text>
+      <CoachSignature />
     </EmailLayout>
   );
 }

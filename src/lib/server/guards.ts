@@ -60,3 +60,23 @@ export async function enforceRateLimit(rule: RateLimitRule, subject: string, wha
 
 /** Rate-limit subjects for addresses are hashed: the table never holds an address in clear. */
 export const addressKey = (email: string) => hashToken(email);
+
+type LinkSignIn = (token: string, userAgent: string) => Promise<{ token: string; session: Session } | undefined>;
+
+/**
+ * For pages behind a one-time link in an email: uses the link's token and, when it is good, signs
+ * the browser in and redirects. Undefined when the link did not work (the page explains why).
+ */
+export async function signInFromLink(
+  Astro: AstroGlobal,
+  use: LinkSignIn,
+  destination: string,
+): Promise<Response | undefined> {
+  const result = await use(Astro.url.searchParams.get('token') ?? '', Astro.request.headers.get('user-agent') ?? '');
+  if (!result) {
+    Astro.response.status = 400;
+    return undefined;
+  }
+  startSession(Astro, result.token, result.session.expiresAt);
+  return Astro.redirect(destination, 303);
+}
