@@ -162,3 +162,114 @@ export const emailTokens = sqliteTable(
   },
   (table) => [index('email_tokens_user_purpose').on(table.userId, table.purpose)],
 );
+
+/**
+ * The follow-up tracker. An opportunity is an interview process or a networking relationship;
+ * its conversations (rounds, calls) and touches (messages sent, replies) feed the playbook, whose
+ * plan is stored on the row (plan_*) so the tracker home and the reminder job read it from an
+ * index instead of recomputing every entry. The plan is rewritten in the same transaction as any
+ * change that affects it.
+ */
+export const opportunities = sqliteTable(
+  'opportunities',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['interview', 'networking'] }).notNull(),
+    company: text('company').notNull(),
+    roleTitle: text('role_title').notNull().default(''),
+    contactName: text('contact_name').notNull(),
+    contactRole: text('contact_role').notNull().default(''),
+    contactEmail: text('contact_email').notNull().default(''),
+    stage: text('stage', { enum: ['open', 'offer', 'rejected', 'withdrawn', 'closed'] })
+      .notNull()
+      .default('open'),
+    notes: text('notes').notNull().default(''),
+    archivedAt: integer('archived_at', { mode: 'timestamp_ms' }),
+    planState: text('plan_state', { enum: ['step', 'paused', 'waiting', 'ended', 'empty'] })
+      .notNull()
+      .default('empty'),
+    planStep: text('plan_step'),
+    planPrecision: text('plan_precision', { enum: ['time', 'day'] }),
+    planEarliestAt: integer('plan_earliest_at', { mode: 'timestamp_ms' }),
+    planDueAt: integer('plan_due_at', { mode: 'timestamp_ms' }),
+    /** The playbook's sentence for the member: what is due, by when, and why. */
+    planReason: text('plan_reason').notNull().default(''),
+    /** The step last included in a reminder email (`step@dueAt`): never remind twice for one step. */
+    remindedKey: text('reminded_key'),
+    lastActivityAt: integer('last_activity_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (table) => [
+    index('opportunities_user_due').on(table.userId, table.archivedAt, table.planDueAt),
+    index('opportunities_user_activity').on(table.userId, table.lastActivityAt),
+    index('opportunities_due').on(table.planDueAt),
+  ],
+);
+
+/** An interview round or a networking call. */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    opportunityId: text('opportunity_id')
+      .notNull()
+      .references(() => opportunities.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    /** The date they said they would decide by, YYYY-MM-DD in the member's zone. */
+    decisionBy: text('decision_by'),
+    timingNote: text('timing_note').notNull().default(''),
+    specificDetail: text('specific_detail').notNull().default(''),
+    valueIdea: text('value_idea').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('conversations_opportunity').on(table.opportunityId, table.at),
+    index('conversations_user').on(table.userId),
+  ],
+);
+
+/** A message the member sent (from their own mailbox) or a reply they received. */
+export const touches = sqliteTable(
+  'touches',
+  {
+    id: text('id').primaryKey(),
+    opportunityId: text('opportunity_id')
+      .notNull()
+      .references(() => opportunities.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: ['sent', 'reply'] }).notNull(),
+    step: text('step'),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    decisionBy: text('decision_by'),
+    subject: text('subject').notNull().default(''),
+    body: text('body').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (table) => [index('touches_opportunity').on(table.opportunityId, table.at), index('touches_user').on(table.userId)],
+);
+
+/** Tracker settings of a member: the private calendar feed and the last daily reminder. */
+export const trackerSettings = sqliteTable(
+  'tracker_settings',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the calendar feed's secret; a new feed (or none) revokes the old URL. */
+    calendarTokenHash: text('calendar_token_hash'),
+    /** The member's local date of the last daily reminder, so a day never gets two. */
+    lastReminderOn: text('last_reminder_on'),
+  },
+  (table) => [uniqueIndex('tracker_settings_calendar').on(table.calendarTokenHash)],
+);

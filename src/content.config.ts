@@ -25,6 +25,8 @@ const articles = defineCollection({
         tags: z.array(z.enum(ARTICLE_TAGS)).min(1),
         draft: z.boolean().default(false),
         premium: z.boolean().default(false),
+        /** The kind of tracker entry this article's advice applies to: shows "add this follow-up to my tracker". */
+        tracker: z.enum(['interview', 'networking']).optional(),
         hero: z
           .object({ image: image(), alt: z.string().min(1) })
           .strict()

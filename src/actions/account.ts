@@ -7,6 +7,7 @@ import { siteUrl } from '../lib/server/config';
 import { db } from '../lib/server/db';
 import { endSession, requireActionUser } from '../lib/server/guards';
 import { invalidateSession, invalidateUserSessions } from '../lib/server/session';
+import { replanAll } from '../lib/server/tracker';
 import { and } from 'drizzle-orm';
 import { sessions } from '../../db/schema';
 
@@ -20,6 +21,8 @@ export const account = {
         .update(users)
         .set({ ...input, updatedAt: new Date() })
         .where(eq(users.id, user.id));
+      // Working days and due times are counted in the member's zone: a new zone moves them.
+      if (input.timeZone !== user.timeZone) await replanAll(db, { id: user.id, timeZone: input.timeZone });
       return { saved: 'profile' as const };
     },
   }),

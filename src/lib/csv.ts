@@ -3,10 +3,127 @@
 /** One CSV cell: quoted, and never read as a formula by a spreadsheet (a leading = + - @ is defused). */
 export function csvCell(value: unknown): string {
   let text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^'*[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replace(/"/g, '""')}"`;
 }
 
 export function csvRow(values: readonly unknown[]): string {
   return values.map(csvCell).join(',') + '\r\n';
+}
+
+/** A file that is not valid CSV. `line` is the physical line (1-based) where reading failed. */
+export class CsvError extends Error {
+  readonly line: number;
+  /**
+   * The record (spreadsheet row, 1-based) being read when it failed. It differs from `line`
+   * once a quoted cell earlier in the file held a line break.
+   */
+  readonly row: number;
+
+  constructor(message: string, line: number, row: number) {
+    super(message);
+    this.name = 'CsvError';
+    this.line = line;
+    this.row = row;
+  }
+}
+
+/** A cell csvCell defused: an apostrophe put in front of a character a spreadsheet reads as a formula. */
+const DEFUSED_CELL = /^''*[=+\-@\t\r]/;
+
+/** Undoes csvCell's defusing so an exported file imports as the text it was made from. */
+function restoreCell(text: string): string {
+  return DEFUSED_CELL.test(text) ? text.slice(1) : text;
+}
+
+/**
+ * Reads CSV text (RFC 4180) into rows of cells. Accepts CRLF, LF or a lone CR between records,
+ * quoted cells with `""` escapes and line breaks inside them, and a leading byte order mark.
+ * Blank lines at the end are dropped; a blank line elsewhere is kept as a row of one empty cell
+ * so row numbers still match what a spreadsheet shows. Throws CsvError on an unclosed quote or a
+ * quote inside an unquoted cell.
+ */
+export function parseCsv(text: string): string[][] {
+  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const rows: string[][] = [];
+  // Whether each row was a truly empty line, so trailing ones can be dropped at the end.
+  const blank: boolean[] = [];
+  let row: string[] = [];
+  let cell = '';
+  let line = 1;
+  let rowStarted = false;
+  let index = 0;
+
+  const fail = (message: string) => new CsvError(message, line, rows.length + 1);
+  const endCell = () => {
+    row.push(restoreCell(cell));
+    cell = '';
+  };
+  const endRow = () => {
+    endCell();
+    blank.push(row.length === 1 && row[0] === '' && !rowStarted);
+    rows.push(row);
+    row = [];
+    rowStarted = false;
+  };
+  /** Length of the line break at `at` (CRLF is one break), or 0. */
+  const lineBreakAt = (at: number) =>
+    input[at] === '\r' ? (input[at + 1] === '\n' ? 2 : 1) : input[at] === '\n' ? 1 : 0;
+
+  while (index < input.length) {
+    const char = input[index];
+    // A quote opens a quoted cell only as a cell's first character; the check after the
+    // closing quote below means a quoted cell is always followed by a separator or a break.
+    if (char === '"' && cell === '') {
+      // Read to the closing quote, keeping line breaks and "" escapes.
+      const openedOn = line;
+      rowStarted = true;
+      index += 1;
+      for (;;) {
+        if (index >= input.length)
+          throw new CsvError(`A quoted cell opened on line ${openedOn} is never closed.`, openedOn, rows.length + 1);
+        const inner = input[index];
+        if (inner === '"') {
+          if (input[index + 1] === '"') {
+            cell += '"';
+            index += 2;
+            continue;
+          }
+          index += 1;
+          break;
+        }
+        const breakLength = lineBreakAt(index);
+        if (breakLength > 0) line += 1;
+        cell += input.slice(index, index + Math.max(breakLength, 1));
+        index += Math.max(breakLength, 1);
+      }
+      // After the closing quote only a separator, a line break or the end may follow.
+      if (index < input.length && input[index] !== ',' && lineBreakAt(index) === 0)
+        throw fail(`Line ${line} has text straight after a closing quote.`);
+      continue;
+    }
+    if (char === '"') throw fail(`Line ${line} has a quote inside a cell that does not start with one.`);
+    if (char === ',') {
+      endCell();
+      rowStarted = true;
+      index += 1;
+      continue;
+    }
+    const breakLength = lineBreakAt(index);
+    if (breakLength > 0) {
+      endRow();
+      line += 1;
+      index += breakLength;
+      continue;
+    }
+    cell += char;
+    rowStarted = true;
+    index += 1;
+  }
+  if (rowStarted) endRow();
+  while (blank.length > 0 && blank[blank.length - 1]) {
+    blank.pop();
+    rows.pop();
+  }
+  return rows;
 }

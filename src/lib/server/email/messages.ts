@@ -13,6 +13,7 @@ import { ConfirmCheatSheetEmail } from '../../../components/email/ConfirmCheatSh
 import { ThankYouInPracticeEmail } from '../../../components/email/ThankYouInPracticeEmail';
 import { TrackYourFollowUpsEmail } from '../../../components/email/TrackYourFollowUpsEmail';
 import { AccountLinkEmail } from '../../../components/email/AccountLinkEmail';
+import { ReminderDigestEmail, type ReminderItem } from '../../../components/email/ReminderDigestEmail';
 
 export interface EmailContent {
   subject: string;
@@ -228,6 +229,31 @@ export async function loginLinkEmail({ siteUrl, url }: AccountLinkInput): Promis
       url: requireUrl('url', url),
       expiresIn: '15 minutes',
       notYou: 'If you did not ask for it, ignore this email: nobody can sign in without this link.',
+    }),
+  );
+}
+
+export interface ReminderDigestInput {
+  siteUrl: string;
+  trackerUrl: string;
+  offUrl: string;
+  items: ReminderItem[];
+}
+
+/** The morning reminder of follow-ups due. */
+export async function reminderDigestEmail({ siteUrl, trackerUrl, offUrl, items }: ReminderDigestInput) {
+  const overdue = items.some((item) => item.overdue);
+  const subject =
+    items.length === 1
+      ? `Follow-up ${overdue ? 'overdue' : 'due today'}: ${items[0]!.who}`
+      : `${items.length} follow-ups due${overdue ? ', some overdue' : ' today'}`;
+  return renderEmail(
+    subject,
+    createElement(ReminderDigestEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      trackerUrl: requireUrl('trackerUrl', trackerUrl),
+      offUrl: requireUrl('offUrl', offUrl),
+      items: items.map((item) => ({ ...item, url: requireUrl('url', item.url) })),
     }),
   );
 }

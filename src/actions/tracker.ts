@@ -1,0 +1,260 @@
+/**
+ * The tracker's mutations. Every one requires a signed-in member and touches only that member's
+ * rows: another member's id is answered exactly like an id that does not exist.
+ */
+import { ActionError, defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { db } from '../lib/server/db';
+import { throwFieldErrors } from '../lib/server/forms';
+import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
+import { randomToken, hashToken } from '../lib/server/tokens';
+import * as store from '../lib/server/tracker';
+import { readTrackerCsv } from '../lib/tracker-csv';
+import {
+  conversationInstant,
+  editOpportunitySchema,
+  newConversationSchema,
+  newOpportunitySchema,
+  questionDates,
+  STAGES,
+  STEP_IDS,
+  type ConversationFieldsValue,
+} from '../lib/tracker-model';
+import { addDays, localDate, zonedInstant } from '../lib/zoned-time';
+
+const CREATE_PER_MEMBER = { name: 'tracker:create', limit: 300, windowMs: 3_600_000 };
+const IMPORT_PER_MEMBER = { name: 'tracker:import', limit: 10, windowMs: 3_600_000 };
+export const MAX_IMPORT_BYTES = 1_000_000;
+
+const id = z.string({ error: 'Missing entry.' }).trim().min(1, 'Missing entry.').max(64, 'Missing entry.');
+
+const gone = () =>
+  new ActionError({ code: 'NOT_FOUND', message: 'That entry is not in your tracker (it may have been deleted).' });
+
+function conversationValue(input: ConversationFieldsValue, timeZone: string): store.ConversationValue {
+  return {
+    at: conversationInstant(input, timeZone),
+    decisionBy: input.decisionBy,
+    timingNote: input.timingNote,
+    specificDetail: input.specificDetail,
+    valueIdea: input.valueIdea,
+  };
+}
+
+/** When a touch happened: the date and time given, or now. Never in the future, never before 2000. */
+function touchInstant(on: string | null | undefined, at: string | null | undefined, timeZone: string, now: Date) {
+  if (!on) return now;
+  const when = zonedInstant(on, at || localTime(now, timeZone), timeZone);
+  if (when.getTime() > now.getTime() + 5 * 60_000)
+    throwFieldErrors({ sentOn: 'This is in the future. Log a message once it has happened.' });
+  if (on < '2000-01-01') throwFieldErrors({ sentOn: 'Check the year of this date.' });
+  return when;
+}
+
+function localTime(now: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return parts.format(now);
+}
+
+const optionalDate = z
+  .string()
+  .trim()
+  .nullish()
+  .transform((value) => value || null)
+  .refine(
+    (value) => value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))),
+    'Use a real date, like 2026-12-03.',
+  );
+
+export const tracker = {
+  create: defineAction({
+    accept: 'form',
+    input: newOpportunitySchema,
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      const now = new Date();
+      throwFieldErrors(questionDates(input, now, user.timeZone));
+      await enforceRateLimit(CREATE_PER_MEMBER, user.id, 'new entries in an hour');
+      const { kind, company, roleTitle, contactName, contactRole, contactEmail, notes } = input;
+      const opportunityId = await store.createOpportunity(
+        db,
+        user,
+        { kind, company, roleTitle, contactName, contactRole, contactEmail, notes },
+        conversationValue(input, user.timeZone),
+        now,
+      );
+      return { id: opportunityId };
+    },
+  }),
+
+  update: defineAction({
+    accept: 'form',
+    input: editOpportunitySchema,
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      const { id: opportunityId, ...fields } = input;
+      if (!(await store.updateOpportunity(db, user, opportunityId, fields))) throw gone();
+      return { id: opportunityId };
+    },
+  }),
+
+  addRound: defineAction({
+    accept: 'form',
+    input: newConversationSchema,
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      throwFieldErrors(questionDates(input, new Date(), user.timeZone));
+      if (!(await store.addConversation(db, user, input.opportunityId, conversationValue(input, user.timeZone))))
+        throw gone();
+      return { id: input.opportunityId };
+    },
+  }),
+
+  /** "Mark as sent": logs the message (as edited) and schedules the next step. */
+  markSent: defineAction({
+    accept: 'form',
+    input: z.object({
+      opportunityId: id,
+      step: z
+        .enum(STEP_IDS)
+        .nullish()
+        .or(z.literal(''))
+        .transform((value) => value || null),
+      subject: z.string().trim().max(300, 'Keep the subject under 300 characters.').nullish(),
+      body: z.string().max(20_000, 'Keep the message under 20,000 characters.').nullish(),
+      sentOn: optionalDate,
+      sentAt: z
+        .string()
+        .trim()
+        .nullish()
+        .refine((value) => !value || /^([01]\d|2[0-3]):[0-5]\d$/.test(value), 'Use a time like 14:30.'),
+    }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      const now = new Date();
+      const at = touchInstant(input.sentOn, input.sentAt, user.timeZone, now);
+      const logged = await store.logTouch(db, user, input.opportunityId, {
+        type: 'sent',
+        step: input.step,
+        at,
+        decisionBy: null,
+        subject: input.subject ?? '',
+        body: input.body ?? '',
+      });
+      if (!logged) throw gone();
+      return { id: input.opportunityId, logged: 'sent' as const };
+    },
+  }),
+
+  /** "They replied": pauses the schedule, or restarts it from a new date they gave. */
+  logReply: defineAction({
+    accept: 'form',
+    input: z.object({
+      opportunityId: id,
+      sentOn: optionalDate,
+      decisionBy: optionalDate,
+      note: z.string().trim().max(2000, 'Keep the note under 2,000 characters.').nullish(),
+    }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      const now = new Date();
+      const at = touchInstant(input.sentOn, null, user.timeZone, now);
+      const today = localDate(now, user.timeZone);
+      if (input.decisionBy && input.decisionBy < localDate(at, user.timeZone))
+        throwFieldErrors({ decisionBy: 'This date is before their reply. Check it.' });
+      if (input.decisionBy && input.decisionBy > addDays(today, 365))
+        throwFieldErrors({ decisionBy: 'This is over a year away. Check the year.' });
+      const logged = await store.logTouch(db, user, input.opportunityId, {
+        type: 'reply',
+        step: null,
+        at,
+        decisionBy: input.decisionBy,
+        subject: '',
+        body: input.note ?? '',
+      });
+      if (!logged) throw gone();
+      return { id: input.opportunityId, logged: 'reply' as const };
+    },
+  }),
+
+  undoTouch: defineAction({
+    accept: 'form',
+    input: z.object({ touchId: id, opportunityId: id }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      if (!(await store.deleteTouch(db, user, input.touchId))) throw gone();
+      return { id: input.opportunityId };
+    },
+  }),
+
+  setStage: defineAction({
+    accept: 'form',
+    input: z.object({ id, stage: z.enum(STAGES, { error: 'Choose a stage from the list.' }) }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      if (!(await store.setStage(db, user, input.id, input.stage))) throw gone();
+      return { id: input.id, stage: input.stage };
+    },
+  }),
+
+  archive: defineAction({
+    accept: 'form',
+    input: z.object({ id, archived: z.enum(['true', 'false']).transform((value) => value === 'true') }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      if (!(await store.setArchived(db, user, input.id, input.archived))) throw gone();
+      return { id: input.id, archived: input.archived };
+    },
+  }),
+
+  remove: defineAction({
+    accept: 'form',
+    input: z.object({ id, confirm: z.string().nullish() }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      if (input.confirm !== 'on')
+        throw new ActionError({
+          code: 'BAD_REQUEST',
+          message: 'Tick "Yes, delete it" to confirm. Nothing was deleted.',
+        });
+      if (!(await store.deleteOpportunity(db, user, input.id))) throw gone();
+      return { removed: true as const };
+    },
+  }),
+
+  /** CSV import: good rows are added in one transaction; bad rows are reported, never half-added. */
+  importCsv: defineAction({
+    accept: 'form',
+    input: z.object({
+      file: z
+        .instanceof(File, { error: 'Choose a CSV file to import.' })
+        .refine((file) => file.size > 0, 'That file is empty.')
+        .refine((file) => file.size <= MAX_IMPORT_BYTES, 'That file is over 1 MB. Split it into smaller files.'),
+    }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      await enforceRateLimit(IMPORT_PER_MEMBER, user.id, 'imports in an hour');
+      const text = await input.file.text();
+      const report = readTrackerCsv(text, { timeZone: user.timeZone, now: new Date() });
+      const added =
+        report.opportunities.length > 0 ? await store.importOpportunities(db, user, report.opportunities) : 0;
+      return { added, rowsRead: report.rowsRead, rowsAccepted: report.rowsAccepted, problems: report.problems };
+    },
+  }),
+
+  /** A new private calendar address (the old one stops working), or none. */
+  calendarFeed: defineAction({
+    accept: 'form',
+    input: z.object({ enable: z.enum(['on', 'off'], { error: 'Choose to turn the feed on or off.' }) }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      if (input.enable === 'off') {
+        await store.setCalendarTokenHash(db, user, null);
+        return { token: null };
+      }
+      const token = randomToken(24);
+      await store.setCalendarTokenHash(db, user, hashToken(token));
+      return { token };
+    },
+  }),
+};

@@ -1,0 +1,128 @@
+/**
+ * The draft of the next message: editable, copied to the clipboard or opened in the member's own
+ * mail app, then marked as sent. Server-rendered as a plain form (mark as sent works without
+ * JavaScript, and the mail-app link carries the draft as first written); once hydrated, the
+ * copy button appears and the mail-app link follows the edits.
+ */
+import { useEffect, useId, useState } from 'react';
+import { mailtoLink } from '../../lib/drafts';
+
+interface Props {
+  opportunityId: string;
+  step: string;
+  to: string;
+  subject: string;
+  body: string;
+  /** Where the form posts (the mark-as-sent Action). */
+  action: string;
+  /** Errors from a previous submission, beside their fields. */
+  errors?: {
+    sentOn?: string | undefined;
+    sentAt?: string | undefined;
+    subject?: string | undefined;
+    body?: string | undefined;
+  };
+  today: string;
+}
+
+export default function DraftEditor(props: Props) {
+  const id = useId();
+  const [subject, setSubject] = useState(props.subject);
+  const [body, setBody] = useState(props.body);
+  const [hydrated, setHydrated] = useState(false);
+  const [copied, setCopied] = useState('');
+  useEffect(() => setHydrated(true), []);
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(`Subject: ${subject}\n\n${body}`);
+      setCopied('Copied. Paste it into your email.');
+    } catch {
+      setCopied('Your browser did not allow copying: select the text and copy it yourself.');
+    }
+  }
+
+  const unfilled = [...new Set(`${subject}\n${body}`.match(/\{[^{}\n]+\}/g) ?? [])];
+  const errors = props.errors ?? {};
+
+  return (
+    <form className="draft stack" method="post" action={props.action}>
+      <input type="hidden" name="opportunityId" value={props.opportunityId} />
+      <input type="hidden" name="step" value={props.step} />
+      <p className="draft-to">
+        To:{' '}
+        {props.to ? <strong>{props.to}</strong> : <em>add their email address with Edit to open it ready to send</em>}
+      </p>
+      <div className="field">
+        <label htmlFor={`${id}-subject`}>Subject</label>
+        <input
+          id={`${id}-subject`}
+          name="subject"
+          type="text"
+          value={subject}
+          maxLength={300}
+          onChange={(event) => setSubject(event.target.value)}
+          aria-invalid={errors.subject ? true : undefined}
+        />
+        {errors.subject && <p className="field-error">{errors.subject}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-body`}>Message</label>
+        <textarea
+          id={`${id}-body`}
+          name="body"
+          rows={14}
+          value={body}
+          maxLength={20000}
+          onChange={(event) => setBody(event.target.value)}
+          aria-invalid={errors.body ? true : undefined}
+        />
+        {errors.body && <p className="field-error">{errors.body}</p>}
+      </div>
+      {unfilled.length > 0 && (
+        <p className="hint" aria-live="polite">
+          Still to fill in: {unfilled.join(', ')}
+        </p>
+      )}
+      <div className="link-row draft-actions">
+        {hydrated && (
+          <button className="button secondary" type="button" onClick={() => void copy()}>
+            Copy
+          </button>
+        )}
+        <a className="button secondary" href={mailtoLink(props.to, subject, body)}>
+          Open in my mail app
+        </a>
+      </div>
+      {copied && (
+        <p className="hint" role="status">
+          {copied}
+        </p>
+      )}
+      <details className="sent-when" open={!!(errors.sentOn || errors.sentAt)}>
+        <summary>Sent it earlier? Set the date</summary>
+        <div className="inline-fields">
+          <div className="field">
+            <label htmlFor={`${id}-sentOn`}>Date sent</label>
+            <input
+              id={`${id}-sentOn`}
+              name="sentOn"
+              type="date"
+              max={props.today}
+              aria-invalid={errors.sentOn ? true : undefined}
+            />
+            {errors.sentOn && <p className="field-error">{errors.sentOn}</p>}
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-sentAt`}>Time</label>
+            <input id={`${id}-sentAt`} name="sentAt" type="time" aria-invalid={errors.sentAt ? true : undefined} />
+            {errors.sentAt && <p className="field-error">{errors.sentAt}</p>}
+          </div>
+        </div>
+      </details>
+      <button className="button" type="submit">
+        Mark as sent
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * The morning reminder: once a day, from 8:00 in each member's own zone, one email listing the
+ * follow-ups that are due or overdue. A follow-up is named in one reminder only (its step key is
+ * stored when it is), and a day gets at most one email, even with several app instances running:
+ * the day is claimed with one conditional write before anything is queued.
+ */
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/connect';
+import { opportunities, trackerSettings, users } from '../../../db/schema';
+import { bucketOf } from '../playbook';
+import { dueLabel, stepLabel, storedPlan } from '../tracker-view';
+import { localParts } from '../zoned-time';
+import { enqueueEmail } from './email/outbox';
+import { reminderDigestEmail } from './email/messages';
+import { signToken, verifyToken } from './tokens';
+import { planKey } from './tracker';
+
+export const REMINDER_HOUR = 8;
+
+export interface ReminderContext {
+  db: Database;
+  secret: string;
+  siteUrl: string;
+  now?: Date;
+}
+
+const link = (ctx: ReminderContext, path: string) => new URL(path, ctx.siteUrl).href;
+
+export function remindersOffUrl(ctx: Pick<ReminderContext, 'secret' | 'siteUrl'>, userId: string): string {
+  return new URL(`/tracker/reminders-off?token=${signToken(ctx.secret, 'reminders-off', userId)}`, ctx.siteUrl).href;
+}
+
+/** The member a reminders-off link was made for, or undefined for a bad link. */
+export function memberFromRemindersOffToken(secret: string, token: string): string | undefined {
+  const check = verifyToken(secret, 'reminders-off', token);
+  return check.ok ? check.data : undefined;
+}
+
+export async function turnRemindersOff(db: Database, userId: string): Promise<boolean> {
+  const updated = await db
+    .update(users)
+    .set({ emailReminders: false, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
+  return updated.length > 0;
+}
+
+/** Queues today's reminder for every member whose morning has come; returns how many were queued. */
+export async function runReminders(ctx: ReminderContext): Promise<number> {
+  const now = ctx.now ?? new Date();
+  // Anything due before the end of anyone's today is due within the next 38 hours (UTC+14).
+  const horizon = new Date(now.getTime() + 38 * 3_600_000);
+  const candidates = await ctx.db
+    .select({
+      id: opportunities.id,
+      userId: opportunities.userId,
+      company: opportunities.company,
+      contactName: opportunities.contactName,
+      stage: opportunities.stage,
+      planState: opportunities.planState,
+      planStep: opportunities.planStep,
+      planPrecision: opportunities.planPrecision,
+      planEarliestAt: opportunities.planEarliestAt,
+      planDueAt: opportunities.planDueAt,
+      planReason: opportunities.planReason,
+      remindedKey: opportunities.remindedKey,
+      email: users.email,
+      timeZone: users.timeZone,
+      lastReminderOn: trackerSettings.lastReminderOn,
+    })
+    .from(opportunities)
+    .innerJoin(users, eq(users.id, opportunities.userId))
+    .leftJoin(trackerSettings, eq(trackerSettings.userId, opportunities.userId))
+    .where(
+      and(
+        isNotNull(opportunities.planDueAt),
+        lte(opportunities.planDueAt, horizon),
+        isNull(opportunities.archivedAt),
+        eq(users.emailReminders, true),
+        isNotNull(users.emailVerifiedAt),
+      ),
+    );
+
+  const byMember = new Map<string, typeof candidates>();
+  for (const row of candidates) {
+    const local = localParts(now, row.timeZone);
+    if (local.hour < REMINDER_HOUR || row.lastReminderOn === local.date) continue;
+    const bucket = bucketOf(storedPlan(row), now, row.timeZone);
+    if (bucket !== 'overdue' && bucket !== 'today') continue;
+    if (row.remindedKey !== null && row.remindedKey === planKey(row)) continue;
+    byMember.set(row.userId, [...(byMember.get(row.userId) ?? []), row]);
+  }
+
+  let queued = 0;
+  for (const [userId, rows] of byMember) {
+    const first = rows[0]!;
+    const today = localParts(now, first.timeZone).date;
+    const content = await reminderDigestEmail({
+      siteUrl: ctx.siteUrl,
+      trackerUrl: link(ctx, '/tracker'),
+      offUrl: remindersOffUrl(ctx, userId),
+      items: rows.map((row) => ({
+        step: stepLabel(row),
+        who: `${row.contactName} at ${row.company}`,
+        due: dueLabel(row, row.timeZone),
+        reason: row.planReason,
+        url: link(ctx, `/tracker/o/${row.id}#draft`),
+        overdue: bucketOf(storedPlan(row), now, row.timeZone) === 'overdue',
+      })),
+    });
+    const sent = await ctx.db.transaction(async (tx) => {
+      // Claim the day: only one instance (and one run) wins it.
+      const claimed = await tx
+        .insert(trackerSettings)
+        .values({ userId, lastReminderOn: today })
+        .onConflictDoUpdate({
+          target: trackerSettings.userId,
+          set: { lastReminderOn: today },
+          setWhere: sql`${trackerSettings.lastReminderOn} IS NULL OR ${trackerSettings.lastReminderOn} <> ${today}`,
+        })
+        .returning({ userId: trackerSettings.userId });
+      if (claimed.length === 0) return false;
+      for (const row of rows)
+        await tx
+          .update(opportunities)
+          .set({ remindedKey: planKey(row) })
+          .where(and(eq(opportunities.id, row.id), eq(opportunities.userId, userId)));
+      await enqueueEmail(
+        tx,
+        {
+          idempotencyKey: `reminder:${userId}:${today}`,
+          kind: 'tracker-reminder',
+          to: first.email,
+          ...content,
+          headers: {
+            'List-Unsubscribe': `<${remindersOffUrl(ctx, userId)}>`,
+            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          },
+        },
+        now,
+      );
+      return true;
+    });
+    if (sent) queued += 1;
+  }
+  return queued;
+}

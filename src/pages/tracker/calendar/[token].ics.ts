@@ -1,0 +1,45 @@
+import type { APIRoute } from 'astro';
+import { eq } from 'drizzle-orm';
+import { users } from '../../../../db/schema';
+import { siteUrl } from '../../../lib/server/config';
+import { db } from '../../../lib/server/db';
+import { hashToken } from '../../../lib/server/tokens';
+import { listDueSteps, memberForCalendar } from '../../../lib/server/tracker';
+import { calendarFeed } from '../../../lib/ics';
+import { stepLabel } from '../../../lib/tracker-view';
+import { localDate } from '../../../lib/zoned-time';
+
+export const prerender = false;
+
+/**
+ * The private calendar feed: due follow-ups as all-day events. The address is the secret (only its
+ * hash is stored); an unknown or revoked address gets a 404 that says nothing more.
+ */
+export const GET: APIRoute = async ({ params }) => {
+  const token = params.token ?? '';
+  if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return new Response('Not found', { status: 404 });
+  const userId = await memberForCalendar(db, hashToken(token));
+  const [member] = userId ? await db.select().from(users).where(eq(users.id, userId)).limit(1) : [];
+  if (!member) return new Response('Not found', { status: 404 });
+  const steps = await listDueSteps(db, member);
+  const events = steps.flatMap((item) =>
+    item.planDueAt
+      ? [
+          {
+            uid: `${item.id}-${item.planStep}-${item.planDueAt.getTime()}@own-the-follow-up`,
+            date: localDate(item.planDueAt, member.timeZone),
+            summary: `${stepLabel(item)}: ${item.contactName}, ${item.company}`,
+            description: item.planReason,
+            url: new URL(`/tracker/o/${item.id}`, siteUrl).href,
+          },
+        ]
+      : [],
+  );
+  return new Response(calendarFeed({ name: 'Follow-ups due', events, now: new Date() }), {
+    headers: {
+      'content-type': 'text/calendar; charset=utf-8',
+      'cache-control': 'private, no-store',
+      'x-robots-tag': 'noindex',
+    },
+  });
+};

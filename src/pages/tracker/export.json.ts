@@ -1,0 +1,42 @@
+import type { APIRoute } from 'astro';
+import { db } from '../../lib/server/db';
+import { trackerData } from '../../lib/server/tracker';
+
+export const prerender = false;
+
+/** Everything in the member's tracker: entries with their conversations and touches. */
+export const GET: APIRoute = async ({ locals }) => {
+  if (!locals.user) return new Response('Sign in to export your tracker.', { status: 401 });
+  const data = await trackerData(db, locals.user);
+  const body = {
+    exportedAt: new Date().toISOString(),
+    timeZone: locals.user.timeZone,
+    opportunities: data.raw.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      company: row.company,
+      roleTitle: row.roleTitle,
+      contactName: row.contactName,
+      contactRole: row.contactRole,
+      contactEmail: row.contactEmail,
+      stage: row.stage,
+      notes: row.notes,
+      archivedAt: row.archivedAt,
+      createdAt: row.createdAt,
+      next: { state: row.planState, step: row.planStep, dueAt: row.planDueAt, reason: row.planReason },
+      conversations: data.conversations
+        .filter((item) => item.opportunityId === row.id)
+        .map(({ opportunityId: _, ...item }) => item),
+      touches: data.touches
+        .filter((item) => item.opportunityId === row.id)
+        .map(({ opportunityId: _, ...item }) => item),
+    })),
+  };
+  return new Response(JSON.stringify(body, null, 2), {
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': 'attachment; filename="follow-up-tracker.json"',
+      'cache-control': 'private, no-store',
+    },
+  });
+};

@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CsvError, csvRow, parseCsv } from '../../src/lib/csv';
+
+/** What parseCsv raises for `text`, or a failure when it does not raise. */
+function csvErrorOf(text: string): CsvError {
+  try {
+    parseCsv(text);
+  } catch (error) {
+    if (error instanceof CsvError) return error;
+    throw error;
+  }
+  throw new Error(`parseCsv accepted ${JSON.stringify(text)}`);
+}
+
+describe('parseCsv', () => {
+  it.each([
+    [
+      'plain cells',
+      'a,b,c\r\n1,2,3\r\n',
+      [
+        ['a', 'b', 'c'],
+        ['1', '2', '3'],
+      ],
+    ],
+    [
+      'LF line ends',
+      'a,b\n1,2\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'a lone CR line end',
+      'a,b\r1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'no line end after the last row',
+      'a,b\r\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    ['empty cells', ',a,,\r\n', [['', 'a', '', '']]],
+    ['quoted commas and escaped quotes', '"x, y","say ""hi"""\r\n', [['x, y', 'say "hi"']]],
+    ['line breaks inside quotes are kept as written', '"one\r\ntwo\nthree",z\r\n', [['one\r\ntwo\nthree', 'z']]],
+    ['a leading byte order mark', '\uFEFFname,email\r\n', [['name', 'email']]],
+    ['trailing blank lines', 'a\r\n\r\n\n', [['a']]],
+    ['a blank line in the middle stays a row', 'a\r\n\r\nb\r\n', [['a'], [''], ['b']]],
+    ['a quoted empty cell on its own line stays a row', 'a\r\n""\r\n', [['a'], ['']]],
+    ['an empty file', '', []],
+    ['only a byte order mark', '\uFEFF', []],
+    [
+      'defused formulas lose their apostrophe',
+      `"'=SUM(A1)","'+1","'-2","'@x","'\tt"\r\n`,
+      [['=SUM(A1)', '+1', '-2', '@x', '\tt']],
+    ],
+    ['other apostrophes stay', `"'quoted'",'=x\r\n`, [["'quoted'", '=x']]],
+  ])('reads %s', (_name, text, expected) => {
+    expect(parseCsv(text)).toEqual(expected);
+  });
+
+  it('round trips csvRow output, including text a spreadsheet would read as a formula', () => {
+    const rows = [
+      ['Acme, Inc.', 'She said "soon"', 'line one\r\nline two\nline three'],
+      ['=HYPERLINK("http://evil.example","click")', '+44 20 7946 0000', '-5', '@mention', '\tindented', '\rcarriage'],
+      ['Zoë Ðorđević', '東京の会社', 'Thanks 🙏🏽 — talk soon 👩‍💻', ''],
+      ['', '', ''],
+    ];
+    expect(parseCsv(rows.map(csvRow).join(''))).toEqual(rows);
+  });
+
+  it('round trips any text at all', () => {
+    const cell = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { maxLength: 5 }), (rows) => {
+        expect(parseCsv(rows.map(csvRow).join(''))).toEqual(rows);
+      }),
+    );
+  });
+
+  it('keeps text that already starts with an apostrophe and a formula character', () => {
+    expect(csvRow(["'=already defused"])).toBe(`"''=already defused"\r\n`);
+    expect(parseCsv(csvRow(["'=already defused", "''+x"]))).toEqual([["'=already defused", "''+x"]]);
+  });
+
+  it('rejects an unclosed quote, naming the line it opened on', () => {
+    const error = csvErrorOf('a,b\r\n"ok",fine\r\nx,"never closed\r\nmore\r\n');
+    expect(error.line).toBe(3);
+    expect(error.row).toBe(3);
+    expect(error.message).toMatch(/line 3 is never closed/);
+  });
+
+  it('rejects a quote inside an unquoted cell, counting lines inside quoted cells', () => {
+    const error = csvErrorOf('a,b\r\n"two\r\nlines",x\r\nab"c,d\r\n');
+    expect(error.line).toBe(4);
+    expect(error.row).toBe(3);
+    expect(error.message).toMatch(/Line 4/);
+  });
+
+  it('rejects text straight after a closing quote', () => {
+    const error = csvErrorOf('a\n"quoted"tail,b\n');
+    expect(error).toBeInstanceOf(CsvError);
+    expect(error.line).toBe(2);
+  });
+});

@@ -1,0 +1,439 @@
+import { describe, expect, it } from 'vitest';
+import { csvRow } from '../../src/lib/csv';
+import {
+  readTrackerCsv,
+  TRACKER_CSV_COLUMNS,
+  trackerCsv,
+  type ImportedOpportunity,
+  type TrackerCsvColumn,
+} from '../../src/lib/tracker-csv';
+import type { ConversationRow, OpportunityRow } from '../../src/lib/tracker-records';
+
+const zone = 'America/New_York';
+// 12:00 in New York (daylight time, UTC-4) on Friday 20 March 2026.
+const now = new Date('2026-03-20T16:00:00Z');
+const HEADER = TRACKER_CSV_COLUMNS.join(',');
+
+function opportunity(overrides: Partial<OpportunityRow> & Pick<OpportunityRow, 'id'>): OpportunityRow {
+  return {
+    kind: 'interview',
+    company: 'Acme',
+    roleTitle: 'Product Designer',
+    contactName: 'Dana Ortiz',
+    contactRole: 'Design Lead',
+    contactEmail: 'dana@acme.example',
+    stage: 'open',
+    notes: '',
+    archivedAt: null,
+    createdAt: new Date('2026-03-01T10:00:00Z'),
+    ...overrides,
+  };
+}
+
+function conversation(
+  overrides: Partial<ConversationRow> & Pick<ConversationRow, 'id' | 'opportunityId' | 'at'>,
+): ConversationRow {
+  return { decisionBy: null, timingNote: '', specificDetail: '', valueIdea: '', ...overrides };
+}
+
+const GOOD_ROW: Record<TrackerCsvColumn, string> = {
+  kind: 'interview',
+  company: 'Acme',
+  role_title: 'Product Designer',
+  contact_name: 'Dana Ortiz',
+  contact_role: 'Design Lead',
+  contact_email: 'dana@acme.example',
+  stage: 'open',
+  conversation_date: '2026-03-10',
+  conversation_time: '14:30',
+  decision_by: '2026-03-24',
+  timing_note: 'Two weeks',
+  specific_detail: 'The onboarding redesign',
+  value_idea: '',
+  notes: '',
+};
+
+/** A tracker CSV with the standard header and a row per entry, each a good row with changes. */
+function fileOf(...changes: Partial<Record<TrackerCsvColumn, string>>[]): string {
+  const rows = changes.map((change) => {
+    const row = { ...GOOD_ROW, ...change };
+    return csvRow(TRACKER_CSV_COLUMNS.map((column) => row[column]));
+  });
+  return csvRow(TRACKER_CSV_COLUMNS) + rows.join('');
+}
+
+const read = (text: string, maxRows?: number) => readTrackerCsv(text, { timeZone: zone, now, maxRows });
+
+describe('trackerCsv', () => {
+  it('writes the header, then a row per conversation on the member’s clock', () => {
+    const acme = opportunity({ id: 'o1', notes: 'Met at the meetup' });
+    const csv = trackerCsv(
+      [acme],
+      [
+        // 02:15 UTC on the 12th is still the evening of the 11th in New York.
+        conversation({ id: 'c2', opportunityId: 'o1', at: new Date('2026-03-12T02:15:00Z'), timingNote: 'Soon' }),
+        conversation({ id: 'c1', opportunityId: 'o1', at: new Date('2026-03-10T14:30:00Z'), decisionBy: '2026-03-24' }),
+      ],
+      zone,
+    );
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe(TRACKER_CSV_COLUMNS.map((column) => `"${column}"`).join(','));
+    expect(HEADER).toBe(
+      'kind,company,role_title,contact_name,contact_role,contact_email,stage,conversation_date,conversation_time,decision_by,timing_note,specific_detail,value_idea,notes',
+    );
+    expect(lines.slice(1)).toEqual([
+      '"interview","Acme","Product Designer","Dana Ortiz","Design Lead","dana@acme.example","open","2026-03-10","10:30","2026-03-24","","","","Met at the meetup"',
+      '"interview","Acme","Product Designer","Dana Ortiz","Design Lead","dana@acme.example","open","2026-03-11","22:15","","Soon","","","Met at the meetup"',
+      '',
+    ]);
+  });
+
+  it('gives an opportunity without conversations one row with blank conversation cells', () => {
+    const csv = trackerCsv([opportunity({ id: 'o1', kind: 'networking', roleTitle: '' })], [], zone);
+    expect(csv.split('\r\n')[1]).toBe(
+      '"networking","Acme","","Dana Ortiz","Design Lead","dana@acme.example","open","","","","","","",""',
+    );
+  });
+
+  it('defuses text a spreadsheet would run as a formula', () => {
+    const csv = trackerCsv([opportunity({ id: 'o1', company: '=HYPERLINK("http://evil.example","x")' })], [], zone);
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+  });
+
+  it('leaves out conversations of opportunities it was not given', () => {
+    const csv = trackerCsv([], [conversation({ id: 'c1', opportunityId: 'gone', at: now })], zone);
+    expect(csv).toBe(csvRow(TRACKER_CSV_COLUMNS));
+  });
+});
+
+describe('readTrackerCsv round trip', () => {
+  it('imports what it exported, awkward text included', () => {
+    const opportunities = [
+      opportunity({
+        id: 'o1',
+        company: '=HYPERLINK("http://evil.example","click")',
+        contactName: 'Zoë Ðorđević',
+        contactEmail: 'zoe@evil.example',
+        notes: 'Line one, with a comma\r\nLine "two"\nLine three 🙏🏽',
+        stage: 'offer',
+      }),
+      opportunity({
+        id: 'o2',
+        kind: 'networking',
+        company: 'Acme, Inc.',
+        roleTitle: '',
+        contactName: '+44 contact',
+        contactRole: '東京オフィス',
+        contactEmail: '',
+        notes: '-5 reasons to call',
+      }),
+      opportunity({ id: 'o3', company: 'Quiet Co', archivedAt: new Date('2026-03-15T00:00:00Z'), stage: 'closed' }),
+    ];
+    const conversations = [
+      conversation({
+        id: 'c2',
+        opportunityId: 'o1',
+        at: new Date('2026-03-05T19:45:00Z'),
+        timingNote: '@end of month',
+        specificDetail: 'Asked about "the migration", twice',
+      }),
+      conversation({ id: 'c1', opportunityId: 'o1', at: new Date('2026-02-26T15:00:00Z'), decisionBy: '2026-03-06' }),
+      conversation({ id: 'c3', opportunityId: 'o2', at: new Date('2025-01-10T17:05:00Z'), valueIdea: 'Intro to Sam' }),
+    ];
+
+    const report = read(trackerCsv(opportunities, conversations, zone));
+
+    const expected: ImportedOpportunity[] = [
+      {
+        kind: 'interview',
+        company: '=HYPERLINK("http://evil.example","click")',
+        roleTitle: 'Product Designer',
+        contactName: 'Zoë Ðorđević',
+        contactRole: 'Design Lead',
+        contactEmail: 'zoe@evil.example',
+        stage: 'offer',
+        notes: 'Line one, with a comma\r\nLine "two"\nLine three 🙏🏽',
+        conversations: [
+          {
+            at: new Date('2026-02-26T15:00:00Z'),
+            decisionBy: '2026-03-06',
+            timingNote: '',
+            specificDetail: '',
+            valueIdea: '',
+          },
+          {
+            at: new Date('2026-03-05T19:45:00Z'),
+            decisionBy: null,
+            timingNote: '@end of month',
+            specificDetail: 'Asked about "the migration", twice',
+            valueIdea: '',
+          },
+        ],
+      },
+      {
+        kind: 'networking',
+        company: 'Acme, Inc.',
+        roleTitle: '',
+        contactName: '+44 contact',
+        contactRole: '東京オフィス',
+        contactEmail: '',
+        stage: 'open',
+        notes: '-5 reasons to call',
+        conversations: [
+          {
+            at: new Date('2025-01-10T17:05:00Z'),
+            decisionBy: null,
+            timingNote: '',
+            specificDetail: '',
+            valueIdea: 'Intro to Sam',
+          },
+        ],
+      },
+      {
+        kind: 'interview',
+        company: 'Quiet Co',
+        roleTitle: 'Product Designer',
+        contactName: 'Dana Ortiz',
+        contactRole: 'Design Lead',
+        contactEmail: 'dana@acme.example',
+        stage: 'closed',
+        notes: '',
+        conversations: [],
+      },
+    ];
+    expect(report).toEqual({ opportunities: expected, problems: [], rowsRead: 4, rowsAccepted: 4 });
+  });
+});
+
+describe('readTrackerCsv grouping', () => {
+  it('makes one opportunity per kind, company, person and role, with rounds in time order', () => {
+    const report = read(
+      fileOf(
+        { conversation_date: '2026-03-12', specific_detail: 'Round two' },
+        {
+          company: 'ACME',
+          contact_email: 'Dana@Acme.Example',
+          conversation_date: '2026-03-02',
+          specific_detail: 'Round one',
+        },
+        { role_title: 'Staff Designer', conversation_date: '2026-03-03' },
+        { kind: 'networking', role_title: '', conversation_date: '2026-03-04' },
+        { contact_email: '', contact_name: 'Sam Lee', conversation_date: '2026-03-05' },
+        { contact_email: '', contact_name: 'sam lee', conversation_date: '2026-03-06', stage: 'rejected' },
+      ),
+    );
+    expect(report.problems).toEqual([]);
+    expect(report.rowsAccepted).toBe(6);
+    expect(
+      report.opportunities.map((o) => [o.kind, o.company, o.contactName, o.roleTitle, o.stage, o.conversations.length]),
+    ).toEqual([
+      ['interview', 'Acme', 'Dana Ortiz', 'Product Designer', 'open', 2],
+      ['interview', 'Acme', 'Dana Ortiz', 'Staff Designer', 'open', 1],
+      ['networking', 'Acme', 'Dana Ortiz', '', 'open', 1],
+      // The first row of a group supplies its details.
+      ['interview', 'Acme', 'Sam Lee', 'Product Designer', 'open', 2],
+    ]);
+    expect(report.opportunities[0]?.conversations.map((c) => c.specificDetail)).toEqual(['Round one', 'Round two']);
+    expect(report.opportunities[0]?.conversations.map((c) => c.at.toISOString())).toEqual([
+      '2026-03-02T19:30:00.000Z', // 14:30 New York standard time (UTC-5)
+      '2026-03-12T18:30:00.000Z', // 14:30 New York daylight time (UTC-4)
+    ]);
+  });
+});
+
+describe('readTrackerCsv checks', () => {
+  it.each([
+    [
+      'a missing company',
+      { company: '  ' },
+      'company',
+      'Add the company (or "Independent" for a networking contact without one).',
+    ],
+    ['a missing contact', { contact_name: '' }, 'contact_name', 'Add the name of the person you spoke with.'],
+    ['an unknown kind', { kind: 'coffee' }, 'kind', 'Choose interview or networking.'],
+    [
+      'a bad email',
+      { contact_email: 'dana@' },
+      'contact_email',
+      'That email address does not look right (name@example.com).',
+    ],
+    [
+      'an impossible date',
+      { conversation_date: '2026-02-30' },
+      'conversation_date',
+      'Use a real date, like 2026-12-03.',
+    ],
+    [
+      'a date in another format',
+      { conversation_date: '3/10/2026' },
+      'conversation_date',
+      'Use a real date, like 2026-12-03.',
+    ],
+    [
+      'a missing date with other conversation details',
+      { conversation_date: '' },
+      'conversation_date',
+      'Add the date you spoke.',
+    ],
+    ['a bad time', { conversation_time: '25:00' }, 'conversation_time', 'Use a time like 14:30.'],
+    ['an impossible decision date', { decision_by: '2026-13-01' }, 'decision_by', 'Use a real date, like 2026-12-03.'],
+    [
+      'a decision date before the conversation',
+      { decision_by: '2026-03-09' },
+      'decision_by',
+      'Their decision date is before the conversation. Check both dates.',
+    ],
+    [
+      'a conversation more than a day ahead',
+      { conversation_date: '2026-03-21', conversation_time: '12:01' },
+      'conversation_date',
+      'This date is in the future.',
+    ],
+    ['an unknown stage', { stage: 'pending' }, 'stage', 'Use one of: open, offer, rejected, withdrawn, closed.'],
+    ['an interview without a role', { role_title: '' }, 'role_title', 'Add the role you interviewed for.'],
+    ['text that is too long', { timing_note: 'x'.repeat(201) }, 'timing_note', 'Keep this under 200 characters.'],
+    ['characters that cannot be stored', { notes: 'bell\u0007' }, 'notes', 'This has characters we cannot store.'],
+  ])('refuses a row with %s and keeps the good ones', (_name, change, field, message) => {
+    const report = read(fileOf({}, change, { conversation_date: '2026-03-11' }));
+    expect(report.problems).toEqual([{ row: 3, field, message }]);
+    expect(report.rowsRead).toBe(3);
+    expect(report.rowsAccepted).toBe(2);
+    expect(report.opportunities).toHaveLength(1);
+    expect(report.opportunities[0]?.conversations).toHaveLength(2);
+  });
+
+  it('reports every problem of a row, in column order', () => {
+    const report = read(
+      fileOf({ role_title: '', contact_email: 'nope', conversation_time: '7pm', stage: 'maybe', company: '' }),
+    );
+    expect(report.problems.map((p) => [p.row, p.field])).toEqual([
+      [2, 'company'],
+      [2, 'role_title'],
+      [2, 'contact_email'],
+      [2, 'stage'],
+      [2, 'conversation_time'],
+    ]);
+    expect(report.opportunities).toEqual([]);
+    expect(report.rowsAccepted).toBe(0);
+  });
+
+  it('reports a decision date before a future conversation on both columns', () => {
+    const report = read(fileOf({ conversation_date: '2026-04-10', decision_by: '2026-04-01' }));
+    expect(report.problems).toEqual([
+      { row: 2, field: 'conversation_date', message: 'This date is in the future.' },
+      {
+        row: 2,
+        field: 'decision_by',
+        message: 'Their decision date is before the conversation. Check both dates.',
+      },
+    ]);
+  });
+
+  it('numbers rows as a spreadsheet shows them, past line breaks in cells and blank rows', () => {
+    const text =
+      fileOf({ notes: 'two\nlines' }) + '\r\n,,,\r\n' + fileOf({ company: '' }).split('\r\n').slice(1).join('\r\n');
+    expect(read(text).problems).toEqual([
+      { row: 5, field: 'company', message: 'Add the company (or "Independent" for a networking contact without one).' },
+    ]);
+    expect(read(text).rowsRead).toBe(2);
+  });
+
+  it('accepts what a member or a spreadsheet may reasonably write', () => {
+    const report = read(
+      fileOf(
+        // Over a year ago, with a decision date over a year later: unusual, but possible.
+        { conversation_date: '2024-01-05', decision_by: '2025-06-01', kind: 'Interview', stage: '' },
+        // A spreadsheet's 9:05 and 14:30:00; a blank time means midday.
+        { conversation_date: '2026-03-11', conversation_time: '9:05', stage: 'OFFER' },
+        { conversation_date: '2026-03-12', conversation_time: '14:30:00' },
+        { conversation_date: '2026-03-13', conversation_time: '' },
+        // Within a day ahead: a file written in a zone ahead of the member's.
+        { conversation_date: '2026-03-21', conversation_time: '11:00' },
+      ),
+    );
+    expect(report.problems).toEqual([]);
+    expect(report.rowsAccepted).toBe(5);
+    const [only] = report.opportunities;
+    expect(only?.kind).toBe('interview');
+    expect(only?.stage).toBe('open');
+    expect(only?.conversations.map((c) => c.at.toISOString())).toEqual([
+      '2024-01-05T19:30:00.000Z',
+      '2026-03-11T13:05:00.000Z',
+      '2026-03-12T18:30:00.000Z',
+      '2026-03-13T16:00:00.000Z',
+      '2026-03-21T15:00:00.000Z',
+    ]);
+  });
+});
+
+describe('readTrackerCsv files', () => {
+  it('imports nothing when columns are missing, naming them on row 1', () => {
+    const header = TRACKER_CSV_COLUMNS.filter((column) => column !== 'stage' && column !== 'notes').join(',');
+    const report = read(`${header}\r\ninterview,Acme,Designer,Dana,,,2026-03-10,14:30,,,,\r\n`);
+    expect(report.opportunities).toEqual([]);
+    expect(report.rowsAccepted).toBe(0);
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0]).toMatchObject({ row: 1, field: '' });
+    expect(report.problems[0]?.message).toMatch(/^This file is missing the columns stage, notes\./);
+  });
+
+  it('reads columns in any order, by loosely written names, and ignores unknown ones', () => {
+    const columns = ['Notes', 'Favourite Colour', ...[...TRACKER_CSV_COLUMNS].reverse().filter((c) => c !== 'notes')];
+    const names = columns.map((column) =>
+      column.replace('role_title', 'Role Title').replace('contact_email', 'contact-email'),
+    );
+    const values: Record<string, string> = { ...GOOD_ROW, Notes: 'Kind', 'Favourite Colour': 'teal' };
+    const row = columns.map((column) => values[column] ?? '');
+    const report = read(csvRow(names) + csvRow(row));
+    expect(report.problems).toEqual([]);
+    expect(report.opportunities[0]).toMatchObject({
+      roleTitle: 'Product Designer',
+      contactEmail: 'dana@acme.example',
+      notes: 'Kind',
+    });
+  });
+
+  it('refuses a file with more rows than allowed, whole', () => {
+    const rows = Array.from({ length: 4 }, (_, i) => ({ conversation_date: `2026-03-0${i + 1}` }));
+    const report = read(fileOf(...rows), 3);
+    expect(report).toEqual({
+      opportunities: [],
+      problems: [{ row: 1, field: '', message: expect.stringMatching(/^This file has more than 3 rows/) }],
+      rowsRead: 4,
+      rowsAccepted: 0,
+    });
+    expect(read(fileOf(...rows), 4).rowsAccepted).toBe(4);
+  });
+
+  it('allows 2000 rows by default', () => {
+    const row = csvRow(TRACKER_CSV_COLUMNS.map((column) => GOOD_ROW[column]));
+    const text = (count: number) => csvRow(TRACKER_CSV_COLUMNS) + row.repeat(count);
+    expect(read(text(2001)).problems).toEqual([
+      { row: 1, field: '', message: expect.stringMatching(/^This file has more than 2000 rows/) },
+    ]);
+    expect(read(text(2000)).rowsAccepted).toBe(2000);
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['a byte order mark alone', '\uFEFF'],
+    ['blank lines', '\r\n\r\n'],
+  ])('reports %s as empty', (_name, text) => {
+    expect(read(text)).toEqual({
+      opportunities: [],
+      problems: [{ row: 1, field: '', message: expect.stringMatching(/^This file is empty/) }],
+      rowsRead: 0,
+      rowsAccepted: 0,
+    });
+  });
+
+  it('imports nothing from a header alone, without complaint', () => {
+    expect(read(HEADER)).toEqual({ opportunities: [], problems: [], rowsRead: 0, rowsAccepted: 0 });
+  });
+
+  it('reports a file that is not valid CSV at the row where reading failed', () => {
+    const report = read(fileOf({}) + 'interview,"Acme\r\n');
+    expect(report.opportunities).toEqual([]);
+    expect(report.problems).toEqual([{ row: 3, field: '', message: expect.stringMatching(/never closed/) }]);
+  });
+});
