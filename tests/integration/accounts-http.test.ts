@@ -3,6 +3,12 @@ import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
+import {
+  Browser as HttpBrowser,
+  latestLink as latestEmailedLink,
+  PASSWORD,
+  signedUpMember,
+} from '../setup/http-browser.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
@@ -10,8 +16,7 @@ const sql = createClient({ url: database.url });
 const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '');
 
 beforeAll(async () => {
-  // Each simulated visitor gets its own address (documentation range) through a trusted proxy
-  // header, so per-network rate limits apply per visitor as in production.
+  // Each simulated visitor gets its own address through a trusted proxy header (see http-browser.ts).
   server = await startServer({ DATABASE_URL: database.url, TRUST_PROXY: 'true' });
 });
 afterAll(async () => {
@@ -19,57 +24,13 @@ afterAll(async () => {
   sql.close();
 });
 
-/** A browser: keeps its cookie, posts forms from our own origin. */
-let visitors = 0;
-class Browser {
-  cookie = '';
-  private ip = `198.51.100.${++visitors}`;
-  private headers(extra: Record<string, string> = {}) {
-    return { ...(this.cookie ? { cookie: this.cookie } : {}), 'x-forwarded-for': this.ip, ...extra };
+const base = () => server.url;
+const member = (email: string) => signedUpMember(base, sql, email);
+const latestLink = (to: string, path: string) => latestEmailedLink(sql, to, path);
+class Browser extends HttpBrowser {
+  constructor() {
+    super(base);
   }
-  private keep(response: Response) {
-    const set = response.headers.getSetCookie().find((c) => c.startsWith('session='));
-    if (set) this.cookie = set.split(';')[0]!.endsWith('=') ? '' : set.split(';')[0]!;
-    return response;
-  }
-  async get(path: string) {
-    return this.keep(await fetch(server.url + path, { redirect: 'manual', headers: this.headers() }));
-  }
-  async post(path: string, fields: Record<string, string>, extra: Record<string, string> = {}) {
-    return this.keep(
-      await fetch(server.url + path, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded', origin: server.url, ...extra }),
-        body: new URLSearchParams(fields).toString(),
-      }),
-    );
-  }
-}
-
-async function latestLink(to: string, path: string): Promise<string> {
-  const rows = (
-    await sql.execute({ sql: 'SELECT text FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1', args: [to] })
-  ).rows;
-  const match = new RegExp(`${path.replace('?', '\\?')}\\?token=[a-z0-9]+`).exec(String(rows[0]?.['text'] ?? ''));
-  if (!match) throw new Error(`no ${path} link for ${to}`);
-  return match[0];
-}
-
-const PASSWORD = 'a phrase long enough';
-
-async function member(email: string): Promise<Browser> {
-  const browser = new Browser();
-  await browser.post('/signup?_action=auth.signup', {
-    email,
-    password: PASSWORD,
-    timeZone: 'Europe/Paris',
-    name: 'Sam',
-  });
-  const verify = await browser.get(await latestLink(email, '/auth/verify'));
-  expect(verify.status).toBe(303);
-  expect(browser.cookie).toMatch(/^session=/);
-  return browser;
 }
 
 describe('signing up', () => {

@@ -34,7 +34,8 @@ export async function formState(
     state.message = error.message;
   }
   if (Astro.request.method === 'POST') {
-    const form = await Astro.request.formData();
+    // A clone: the React renderer reads the same body again for islands on this page.
+    const form = await Astro.request.clone().formData();
     for (const [key, value] of form) {
       if (typeof value === 'string' && !/password|current|confirm/i.test(key)) state.values[key] = value.slice(0, 500);
     }

@@ -325,7 +325,7 @@ function likePattern(text: string): string {
 }
 
 /** The member's opportunities, most recently active first (served by opportunities_user_activity). */
-export async function listOpportunities(db: Database, member: Member, filter: TrackerFilter = {}) {
+export function listOpportunities(db: Database, member: Member, filter: TrackerFilter = {}) {
   const conditions: SQL[] = [eq(opportunities.userId, member.id)];
   conditions.push(filter.archived ? isNotNull(opportunities.archivedAt) : isNull(opportunities.archivedAt));
   if (filter.kind) conditions.push(eq(opportunities.kind, filter.kind));
@@ -351,7 +351,7 @@ export async function listOpportunities(db: Database, member: Member, filter: Tr
 }
 
 /** Open steps with a due date, soonest first (served by opportunities_user_due). */
-export async function listDueSteps(db: Database, member: Member) {
+export function listDueSteps(db: Database, member: Member) {
   return db
     .select(listColumns)
     .from(opportunities)

@@ -1,0 +1,347 @@
+/**
+ * The tracker through HTTP on the built server, as browsers use it without JavaScript: adding,
+ * bad input, the playbook's next step, another member's ids on every route, import, export, the
+ * calendar feed and the one-click reminders switch.
+ */
+import { createClient } from '@libsql/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signToken } from '../../src/lib/server/tokens.ts';
+import { Browser, signedUpMember } from '../setup/http-browser.ts';
+import { startServer, type RunningServer } from '../setup/built-server.ts';
+import { freshDatabaseFile } from '../setup/test-database.ts';
+
+let server: RunningServer;
+const database = freshDatabaseFile();
+const sql = createClient({ url: database.url });
+const base = () => server.url;
+const visible = (html: string) =>
+  html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
+const SECRET = 'a-test-secret-that-is-at-least-32-characters';
+const count = async (query: string) => Number((await sql.execute(query)).rows[0]![0]);
+
+beforeAll(async () => {
+  server = await startServer({
+    DATABASE_URL: database.url,
+    TRUST_PROXY: 'true',
+    BACKGROUND_JOBS: 'false',
+    APP_SECRET: SECRET,
+  });
+});
+afterAll(async () => {
+  await server.stop();
+  sql.close();
+});
+
+/** Yesterday at 14:00 in Paris (the members' zone), as the form sends it. */
+function yesterday(): string {
+  const date = new Date(Date.now() - 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(date);
+}
+
+const interview = (overrides: Record<string, string> = {}) => ({
+  kind: 'interview',
+  company: 'Northwind Labs',
+  roleTitle: 'Product Designer',
+  contactName: 'Priya Shah',
+  contactEmail: 'priya@northwind.example',
+  happenedOn: yesterday(),
+  happenedAt: '14:00',
+  decisionBy: '',
+  specificDetail: 'design critiques across time zones',
+  ...overrides,
+});
+
+async function addInterview(browser: Browser, overrides: Record<string, string> = {}): Promise<string> {
+  const response = await browser.post('/tracker/new?_action=tracker.create', interview(overrides));
+  expect(response.status).toBe(303);
+  const location = response.headers.get('location')!;
+  const id = /^\/tracker\/o\/([^?]+)\?saved=created/.exec(location)?.[1];
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+describe('signed out', () => {
+  it('sends visitors to sign in and refuses their writes', async () => {
+    const visitor = new Browser(base);
+    const home = await visitor.get('/tracker');
+    expect(home.status).toBe(303);
+    expect(home.headers.get('location')).toBe('/login?next=%2Ftracker');
+    expect((await visitor.get('/tracker/export.csv')).status).toBe(401);
+    expect((await visitor.get('/tracker/export.json')).status).toBe(401);
+    const write = await visitor.post('/tracker/new?_action=tracker.create', interview());
+    expect(write.status).toBe(303); // the page itself sends them to sign in
+    expect(await count('SELECT count(*) FROM opportunities')).toBe(0);
+  });
+});
+
+describe('adding a conversation', () => {
+  let sam: Browser;
+  beforeAll(async () => {
+    sam = await signedUpMember(base, sql, 'adder@example.com');
+  });
+
+  it('shows each problem beside its field, keeps what was typed, and writes nothing', async () => {
+    const response = await sam.post(
+      '/tracker/new?_action=tracker.create',
+      interview({
+        company: '',
+        contactName: ' ',
+        contactEmail: 'not-an-address',
+        happenedOn: '2026-02-30',
+        roleTitle: '',
+      }),
+    );
+    expect(response.status).toBe(400);
+    const html = visible(await response.text());
+    expect(html).toContain('Add the company');
+    expect(html).toContain('Add the name of the person you spoke with.');
+    expect(html).toContain('That email address does not look right');
+    expect(html).toContain('Use a real date, like 2026-12-03.');
+    expect(html).toContain('value="not-an-address"');
+    expect(html).toContain('value="design critiques across time zones"');
+    expect(await count('SELECT count(*) FROM opportunities')).toBe(0);
+  });
+
+  it('asks for the role of an interview, but not of a networking call', async () => {
+    const response = await sam.post('/tracker/new?_action=tracker.create', interview({ roleTitle: '' }));
+    expect(response.status).toBe(400);
+    expect(visible(await response.text())).toContain('Add the role you interviewed for.');
+    await addInterview(sam, { kind: 'networking', roleTitle: '', company: 'Independent' });
+  });
+
+  it('questions a date in the future or long ago, and accepts it once confirmed', async () => {
+    const before = await count('SELECT count(*) FROM opportunities');
+    const future = await sam.post('/tracker/new?_action=tracker.create', interview({ happenedOn: '2030-01-01' }));
+    expect(future.status).toBe(400);
+    const html = visible(await future.text());
+    expect(html).toContain('This is in the future.');
+    expect(html).toContain('Yes, these dates are right');
+    const old = await sam.post('/tracker/new?_action=tracker.create', interview({ happenedOn: '2019-05-01' }));
+    expect(visible(await old.text())).toContain('This is over a year ago.');
+    expect(await count('SELECT count(*) FROM opportunities')).toBe(before);
+    await addInterview(sam, { happenedOn: '2019-05-01', confirmDates: 'on' });
+  });
+
+  it('never accepts a decision date before the conversation, even confirmed', async () => {
+    const response = await sam.post(
+      '/tracker/new?_action=tracker.create',
+      interview({ decisionBy: '2020-01-01', confirmDates: 'on' }),
+    );
+    expect(response.status).toBe(400);
+    expect(visible(await response.text())).toContain('Their decision date is before the conversation.');
+  });
+
+  it('refuses a post from another site', async () => {
+    const before = await count('SELECT count(*) FROM opportunities');
+    const response = await sam.post('/tracker/new?_action=tracker.create', interview(), {
+      origin: 'https://evil.example',
+    });
+    expect(response.status).toBe(403);
+    expect(await count('SELECT count(*) FROM opportunities')).toBe(before);
+  });
+});
+
+describe('the next step, through the pages', () => {
+  it('drafts the thank-you, then schedules the check-in, then pauses on a reply', async () => {
+    const sam = await signedUpMember(base, sql, 'flow@example.com');
+    const id = await addInterview(sam);
+    const detail = visible(await (await sam.get(`/tracker/o/${id}`)).text());
+    expect(detail).toContain('Next: Thank-you note');
+    expect(detail).toContain('24 hours after your interview');
+    expect(detail).toContain('Hi Priya,');
+    expect(detail).toContain('design critiques across time zones');
+    expect(detail).toContain('mailto:priya@northwind.example?subject=Thank%20you%3A%20Product%20Designer%20interview');
+    const home = visible(await (await sam.get('/tracker')).text());
+    expect(home).toMatch(/Northwind Labs: Priya Shah/);
+
+    const sent = await sam.post(`/tracker/o/${id}?_action=tracker.markSent`, {
+      opportunityId: id,
+      step: 'thank-you',
+      subject: 'Thank you',
+      body: 'Hi Priya, thank you.',
+    });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe(`/tracker/o/${id}?saved=sent#next`);
+    const afterSent = visible(await (await sam.get(`/tracker/o/${id}?saved=sent`)).text());
+    expect(afterSent).toContain('Next: Status check-in');
+    expect(afterSent).toContain('You sent: Thank-you note');
+
+    const replied = await sam.post(`/tracker/o/${id}?_action=tracker.logReply`, {
+      opportunityId: id,
+      sentOn: '',
+      decisionBy: '',
+      note: 'We will be in touch',
+    });
+    expect(replied.status).toBe(303);
+    const paused = visible(await (await sam.get(`/tracker/o/${id}`)).text());
+    expect(paused).toContain('the schedule is paused');
+    expect(paused).toContain('We will be in touch');
+  });
+
+  it('refuses a send date in the future or a bad time, logging nothing', async () => {
+    const sam = await signedUpMember(base, sql, 'dates@example.com');
+    const id = await addInterview(sam);
+    const attempts: Record<string, string>[] = [
+      { sentOn: '2031-01-01' },
+      { sentOn: yesterday(), sentAt: '25:00' },
+      { sentOn: 'soon' },
+    ];
+    for (const fields of attempts) {
+      const response = await sam.post(`/tracker/o/${id}?_action=tracker.markSent`, {
+        opportunityId: id,
+        step: 'thank-you',
+        ...fields,
+      });
+      expect(response.status).toBe(400);
+      expect(visible(await response.text())).toMatch(/This is in the future|Use a time like 14:30|Use a real date/);
+    }
+    expect(await count(`SELECT count(*) FROM touches WHERE opportunity_id = '${id}'`)).toBe(0);
+  });
+});
+
+describe("another member's entries", () => {
+  it('are answered like ids that do not exist, on every route, and stay unchanged', async () => {
+    const sam = await signedUpMember(base, sql, 'owner@example.com');
+    const eve = await signedUpMember(base, sql, 'eve@example.com');
+    const id = await addInterview(sam, { company: 'Secret Corp' });
+    await sam.post(`/tracker/o/${id}?_action=tracker.markSent`, { opportunityId: id, step: 'thank-you' });
+    const touchId = String((await sql.execute(`SELECT id FROM touches WHERE opportunity_id = '${id}'`)).rows[0]![0]);
+    const snapshot = async () =>
+      JSON.stringify([
+        (await sql.execute(`SELECT * FROM opportunities WHERE id = '${id}'`)).rows,
+        (await sql.execute(`SELECT * FROM conversations WHERE opportunity_id = '${id}'`)).rows,
+        (await sql.execute(`SELECT * FROM touches WHERE opportunity_id = '${id}'`)).rows,
+      ]);
+    const before = await snapshot();
+
+    for (const path of [`/tracker/o/${id}`, `/tracker/o/${id}/edit`]) {
+      const response = await eve.get(path);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('Secret Corp');
+    }
+    const attempts: [string, Record<string, string>][] = [
+      ['tracker.markSent', { opportunityId: id, step: 'thank-you' }],
+      ['tracker.logReply', { opportunityId: id }],
+      ['tracker.addRound', { opportunityId: id, happenedOn: yesterday(), happenedAt: '10:00' }],
+      ['tracker.setStage', { id, stage: 'closed' }],
+      ['tracker.archive', { id, archived: 'true' }],
+      ['tracker.remove', { id, confirm: 'on' }],
+      ['tracker.undoTouch', { touchId, opportunityId: id }],
+      ['tracker.update', { id, ...interview({ company: 'Hacked' }) }],
+    ];
+    for (const [action, fields] of attempts) {
+      const response = await eve.post(`/tracker/o/${id}?_action=${action}`, fields);
+      expect(response.status, action).toBe(404);
+    }
+    expect(await snapshot()).toBe(before);
+
+    for (const path of [
+      '/tracker',
+      '/tracker?q=Secret',
+      '/tracker/export.csv',
+      '/tracker/export.json',
+      '/tracker/stats',
+    ]) {
+      expect(await (await eve.get(path)).text(), path).not.toContain('Secret Corp');
+    }
+    expect(await (await sam.get('/tracker/export.csv')).text()).toContain('Secret Corp');
+  });
+});
+
+describe('import, export and the calendar feed', () => {
+  it('imports good rows, reports bad ones by row and column, and exports them back', async () => {
+    const sam = await signedUpMember(base, sql, 'importer@example.com');
+    const header =
+      'kind,company,role_title,contact_name,contact_role,contact_email,stage,conversation_date,conversation_time,decision_by,timing_note,specific_detail,value_idea,notes';
+    const csv = [
+      header,
+      `interview,Contoso,Analyst,Ana Lima,,ana@contoso.example,open,${yesterday()},10:00,,,,,`,
+      `interview,Contoso,Analyst,Ana Lima,,ana@contoso.example,open,${yesterday()},15:00,,,second round,,`,
+      `networking,,,Bo Chen,,,open,${yesterday()},10:00,,,,,`,
+      `interview,Fabrikam,Lead,Cy Diaz,,bad-email,open,2026-13-01,10:00,,,,,`,
+    ].join('\r\n');
+    const form = new FormData();
+    form.set('file', new File([csv], 'tracker.csv', { type: 'text/csv' }));
+    const response = await sam.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+    expect(response.status).toBe(200);
+    const html = visible(await response.text());
+    expect(html).toContain('Added 1 entry from 2 of 4 rows.');
+    expect(html).toMatch(/<td>4<\/td>\s*<td>company<\/td>/);
+    expect(html).toMatch(/<td>5<\/td>\s*<td>contact_email<\/td>/);
+    expect(html).toMatch(/<td>5<\/td>\s*<td>conversation_date<\/td>/);
+
+    const exported = await (await sam.get('/tracker/export.csv')).text();
+    expect(exported.split('\r\n')[0]).toBe(
+      header
+        .split(',')
+        .map((name) => `"${name}"`)
+        .join(','),
+    );
+    expect(exported.match(/Contoso/g)).toHaveLength(2);
+    const json = (await (await sam.get('/tracker/export.json')).json()) as {
+      opportunities: { company: string; conversations: unknown[] }[];
+    };
+    expect(json.opportunities).toHaveLength(1);
+    expect(json.opportunities[0]!.conversations).toHaveLength(2);
+  });
+
+  it('refuses an empty file and a file over 1 MB, importing nothing', async () => {
+    const sam = await signedUpMember(base, sql, 'bigfile@example.com');
+    for (const [content, message] of [
+      ['', 'That file is empty.'],
+      ['x'.repeat(1_000_001), 'That file is over 1 MB.'],
+    ] as const) {
+      const form = new FormData();
+      form.set('file', new File([content], 'tracker.csv', { type: 'text/csv' }));
+      const response = await sam.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+      expect(response.status).toBe(400);
+      expect(visible(await response.text())).toContain(message);
+    }
+  });
+
+  it('serves a private feed of due follow-ups that a new address or switching off revokes', async () => {
+    const sam = await signedUpMember(base, sql, 'calendar@example.com');
+    await addInterview(sam, { company: 'Calendar Co' });
+    const feedUrl = async () => {
+      const page = await (await sam.post('/tracker/data?_action=tracker.calendarFeed', { enable: 'on' })).text();
+      return new URL(/value="(http[^"]+\.ics)"/.exec(page)![1]!).pathname;
+    };
+    const first = await feedUrl();
+    const feed = await sam.get(first);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toContain('text/calendar');
+    const body = await feed.text();
+    expect(body).toContain('BEGIN:VCALENDAR');
+    expect(body).toContain('SUMMARY:Thank-you note: Priya Shah\\, Calendar Co');
+
+    const second = await feedUrl();
+    expect((await new Browser(base).get(first)).status).toBe(404);
+    expect((await new Browser(base).get(second)).status).toBe(200);
+    await sam.post('/tracker/data?_action=tracker.calendarFeed', { enable: 'off' });
+    expect((await new Browser(base).get(second)).status).toBe(404);
+    expect((await new Browser(base).get('/tracker/calendar/not-a-real-token-at-all.ics')).status).toBe(404);
+  });
+});
+
+describe('reminder emails', () => {
+  it('turn off in one click from the email, without signing in', async () => {
+    await signedUpMember(base, sql, 'remind@example.com');
+    const userId = String((await sql.execute("SELECT id FROM users WHERE email = 'remind@example.com'")).rows[0]![0]);
+    const token = signToken(SECRET, 'reminders-off', userId);
+
+    const visitor = new Browser(base);
+    const ask = await visitor.get(`/tracker/reminders-off?token=${token}`);
+    expect(visible(await ask.text())).toContain('Turn off reminder emails?');
+    // Mail providers POST the one-click unsubscribe from their own servers, with no Origin.
+    const done = await fetch(`${base()}/tracker/reminders-off?token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(done.status).toBe(200);
+    expect(await count("SELECT email_reminders FROM users WHERE email = 'remind@example.com'")).toBe(0);
+
+    const forged = await visitor.get(`/tracker/reminders-off?token=${token}x`);
+    expect(forged.status).toBe(400);
+  });
+});
