@@ -2,23 +2,37 @@
  * `npm run bench`: the article page from our server against the same bytes from nginx, side by
  * side in one run, on the same core budget. The server under test gets core 0, the load
  * generator (wrk, 10 connections) core 1. Every load is bounded in time and aimed at loopback.
+ * Then the tracker: a second server on its own seeded database (BENCH_MEMBERS members with 300
+ * opportunities each), the tracker home and "mark as sent" for 50 members at once (wrk, 50
+ * connections, each request as the next member, see bench/tracker-*.lua).
  *
  *   BENCH_SECONDS=8  seconds of load per measurement (each server is measured twice, alternating)
  *   BENCH_PATH=/articles/thank-you-note-within-24-hours
+ *   BENCH_TRACKER=0  skips the tracker measurements
+ *   BENCH_MEMBERS=1000  members in the tracker database
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { seedTracker, type TrackerSeed } from './seed-tracker.ts';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const articlePath = process.env.BENCH_PATH ?? '/articles/thank-you-note-within-24-hours';
+const trackerEnabled = process.env.BENCH_TRACKER !== '0';
+const trackerMembers = Number(process.env.BENCH_MEMBERS ?? 1000);
+const TRACKER_CONNECTIONS = 50;
 const OUR_PORT = 4511;
 const NGINX_PORT = 4512;
+const TRACKER_PORT = 4513;
+if (trackerEnabled && !(Number.isInteger(trackerMembers) && trackerMembers >= TRACKER_CONNECTIONS)) {
+  console.error(`BENCH_MEMBERS must be a whole number of at least ${TRACKER_CONNECTIONS}, not "${trackerMembers}".`);
+  process.exit(1);
+}
 
 function need(tool: string, hint: string): string {
   const found = spawnSync('sh', ['-c', `command -v ${tool} || ls /usr/sbin/${tool} 2>/dev/null`], { encoding: 'utf8' })
@@ -87,22 +101,49 @@ await waitFor(`http://127.0.0.1:${NGINX_PORT}${articlePath}`);
 
 interface Run {
   rps: number;
+  requests: number;
   p50: string;
+  p90: string;
   p99: string;
   errors: number;
+  /** What the Lua script saw first that it counts as an error, e.g. `302 /login?next=…`. */
+  firstUnexpected: string;
 }
 
-function load(url: string, duration: number): Run {
-  const out = execFileSync(taskset, ['-c', '1', wrk, '-t1', '-c10', `-d${duration}s`, '--latency', url], {
-    encoding: 'utf8',
-  });
+interface LoadOptions {
+  connections?: number;
+  /** A wrk Lua script; it reports every response it does not expect as "unexpected status". */
+  script?: string;
+  scriptArgs?: string[];
+  timeoutSeconds?: number;
+}
+
+function load(url: string, duration: number, options: LoadOptions = {}): Run {
+  const { connections = 10, script, scriptArgs = [], timeoutSeconds = 2 } = options;
+  const args = ['-c', '1', wrk, '-t1', `-c${connections}`, `-d${duration}s`, `--timeout`, `${timeoutSeconds}s`];
+  args.push('--latency', ...(script ? ['-s', script] : []), url, ...(scriptArgs.length ? ['--', ...scriptArgs] : []));
+  const out = execFileSync(taskset, args, { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const p50 = /\s50%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  const p90 = /\s90%\s+(\S+)/.exec(out)?.[1] ?? '?';
   const p99 = /\s99%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  // wrk counts only 4xx and 5xx; a script also counts the statuses it did not expect (redirects).
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const unexpected = /unexpected status: (\d+) ?(.*)/.exec(out);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0);
-  return { rps, p50, p99, errors };
+  const errors =
+    (unexpected ? Number(unexpected[1]) : non2xx) +
+    (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0);
+  return { rps, requests, p50, p90, p99, errors, firstUnexpected: unexpected?.[2]?.trim() ?? '' };
+}
+
+/** wrk's `850.00us`, `12.34ms` or `1.02s` in milliseconds. */
+function milliseconds(latency: string): number {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(latency);
+  if (!match) return Number.NaN;
+  const scale = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[match[2] as 'us' | 'ms' | 's' | 'm'];
+  return Number(match[1]) * scale;
 }
 
 const oursUrl = `http://127.0.0.1:${OUR_PORT}${articlePath}`;

@@ -43,7 +43,8 @@ function conversationValue(input: ConversationFieldsValue, timeZone: string): st
 
 /** When a touch happened: the date and time given, or now. Never in the future, never before 2000. */
 function touchInstant(on: string | null | undefined, at: string | null | undefined, timeZone: string, now: Date) {
-  if (!on) return now;
+  // Today without a time is now: a reply logged right after a send must come after it.
+  if (!on || (!at && on === localDate(now, timeZone))) return now;
   const when = zonedInstant(on, at || localTime(now, timeZone), timeZone);
   if (when.getTime() > now.getTime() + 5 * 60_000)
     throwFieldErrors({ sentOn: 'This is in the future. Log a message once it has happened.' });

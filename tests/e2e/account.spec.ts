@@ -1,28 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible } from './fixtures';
-
-function localPath(href: string): string {
-  const url = new URL(href.replaceAll('&amp;', '&'));
-  return url.pathname + url.search;
-}
-
-/** Opens the newest email to `to` with `subject` in the local mail viewer and returns its link to `path`. */
-async function linkFromMail(page: Page, to: string, subject: string, path: string): Promise<string> {
-  let link = '';
-  await expect(async () => {
-    await page.goto('/dev/mail');
-    await page
-      .getByRole('row')
-      .filter({ hasText: to })
-      .filter({ hasText: subject })
-      .first()
-      .getByRole('link', { name: subject })
-      .click();
-    const text = (await page.locator('.mail-text').textContent()) ?? '';
-    link = new RegExp(`https?://\\S+${path}\\?token=[a-z0-9]+`).exec(text)![0];
-  }).toPass({ timeout: 10_000 });
-  return localPath(link);
-}
+import { expect, test } from '@playwright/test';
+import { expectAccessible, linkFromMail } from './fixtures';
 
 test('a newcomer signs up, confirms, signs out and in, resets the password and deletes the account', async ({
   page,

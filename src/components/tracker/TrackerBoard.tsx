@@ -82,12 +82,23 @@ export default function TrackerBoard(props: Props) {
             value={q}
             maxLength={100}
             placeholder="Company, person or role"
-            onChange={(event) => setQ(event.target.value)}
+            onChange={(event) => {
+              setQ(event.target.value);
+              setMessage('');
+            }}
           />
         </div>
         <div className="field">
           <label htmlFor={`${formId}-kind`}>Kind</label>
-          <select id={`${formId}-kind`} name="kind" value={kind} onChange={(event) => setKind(event.target.value)}>
+          <select
+            id={`${formId}-kind`}
+            name="kind"
+            value={kind}
+            onChange={(event) => {
+              setKind(event.target.value);
+              setMessage('');
+            }}
+          >
             <option value="">All</option>
             <option value="interview">{KIND_LABELS.interview}</option>
             <option value="networking">{KIND_LABELS.networking}</option>
@@ -95,7 +106,15 @@ export default function TrackerBoard(props: Props) {
         </div>
         <div className="field">
           <label htmlFor={`${formId}-stage`}>Stage</label>
-          <select id={`${formId}-stage`} name="stage" value={stage} onChange={(event) => setStage(event.target.value)}>
+          <select
+            id={`${formId}-stage`}
+            name="stage"
+            value={stage}
+            onChange={(event) => {
+              setStage(event.target.value);
+              setMessage('');
+            }}
+          >
             <option value="">All</option>
             {STAGES.map((value) => (
               <option key={value} value={value}>

@@ -1,0 +1,152 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectAccessible, linkFromMail } from './fixtures';
+
+// One account per project: the second test signs in to it with JavaScript switched off.
+test.describe.configure({ mode: 'serial' });
+const PASSWORD = 'tracker journey phrase';
+let email = '';
+
+function isoDaysAgo(days: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(Date.now() - days * 86_400_000));
+}
+
+async function signIn(page: Page) {
+  await page.goto('/login?next=%2Ftracker');
+  const form = page.getByRole('form', { name: 'With your password' });
+  await form.getByLabel('Email address').fill(email);
+  await form.getByLabel('Password').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your follow-ups');
+}
+
+test('from an article to a thank-you drafted, sent, a check-in scheduled and a reply logged', async ({
+  page,
+  context,
+}, testInfo) => {
+  email = `tracker-${testInfo.project.name}-${Date.now()}@example.com`;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+
+  // A reader of the thank-you article starts an entry; an account comes first.
+  await page.goto('/articles/thank-you-note-within-24-hours');
+  await page.getByRole('link', { name: 'Add this follow-up to my tracker' }).click();
+  await expect(page).toHaveURL(/\/login\?next=%2Ftracker%2Fnew%3Fkind%3Dinterview/);
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Your first name (optional)').fill('Robin');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Your time zone').selectOption('America/Chicago');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.goto(await linkFromMail(page, email, 'Confirm your email address', '/auth/verify'));
+
+  await page.goto('/tracker');
+  await expect(page.getByText('Start with your last conversation')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Add an interview' }).click();
+  await expect(page.getByRole('radio', { name: 'Interview' })).toBeChecked();
+  await expectAccessible(page);
+
+  // A mistake first: nothing is lost, each problem is beside its field.
+  await page.getByLabel('Company').fill('Northwind Labs');
+  await page.getByLabel('Their email').fill('priya at northwind');
+  await page.getByRole('button', { name: 'Add and plan my follow-ups' }).click();
+  await expect(page.getByText('Add the name of the person you spoke with.')).toBeVisible();
+  await expect(page.getByText('That email address does not look right')).toBeVisible();
+  await expect(page.getByLabel('Company')).toHaveValue('Northwind Labs');
+
+  await page.getByLabel('Role', { exact: true }).fill('Product Designer');
+  await page.getByLabel('Who you spoke with').fill('Priya Shah');
+  await page.getByLabel('Their email').fill('priya@northwind.example');
+  await page.getByLabel('Date you spoke').fill(isoDaysAgo(0, 'America/Chicago'));
+  await page.getByLabel('Time', { exact: true }).fill('00:01');
+  await page.getByLabel('They said they would decide by').fill(isoDaysAgo(-10, 'America/Chicago'));
+  await page.getByLabel('One specific thing you discussed').fill('how critiques work across time zones');
+  await page.getByRole('button', { name: 'Add and plan my follow-ups' }).click();
+
+  // The thank-you is due within 24 hours, drafted from what was logged.
+  await expect(page.getByRole('heading', { name: 'Next: Thank-you note' })).toBeVisible();
+  await expect(page.getByText(/Thank-you due by .*, 24 hours after your interview\./).first()).toBeVisible();
+  const message = page.getByLabel('Message');
+  await expect(message).toHaveValue(/^Hi Priya,/);
+  await expect(message).toHaveValue(/how critiques work across time zones/);
+  await expect(page.getByText('Still to fill in:')).toBeVisible();
+  await expectAccessible(page);
+
+  await page.goto('/tracker');
+  const dueToday = page.getByRole('region', { name: /Due today/ });
+  await expect(dueToday.getByRole('link', { name: 'Northwind Labs: Priya Shah' })).toBeVisible();
+  await dueToday.getByRole('link', { name: /Draft the thank-you note/ }).click();
+
+  // Edit the draft, copy it, and mark it sent.
+  await message.fill((await message.inputValue()).replace('{your name}', 'Robin'));
+  await expect(page.getByRole('link', { name: 'Open in my mail app' })).toHaveAttribute(
+    'href',
+    /^mailto:priya@northwind\.example\?subject=Thank%20you%3A%20Product%20Designer%20interview&body=.*Robin/,
+  );
+  await page.getByRole('button', { name: 'Copy' }).click();
+  await expect(page.getByText('Copied. Paste it into your email.')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('Subject: Thank you: Product Designer');
+  await page.getByRole('button', { name: 'Mark as sent' }).click();
+
+  // The check-in is scheduled for the working day after their date, and it is too soon to send.
+  await expect(page.getByText('Logged as sent. The next step is scheduled.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Next: Status check-in' })).toBeVisible();
+  await expect(page.getByText(/Check-in due .*, the working day after the date they gave/).first()).toBeVisible();
+  await expect(page.getByText(/^Too soon: they said they would decide by/)).toBeVisible();
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  await expect(timeline.getByText('You sent: Thank-you note')).toBeVisible();
+  await page.goto('/tracker');
+  await expect(page.getByRole('region', { name: /Coming up/ }).getByText('Status check-in')).toBeVisible();
+
+  // They reply: the schedule pauses.
+  await page
+    .getByRole('region', { name: /Coming up/ })
+    .getByRole('link', { name: 'Northwind Labs: Priya Shah' })
+    .click();
+  await page.getByLabel('What they said', { exact: true }).fill('Thanks Robin, we will be in touch.');
+  await page.getByRole('button', { name: 'Log their reply' }).click();
+  await expect(page.getByText('Reply logged.')).toBeVisible();
+  await expect(page.getByText(/the schedule is paused/).first()).toBeVisible();
+  await expect(timeline.getByText('They replied', { exact: true })).toBeVisible();
+
+  // On the board it sits under "They replied"; moving it to Offer moves the card in place.
+  await page.goto('/tracker#board');
+  const board = page.getByRole('region', { name: 'Everything, by stage' });
+  await expect(
+    board.getByRole('region', { name: /They replied/ }).getByRole('link', { name: /Northwind Labs/ }),
+  ).toBeVisible();
+  await board.getByLabel('Stage of Northwind Labs').selectOption('offer');
+  await expect(board.getByText('Northwind Labs moved to Offer.')).toBeVisible();
+  await expect(
+    board.getByRole('region', { name: /^Offer/ }).getByRole('link', { name: /Northwind Labs/ }),
+  ).toBeVisible();
+  await board.getByLabel('Search').fill('nobody');
+  await expect(board.getByText('0 of 1 entry shown.')).toBeVisible();
+  await expectAccessible(page);
+
+  for (const path of ['/tracker/stats', '/tracker/data']) {
+    await page.goto(path);
+    await expectAccessible(page);
+  }
+});
+
+test('adding a networking call and marking it sent work with JavaScript off', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page);
+  await page.getByRole('link', { name: 'Add a conversation' }).click();
+  await page.getByRole('radio', { name: 'Networking call' }).check();
+  await page.getByLabel('Company').fill('Independent');
+  await page.getByLabel('Who you spoke with').fill('Bo Chen');
+  await page.getByLabel('Date you spoke').fill(isoDaysAgo(1, 'America/Chicago'));
+  await page.getByRole('button', { name: 'Add and plan my follow-ups' }).click();
+  await expect(page.getByRole('heading', { name: 'Next: Summary and next steps' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Copy' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Mark as sent' }).click();
+  await expect(page.getByRole('heading', { name: 'Next: Offer-value note' })).toBeVisible();
+  await page.reload();
+  // A refresh after the redirect logs nothing twice.
+  await expect(
+    page.getByRole('region', { name: 'Timeline' }).getByText('You sent: Summary and next steps'),
+  ).toHaveCount(1);
+  await context.close();
+});
