@@ -206,4 +206,149 @@ console.log(`Server memory after load: ${rssKiB.toFixed(0)} MiB resident (budget
 console.log(
   `Start to first article response: ${startToFirstResponseMs.toFixed(0)} ms (migrations already applied; budget < 500 ms)`,
 );
+if (trackerEnabled) {
+  // The article servers are done; the tracker gets the cores to itself.
+  ours.kill();
+  nginxProcess.kill();
+  await benchTracker();
+}
 process.exit(0);
+
+/** A Lua table literal of ASCII strings (wrk's LuaJIT has no `\u` escapes). */
+function lua(value: unknown): string {
+  if (typeof value === 'string') {
+    if (!/^[\x20-\x7e]*$/.test(value)) throw new Error(`not plain ASCII: ${value}`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `{${value.map(lua).join(',')}}`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${key}=${lua(item)}`)
+      .join(',')}}`;
+  throw new Error(`no Lua literal for ${typeof value}`);
+}
+
+/** The urlencoded "mark as sent" form of the tracker's detail page, for one opportunity. */
+function markSentForm(seeded: TrackerSeed, member: number, opportunity: number) {
+  const { id, step } = seeded.openOpportunities[member]![opportunity]!;
+  return {
+    path: `/tracker/o/${id}?_action=tracker.markSent`,
+    body: new URLSearchParams({
+      opportunityId: id,
+      step,
+      subject: 'Following up on our conversation',
+      body: 'Hi,\n\nThank you again for your time. I remain very interested in the role and happy to share anything that would help with your decision.\n\nBest regards',
+    }).toString(),
+  };
+}
+
+async function benchTracker(): Promise<void> {
+  const databaseFile = join(work, 'tracker.db');
+  const trackerUrl = pathToFileURL(databaseFile).href;
+  execFileSync('node', ['scripts/db-migrate.ts'], {
+    env: { ...process.env, DATABASE_URL: trackerUrl },
+    stdio: 'ignore',
+  });
+  const seeded = await seedTracker(trackerUrl, { members: trackerMembers, sessionsFor: TRACKER_CONNECTIONS });
+  const databaseMiB = statSync(databaseFile).size / 1024 / 1024;
+
+  const log = openSync(join(work, 'tracker-server.log'), 'a');
+  const server = spawn(taskset, ['-c', '0', process.execPath, 'dist/server/main.mjs'], {
+    env: {
+      ...process.env,
+      PORT: String(TRACKER_PORT),
+      HOST: '127.0.0.1',
+      DATABASE_URL: trackerUrl,
+      BACKGROUND_JOBS: 'false',
+    },
+    stdio: ['ignore', log, log],
+  });
+  children.push(server);
+  closeSync(log);
+  const origin = `http://127.0.0.1:${TRACKER_PORT}`;
+  await waitFor(`${origin}/healthz`);
+
+  // Every benched member's home answers 200 with their follow-ups before any load.
+  let homeBytes = 0;
+  for (const [member, cookie] of seeded.cookies.entries()) {
+    const response = await fetch(`${origin}/tracker`, { headers: { cookie }, redirect: 'manual' });
+    const html = await response.text();
+    if (response.status !== 200 || !html.includes('Your follow-ups')) {
+      throw new Error(`GET /tracker as member ${member} answered ${response.status}, not the tracker home`);
+    }
+    homeBytes += Buffer.byteLength(html);
+  }
+  const probe = markSentForm(seeded, 0, 0);
+  const marked = await fetch(origin + probe.path, {
+    method: 'POST',
+    headers: { cookie: seeded.cookies[0]!, origin, 'content-type': 'application/x-www-form-urlencoded' },
+    body: probe.body,
+    redirect: 'manual',
+  });
+  if (marked.status !== 303 || !marked.headers.get('location')?.includes('saved=sent')) {
+    throw new Error(`mark as sent answered ${marked.status} ${marked.headers.get('location') ?? ''}, not a 303`);
+  }
+
+  const data = join(work, 'tracker-data.lua');
+  writeFileSync(
+    data,
+    `return ${lua({
+      origin,
+      cookies: seeded.cookies,
+      posts: seeded.openOpportunities.map((open, member) =>
+        open.map((_, index) => markSentForm(seeded, member, index)),
+      ),
+    })}\n`,
+  );
+  const trackerLoad = (script: string, duration: number) =>
+    load(origin, duration, {
+      connections: TRACKER_CONNECTIONS,
+      script: `bench/${script}`,
+      scriptArgs: [data],
+      timeoutSeconds: 10,
+    });
+  trackerLoad('tracker-home.lua', Math.min(2, seconds));
+  const home = trackerLoad('tracker-home.lua', seconds);
+  const markSent = trackerLoad('tracker-mark-sent.lua', seconds);
+  const trackerRssMiB =
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+  const average = (pick: (home: TrackerSeed['home'][number]) => number) =>
+    (seeded.home.reduce((sum, item) => sum + pick(item), 0) / seeded.home.length).toFixed(0);
+  const openPerMember = seeded.openOpportunities.reduce((sum, open) => sum + open.length, 0) / seeded.cookies.length;
+  console.log(
+    `\nTracker, ${seeds(seeded)} (${databaseMiB.toFixed(0)} MiB), seeded in ${(seeded.ms / 1000).toFixed(1)} s; ` +
+      `${seconds} s per run, wrk -t1 -c${TRACKER_CONNECTIONS} on core 1 (each request as the next of ` +
+      `${seeded.cookies.length} signed-in members), server on core 0 with BACKGROUND_JOBS=false\n`,
+  );
+  console.log(row(['tracker', 'req/s', 'p50', 'p90', 'p99', 'errors']));
+  console.log(row(['---', '---:', '---:', '---:', '---:', '---:']));
+  const line = (label: string, run: Run) =>
+    console.log(
+      row([
+        label,
+        run.rps.toFixed(0),
+        run.p50,
+        run.p90,
+        run.p99,
+        run.errors + (run.firstUnexpected ? ` (first: ${run.firstUnexpected})` : ''),
+      ]),
+    );
+  line('GET /tracker (home)', home);
+  line('POST mark as sent (303 = success)', markSent);
+  console.log(
+    `\nA benched member's home: on average ${average((h) => h.overdue)} overdue, ${average((h) => h.today)} due today, ` +
+      `${average((h) => h.upcoming)} coming up (15 shown), ${average((h) => h.board)} cards on the board; ` +
+      `${(homeBytes / seeded.cookies.length / 1024).toFixed(0)} KiB of HTML. Mark as sent: ${markSent.requests} touches ` +
+      `logged over ${openPerMember.toFixed(0)} open entries per member.`,
+  );
+  const p99 = milliseconds(home.p99);
+  console.log(
+    `Tracker home p99 with ${TRACKER_CONNECTIONS} concurrent members: ${home.p99} (budget < 20 ms: ${p99 < 20 && home.errors === 0 ? 'met' : 'MISSED'})`,
+  );
+  console.log(`Tracker server memory after load: ${trackerRssMiB.toFixed(0)} MiB resident`);
+}
+
+function seeds(seeded: TrackerSeed): string {
+  return `${seeded.members} members, ${seeded.opportunities} opportunities, ${seeded.conversations} conversations, ${seeded.touches} touches`;
+}

@@ -309,7 +309,8 @@ function textVariant(random: Random) {
     role_title: random.pick(ROLES),
     contact_name: `${first} ${last}`,
     contact_role: random.pick(CONTACT_ROLES),
-    contact_email: random.next() < 0.7 ? `${first.toLowerCase()}@${company.toLowerCase().replace(/[^a-z]+/g, '')}.example` : '',
+    contact_email:
+      random.next() < 0.7 ? `${first.toLowerCase()}@${company.toLowerCase().replace(/[^a-z]+/g, '')}.example` : '',
     notes: random.pick(NOTES),
     timing_note: random.pick(TIMING_NOTES),
     specific_detail: detail,
@@ -426,7 +427,8 @@ export async function seedTracker(databaseUrl: string, options: SeedOptions = {}
       if (member < sessionsFor && template.archivedAt === null) {
         home.board++;
         if (template.bucket !== 'none') home[template.bucket]++;
-        if (template.stage === 'open') open.push({ id, step: template.plan.state === 'step' ? template.plan.step : '' });
+        if (template.stage === 'open')
+          open.push({ id, step: template.plan.state === 'step' ? template.plan.step : '' });
       }
     }
     if (member < sessionsFor) {
