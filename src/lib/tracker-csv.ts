@@ -12,10 +12,9 @@ import {
   opportunityFields,
   questionDates,
   STAGES,
-  type OpportunityKind,
   type Stage,
 } from './tracker-model';
-import type { ConversationRow, OpportunityRow } from './tracker-records';
+import type { ConversationRow, ConversationValue, OpportunityFieldsValue, OpportunityRow } from './tracker-records';
 import { localParts } from './zoned-time';
 
 /** The header row, in order. The importer needs every one of them and ignores any others. */
@@ -130,23 +129,10 @@ export function trackerCsv(
 
 // ---- Import ----
 
-export interface ImportedConversation {
-  at: Date;
-  decisionBy: string | null;
-  timingNote: string;
-  specificDetail: string;
-  valueIdea: string;
-}
+export type ImportedConversation = ConversationValue;
 
-export interface ImportedOpportunity {
-  kind: OpportunityKind;
-  company: string;
-  roleTitle: string;
-  contactName: string;
-  contactRole: string;
-  contactEmail: string;
+export interface ImportedOpportunity extends OpportunityFieldsValue {
   stage: Stage;
-  notes: string;
   /** Oldest first. Empty when the file listed the opportunity without any conversation. */
   conversations: ImportedConversation[];
 }

@@ -147,6 +147,10 @@ const requireRoleForInterviews = (value: { kind: OpportunityKind; roleTitle: str
     context.addIssue({ code: 'custom', path: ['roleTitle'], message: 'Add the role you interviewed for.' });
 };
 
+/** The form fields of each part, for pages that show errors beside them. */
+export const OPPORTUNITY_FIELD_NAMES = Object.keys(opportunityFields);
+export const CONVERSATION_FIELD_NAMES = Object.keys(conversationFields);
+
 /** Adding an opportunity: who, plus its first conversation. */
 export const newOpportunitySchema = z
   .object({ ...opportunityFields, ...conversationFields, from: z.string().max(200).nullish() })

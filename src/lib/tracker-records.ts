@@ -4,31 +4,39 @@
  */
 import type { OpportunityKind, Stage, StepId } from './tracker-model';
 
-/** An interview process or a networking relationship. Archived ones keep their history. */
-export interface OpportunityRow {
-  id: string;
+/** Who and where: what a member types about an opportunity. */
+export interface OpportunityFieldsValue {
   kind: OpportunityKind;
   company: string;
   roleTitle: string;
   contactName: string;
   contactRole: string;
   contactEmail: string;
-  stage: Stage;
   notes: string;
+}
+
+/** An interview process or a networking relationship. Archived ones keep their history. */
+export interface OpportunityRow extends OpportunityFieldsValue {
+  id: string;
+  stage: Stage;
   archivedAt: Date | null;
   createdAt: Date;
 }
 
-/** One interview round or networking call of an opportunity. */
-export interface ConversationRow {
-  id: string;
-  opportunityId: string;
+/** What is known about one conversation. */
+export interface ConversationValue {
   at: Date;
   /** `YYYY-MM-DD` in the member's zone. */
   decisionBy: string | null;
   timingNote: string;
   specificDetail: string;
   valueIdea: string;
+}
+
+/** One interview round or networking call of an opportunity. */
+export interface ConversationRow extends ConversationValue {
+  id: string;
+  opportunityId: string;
 }
 
 /** A message the member sent, or a reply they logged. */

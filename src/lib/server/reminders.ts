@@ -13,7 +13,7 @@ import { localParts } from '../zoned-time';
 import { enqueueEmail } from './email/outbox';
 import { reminderDigestEmail } from './email/messages';
 import { signToken, verifyToken } from './tokens';
-import { planKey } from './tracker';
+import { listColumns, planKey } from './tracker';
 
 export const REMINDER_HOUR = 8;
 
@@ -52,17 +52,8 @@ export async function runReminders(ctx: ReminderContext): Promise<number> {
   const horizon = new Date(now.getTime() + 38 * 3_600_000);
   const candidates = await ctx.db
     .select({
-      id: opportunities.id,
+      ...listColumns,
       userId: opportunities.userId,
-      company: opportunities.company,
-      contactName: opportunities.contactName,
-      stage: opportunities.stage,
-      planState: opportunities.planState,
-      planStep: opportunities.planStep,
-      planPrecision: opportunities.planPrecision,
-      planEarliestAt: opportunities.planEarliestAt,
-      planDueAt: opportunities.planDueAt,
-      planReason: opportunities.planReason,
       remindedKey: opportunities.remindedKey,
       email: users.email,
       timeZone: users.timeZone,

@@ -7,7 +7,13 @@ import { and, asc, desc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzl
 import type { Database } from '../../../db/connect';
 import { conversations, opportunities, touches, trackerSettings } from '../../../db/schema';
 import { nextStep, type Plan } from '../playbook';
-import type { ConversationRow, OpportunityRow, TouchRow } from '../tracker-records';
+import type {
+  ConversationRow,
+  ConversationValue,
+  OpportunityFieldsValue,
+  OpportunityRow,
+  TouchRow,
+} from '../tracker-records';
 import type { ImportedOpportunity } from '../tracker-csv';
 import type { OpportunityKind, Stage, StepId } from '../tracker-model';
 import { generateSecureRandomString } from './session';
@@ -128,23 +134,7 @@ export async function replanAll(db: Database, member: Member, now = new Date()):
   });
 }
 
-export interface OpportunityFieldsValue {
-  kind: OpportunityKind;
-  company: string;
-  roleTitle: string;
-  contactName: string;
-  contactRole: string;
-  contactEmail: string;
-  notes: string;
-}
-
-export interface ConversationValue {
-  at: Date;
-  decisionBy: string | null;
-  timingNote: string;
-  specificDetail: string;
-  valueIdea: string;
-}
+export type { ConversationValue, OpportunityFieldsValue };
 
 export async function createOpportunity(
   db: Database,
@@ -295,8 +285,8 @@ export interface TrackerFilter {
   archived?: boolean;
 }
 
-/** The columns the tracker home and board show: everything but long text. */
-const listColumns = {
+/** The columns the tracker home, the board and the reminders show: everything but long text. */
+export const listColumns = {
   id: opportunities.id,
   kind: opportunities.kind,
   company: opportunities.company,
@@ -364,7 +354,7 @@ export function listDueSteps(db: Database, member: Member) {
 
 // ---- Export, import ----
 
-function asOpportunityRow(row: Opportunity): OpportunityRow {
+export function asOpportunityRow(row: Opportunity): OpportunityRow {
   return {
     id: row.id,
     kind: row.kind,

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../lib/server/db';
-import { trackerData } from '../../lib/server/tracker';
+import { asOpportunityRow, trackerData } from '../../lib/server/tracker';
 
 export const prerender = false;
 
@@ -12,17 +12,7 @@ export const GET: APIRoute = async ({ locals }) => {
     exportedAt: new Date().toISOString(),
     timeZone: locals.user.timeZone,
     opportunities: data.raw.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      company: row.company,
-      roleTitle: row.roleTitle,
-      contactName: row.contactName,
-      contactRole: row.contactRole,
-      contactEmail: row.contactEmail,
-      stage: row.stage,
-      notes: row.notes,
-      archivedAt: row.archivedAt,
-      createdAt: row.createdAt,
+      ...asOpportunityRow(row),
       next: { state: row.planState, step: row.planStep, dueAt: row.planDueAt, reason: row.planReason },
       conversations: data.conversations
         .filter((item) => item.opportunityId === row.id)
