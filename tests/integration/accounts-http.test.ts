@@ -190,10 +190,23 @@ describe('the account', () => {
 
   it('exports the member’s own data as JSON', async () => {
     const browser = await member('export@example.com');
+    await browser.post('/tracker/new?_action=tracker.create', {
+      kind: 'networking',
+      company: 'Exported Co',
+      contactName: 'Bo Chen',
+      happenedOn: '2026-01-05',
+      confirmDates: 'on',
+    });
     const response = await browser.get('/account/export.json');
     expect(response.headers.get('content-type')).toContain('application/json');
-    const data = (await response.json()) as { account: { email: string; timeZone: string }; sessions: unknown[] };
+    const data = (await response.json()) as {
+      account: { email: string; timeZone: string };
+      sessions: unknown[];
+      tracker: { opportunities: { company: string }[]; conversations: unknown[] };
+    };
     expect(data.account).toMatchObject({ email: 'export@example.com', timeZone: 'Europe/Paris' });
+    expect(data.tracker.opportunities.map((item) => item.company)).toEqual(['Exported Co']);
+    expect(data.tracker.conversations).toHaveLength(1);
     expect(JSON.stringify(data)).not.toMatch(/password|secret_hash|secretHash/i);
     expect((await new Browser().get('/account/export.json')).status).toBe(303);
   });

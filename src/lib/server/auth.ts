@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/connect.ts';
 import { emailTokens, leads, sessions, users } from '../../../db/schema.ts';
 import { enqueueEmail } from './email/outbox.ts';
+import { trackerData } from './tracker.ts';
 import { loginLinkEmail, passwordResetEmail, verifyEmailEmail } from './email/messages.ts';
 import { createSession, generateSecureRandomString, hashSecret, invalidateUserSessions, type User } from './session.ts';
 
@@ -232,7 +233,7 @@ export async function deleteAccount(ctx: AuthContext, user: User): Promise<void>
 
 /** Everything we hold about the member, as they would want to read it. */
 export async function exportAccountData(ctx: AuthContext, user: User) {
-  const [userSessions, leadHistory] = await Promise.all([
+  const [userSessions, leadHistory, tracker] = await Promise.all([
     ctx.db
       .select({
         createdAt: sessions.createdAt,
@@ -256,6 +257,7 @@ export async function exportAccountData(ctx: AuthContext, user: User) {
       })
       .from(leads)
       .where(eq(leads.userId, user.id)),
+    trackerData(ctx.db, user),
   ]);
   return {
     exportedAt: (ctx.now ?? new Date()).toISOString(),
@@ -274,5 +276,6 @@ export async function exportAccountData(ctx: AuthContext, user: User) {
     },
     sessions: userSessions,
     cheatSheet: leadHistory,
+    tracker: { opportunities: tracker.opportunities, conversations: tracker.conversations, touches: tracker.touches },
   };
 }
