@@ -4,7 +4,7 @@
  * zoned-time helpers are bundled with esbuild into one temporary ES module and imported from there.
  * Type-only imports below are erased by Node's type stripping, so the types stay the app's own.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +20,8 @@ let loaded: Promise<Playbook> | undefined;
 export function loadPlaybook(): Promise<Playbook> {
   loaded ??= (async () => {
     const root = resolve(import.meta.dirname, '..');
-    const outfile = join(mkdtempSync(join(tmpdir(), 'otfu-playbook-')), 'playbook.mjs');
+    const folder = mkdtempSync(join(tmpdir(), 'otfu-playbook-'));
+    const outfile = join(folder, 'playbook.mjs');
     await build({
       stdin: {
         contents: `export { nextStep, planNextStep } from './src/lib/playbook.ts';
@@ -35,7 +36,11 @@ export { addDays, localDate, zonedInstant } from './src/lib/zoned-time.ts';`,
       outfile,
       logLevel: 'error',
     });
-    return (await import(pathToFileURL(outfile).href)) as Playbook;
+    try {
+      return (await import(pathToFileURL(outfile).href)) as Playbook;
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   })();
   return loaded;
 }

@@ -111,3 +111,23 @@ export function boardCard(item: ListedOpportunity, now: Date, timeZone: string):
     overdue: bucket === 'overdue',
   };
 }
+
+/**
+ * The board's column totals without loading every card: stage and plan-state counts from the
+ * database, and the entries with a due step split by urgency (counted for the lists).
+ */
+export function columnCounts(
+  counts: readonly { stage: Stage; planState: StoredPlan['planState']; count: number }[],
+  due: { toSend: number; scheduled: number },
+): Record<BoardColumn, number> {
+  const totals: Record<BoardColumn, number> = { 'to-send': 0, scheduled: 0, replied: 0, done: 0, offer: 0, closed: 0 };
+  for (const row of counts) {
+    if (row.stage === 'open' && row.planState === 'step') continue;
+    totals[
+      boardColumn({ ...row, planStep: null, planPrecision: null, planEarliestAt: null, planDueAt: null }, 'none')
+    ] += Number(row.count);
+  }
+  totals['to-send'] += due.toSend;
+  totals.scheduled += due.scheduled;
+  return totals;
+}

@@ -108,19 +108,20 @@ test('from an article to a thank-you drafted, sent, a check-in scheduled and a r
   await expect(page.getByText(/the schedule is paused/).first()).toBeVisible();
   await expect(timeline.getByText('They replied', { exact: true })).toBeVisible();
 
-  // On the board it sits under "They replied"; moving it to Offer moves the card in place.
-  await page.goto('/tracker#board');
-  const board = page.getByRole('region', { name: 'Everything, by stage' });
+  // The home counts it under "They replied"; on the board, moving it to Offer moves the card in place.
+  await page.goto('/tracker');
+  await expect(page.getByRole('link', { name: '1 They replied' })).toBeVisible();
+  await page.getByRole('link', { name: 'Open the board' }).click();
   await expect(
-    board.getByRole('region', { name: /They replied/ }).getByRole('link', { name: /Northwind Labs/ }),
+    page.getByRole('region', { name: /They replied/ }).getByRole('link', { name: /Northwind Labs/ }),
   ).toBeVisible();
-  await board.getByLabel('Stage of Northwind Labs').selectOption('offer');
-  await expect(board.getByText('Northwind Labs moved to Offer.')).toBeVisible();
+  await page.getByLabel('Stage of Northwind Labs').selectOption('offer');
+  await expect(page.getByText('Northwind Labs moved to Offer.')).toBeVisible();
   await expect(
-    board.getByRole('region', { name: /^Offer/ }).getByRole('link', { name: /Northwind Labs/ }),
+    page.getByRole('region', { name: /^Offer/ }).getByRole('link', { name: /Northwind Labs/ }),
   ).toBeVisible();
-  await board.getByLabel('Search').fill('nobody');
-  await expect(board.getByText('0 of 1 entry shown.')).toBeVisible();
+  await page.getByLabel('Search').fill('nobody');
+  await expect(page.getByText('0 of 1 entry shown.')).toBeVisible();
   await expectAccessible(page);
 
   for (const path of ['/tracker/stats', '/tracker/data']) {

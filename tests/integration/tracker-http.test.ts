@@ -237,7 +237,7 @@ describe("another member's entries", () => {
 
     for (const path of [
       '/tracker',
-      '/tracker?q=Secret',
+      '/tracker/board?q=Secret',
       '/tracker/export.csv',
       '/tracker/export.json',
       '/tracker/stats',
@@ -245,6 +245,7 @@ describe("another member's entries", () => {
       expect(await (await eve.get(path)).text(), path).not.toContain('Secret Corp');
     }
     expect(await (await sam.get('/tracker/export.csv')).text()).toContain('Secret Corp');
+    expect(await (await sam.get('/tracker/board?q=Secret')).text()).toContain('Secret Corp');
   });
 });
 

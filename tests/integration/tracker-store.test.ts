@@ -11,6 +11,8 @@ import {
   createOpportunity,
   deleteOpportunity,
   deleteTouch,
+  dueBetween,
+  homeSummary,
   listDueSteps,
   listOpportunities,
   loadOpportunity,
@@ -22,6 +24,8 @@ import {
 } from '../../src/lib/server/tracker.ts';
 import { memberFromRemindersOffToken, runReminders, turnRemindersOff } from '../../src/lib/server/reminders.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
+import { storedBucket } from '../../src/lib/tracker-view.ts';
+import { endOfLocalDay, localDate } from '../../src/lib/zoned-time.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 let test: TestDatabase;
@@ -194,6 +198,40 @@ describe('one member, one tracker', () => {
   });
 });
 
+describe('the home lists', () => {
+  it('puts each entry where the playbook’s bucketOf would, with exact totals past the shown few', async () => {
+    const sam = await addMember('sam', 'America/New_York');
+    const now = new Date('2026-11-26T15:00:00Z');
+    // 30 entries with due steps spread from 10 days ago to 20 days ahead, timed and day steps.
+    for (let index = 0; index < 30; index++) {
+      const id = await createOpportunity(test.db, sam, fields(`Co ${index}`), conversation('2026-11-01T15:00:00Z'));
+      const dueAt = new Date(now.getTime() + (index - 10) * 86_400_000 + (index % 3) * 3_600_000);
+      await test.db
+        .update(opportunities)
+        .set({ planState: 'step', planStep: 'thank-you', planPrecision: index % 2 ? 'time' : 'day', planDueAt: dueAt })
+        .where(eq(opportunities.id, id));
+    }
+    const endOfToday = endOfLocalDay(localDate(now, sam.timeZone), sam.timeZone);
+    const { stages, ...home } = await homeSummary(test.db, sam, now, endOfToday, { overdue: 3, today: 3, upcoming: 3 });
+    expect(stages).toEqual([{ stage: 'open', planState: 'step', count: 30 }]);
+    const expected = { overdue: 0, today: 0, upcoming: 0 };
+    for (const item of await listDueSteps(test.db, sam)) {
+      const bucket = storedBucket(item, now, sam.timeZone);
+      if (bucket !== 'none') expected[bucket] += 1;
+    }
+    expect({
+      overdue: home.overdue.count,
+      today: home.today.count,
+      upcoming: home.upcoming.count,
+    }).toEqual(expected);
+    expect(expected.overdue + expected.today + expected.upcoming).toBe(30);
+    for (const [name, section] of Object.entries(home)) {
+      expect(section.items.length).toBe(Math.min(3, section.count));
+      for (const item of section.items) expect(storedBucket(item, now, sam.timeZone), name).toBe(name);
+    }
+  });
+});
+
 describe('morning reminders', () => {
   const ctx = (iso: string) => ({ db: test.db, secret: SECRET, siteUrl: 'https://coach.example', now: new Date(iso) });
   const reminders = () => test.db.select().from(outbox).where(eq(outbox.kind, 'tracker-reminder'));
@@ -265,6 +303,8 @@ describe('query plans on the hot paths', () => {
   it('uses an index for the tracker home, the board, one entry and the reminder scan', async () => {
     const sam: Member = { id: 'sam', timeZone: 'UTC' };
     const due = await plan(listDueSteps(test.db, sam));
+    const range = await plan(dueBetween(test.db, sam, 0, Date.now(), 20));
+    expect(range).toMatch(/SEARCH opportunities USING INDEX opportunities_user_due/);
     expect(due).toMatch(/SEARCH opportunities USING INDEX opportunities_user_due/);
     expect(due).not.toMatch(/SCAN opportunities/);
 

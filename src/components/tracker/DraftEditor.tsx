@@ -4,7 +4,7 @@
  * JavaScript, and the mail-app link carries the draft as first written); once hydrated, the
  * copy button appears and the mail-app link follows the edits.
  */
-import { useEffect, useId, useState } from 'react';
+import { memo, useEffect, useId, useState } from 'react';
 import { mailtoLink } from '../../lib/drafts';
 
 interface Props {
@@ -25,7 +25,7 @@ interface Props {
   today: string;
 }
 
-export default function DraftEditor(props: Props) {
+function DraftEditor(props: Props) {
   const id = useId();
   const [subject, setSubject] = useState(props.subject);
   const [body, setBody] = useState(props.body);
@@ -126,3 +126,6 @@ export default function DraftEditor(props: Props) {
     </form>
   );
 }
+
+// memo() marks it as React for Astro's renderer, which otherwise renders it once more to find out.
+export default memo(DraftEditor);

@@ -4,7 +4,7 @@
  * JavaScript; once hydrated, filtering is instant and a stage change moves the card in place.
  */
 import { actions } from 'astro:actions';
-import { useId, useMemo, useState, type SyntheticEvent } from 'react';
+import { memo, type SyntheticEvent, useId, useMemo, useState } from 'react';
 import { KIND_LABELS, STAGE_LABELS, STAGES, type Stage } from '../../lib/tracker-model';
 import { BOARD_COLUMN_LABELS, BOARD_COLUMNS, type BoardCard, type BoardColumn } from '../../lib/tracker-view';
 
@@ -33,7 +33,7 @@ function columnForStage(card: BoardCard, stage: Stage): BoardColumn {
   return card.column === 'offer' || card.column === 'closed' ? 'scheduled' : card.column;
 }
 
-export default function TrackerBoard(props: Props) {
+function TrackerBoard(props: Props) {
   const [cards, setCards] = useState(props.cards);
   const [q, setQ] = useState(props.q);
   const [kind, setKind] = useState(props.kind);
@@ -69,7 +69,7 @@ export default function TrackerBoard(props: Props) {
       <form
         className="board-filters"
         method="get"
-        action="/tracker#board"
+        action="/tracker/board"
         role="search"
         onSubmit={(event) => event.preventDefault()}
       >
@@ -138,7 +138,7 @@ export default function TrackerBoard(props: Props) {
             Filter
           </button>
         </noscript>
-        {props.filtered && <a href="/tracker#board">Clear filters</a>}
+        {props.filtered && <a href="/tracker/board">Clear filters</a>}
       </form>
       <p className="board-status" role="status">
         {message || `${visible.length} of ${cards.length} ${cards.length === 1 ? 'entry' : 'entries'} shown.`}
@@ -147,10 +147,15 @@ export default function TrackerBoard(props: Props) {
         {BOARD_COLUMNS.map((column) => {
           const inColumn = visible.filter((card) => card.column === column);
           return (
-            <section key={column} className="board-column" aria-labelledby={`${formId}-${column}`}>
-              <h3 id={`${formId}-${column}`}>
+            <section
+              key={column}
+              id={`column-${column}`}
+              className="board-column"
+              aria-labelledby={`${formId}-${column}`}
+            >
+              <h2 id={`${formId}-${column}`}>
                 {BOARD_COLUMN_LABELS[column]} <span className="count">{inColumn.length}</span>
-              </h3>
+              </h2>
               <ul>
                 {inColumn.map((card) => (
                   <li key={card.id} className="board-card">
@@ -208,3 +213,6 @@ export default function TrackerBoard(props: Props) {
     </div>
   );
 }
+
+// memo() marks it as React for Astro's renderer, which otherwise renders it once more to find out.
+export default memo(TrackerBoard);

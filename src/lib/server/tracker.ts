@@ -3,7 +3,7 @@
  * for one member (every query carries the member's id, so another member's id matches nothing).
  * Each change rewrites the opportunity's stored plan in the same transaction, from the playbook.
  */
-import { and, asc, desc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
 import { conversations, opportunities, touches, trackerSettings } from '../../../db/schema';
 import { nextStep, type Plan } from '../playbook';
@@ -350,6 +350,95 @@ export function listDueSteps(db: Database, member: Member) {
     )
     .orderBy(asc(opportunities.planDueAt))
     .limit(500);
+}
+
+const DAY_MS = 86_400_000;
+/** The largest time a Date can hold. */
+const LATEST_DATE_MS = 8_640_000_000_000_000;
+
+/** The member's entries with a due step, between two instants (inclusive), soonest first. */
+export function dueBetween(db: Database, member: Member, from: number, to: number, limit: number) {
+  return db
+    .select(listColumns)
+    .from(opportunities)
+    .where(dueRange(member, from, to))
+    .orderBy(asc(opportunities.planDueAt))
+    .limit(limit);
+}
+
+function dueRange(member: Member, from: number, to: number) {
+  return and(
+    eq(opportunities.userId, member.id),
+    isNull(opportunities.archivedAt),
+    gte(opportunities.planDueAt, new Date(from)),
+    lte(opportunities.planDueAt, new Date(to)),
+  );
+}
+
+export interface DueSection {
+  items: TrackerItem[];
+  count: number;
+}
+
+export interface HomeSummary {
+  overdue: DueSection;
+  today: DueSection;
+  upcoming: DueSection;
+  /** Open (unarchived) entries by stage and plan state, for the board's column totals. */
+  stages: { stage: Stage; planState: Opportunity['planState']; count: number }[];
+}
+
+/**
+ * The tracker home in three queries whatever the tracker holds: one aggregate (totals by stage
+ * and by urgency) and the first few entries of each list, read as index ranges. The buckets are
+ * the playbook's (bucketOf): overdue once past due; today when due by the end of the member's
+ * day, or a timed step due within 24 h; upcoming after that. `endOfToday` is the last
+ * millisecond of the member's local day.
+ */
+export async function homeSummary(
+  db: Database,
+  member: Member,
+  now: Date,
+  endOfToday: Date,
+  shown: { overdue: number; today: number; upcoming: number },
+): Promise<HomeSummary> {
+  const at = now.getTime();
+  const dayEnd = endOfToday.getTime();
+  const horizon = at + DAY_MS;
+  const due = opportunities.planDueAt;
+  const timedSoon = sql`(${due} > ${dayEnd} AND ${opportunities.planPrecision} = 'time' AND ${due} <= ${horizon})`;
+  const isToday = (item: TrackerItem) =>
+    item.planDueAt!.getTime() <= dayEnd || (item.planPrecision === 'time' && item.planDueAt!.getTime() <= horizon);
+  const [groups, overdueItems, soon] = await Promise.all([
+    db
+      .select({
+        stage: opportunities.stage,
+        planState: opportunities.planState,
+        count: sql<number>`count(*)`,
+        overdue: sql<number>`coalesce(sum(${due} < ${at}), 0)`,
+        today: sql<number>`coalesce(sum((${due} >= ${at} AND ${due} <= ${dayEnd}) OR ${timedSoon}), 0)`,
+        upcoming: sql<number>`coalesce(sum(${due} > ${dayEnd} AND NOT ${timedSoon}), 0)`,
+      })
+      .from(opportunities)
+      .where(and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt)))
+      .groupBy(opportunities.stage, opportunities.planState),
+    dueBetween(db, member, 0, at - 1, shown.overdue),
+    dueBetween(db, member, at, LATEST_DATE_MS, shown.today + shown.upcoming),
+  ]);
+  const total = (key: 'overdue' | 'today' | 'upcoming') => groups.reduce((sum, row) => sum + Number(row[key]), 0);
+  const todayItems = soon.filter(isToday).slice(0, shown.today);
+  let upcomingItems = soon.filter((item) => !isToday(item));
+  // More due today than shown: the first upcoming entries lie past all of today's.
+  if (total('today') > todayItems.length && upcomingItems.length < shown.upcoming && total('upcoming') > 0)
+    upcomingItems = (await dueBetween(db, member, dayEnd + 1, LATEST_DATE_MS, shown.upcoming + total('today'))).filter(
+      (item) => !isToday(item),
+    );
+  return {
+    overdue: { items: overdueItems, count: total('overdue') },
+    today: { items: todayItems, count: total('today') },
+    upcoming: { items: upcomingItems.slice(0, shown.upcoming), count: total('upcoming') },
+    stages: groups.map(({ stage, planState, count }) => ({ stage, planState, count: Number(count) })),
+  };
 }
 
 // ---- Export, import ----
