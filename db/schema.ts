@@ -206,7 +206,15 @@ export const opportunities = sqliteTable(
       .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (table) => [
-    index('opportunities_user_due').on(table.userId, table.archivedAt, table.planDueAt),
+    // Covering for the tracker home's totals (stage, plan state, urgency) without reading rows.
+    index('opportunities_user_due_cover').on(
+      table.userId,
+      table.archivedAt,
+      table.planDueAt,
+      table.planPrecision,
+      table.stage,
+      table.planState,
+    ),
     index('opportunities_user_activity').on(table.userId, table.lastActivityAt),
     index('opportunities_due').on(table.planDueAt),
   ],

@@ -13,6 +13,7 @@ import {
   deleteTouch,
   dueBetween,
   homeSummary,
+  homeTotals,
   listDueSteps,
   listOpportunities,
   loadOpportunity,
@@ -304,7 +305,9 @@ describe('query plans on the hot paths', () => {
     const sam: Member = { id: 'sam', timeZone: 'UTC' };
     const due = await plan(listDueSteps(test.db, sam));
     const range = await plan(dueBetween(test.db, sam, 0, Date.now(), 20));
-    expect(range).toMatch(/SEARCH opportunities USING INDEX opportunities_user_due/);
+    expect(range).toMatch(/SEARCH opportunities USING INDEX opportunities_user_due_cover/);
+    const totals = await plan(homeTotals(test.db, sam, 1, 2, 3));
+    expect(totals).toMatch(/SEARCH opportunities USING COVERING INDEX opportunities_user_due_cover/);
     expect(due).toMatch(/SEARCH opportunities USING INDEX opportunities_user_due/);
     expect(due).not.toMatch(/SCAN opportunities/);
 

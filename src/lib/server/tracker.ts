@@ -340,7 +340,7 @@ export function listOpportunities(db: Database, member: Member, filter: TrackerF
     .limit(1000);
 }
 
-/** Open steps with a due date, soonest first (served by opportunities_user_due). */
+/** Open steps with a due date, soonest first (served by opportunities_user_due_cover). */
 export function listDueSteps(db: Database, member: Member) {
   return db
     .select(listColumns)
@@ -389,6 +389,27 @@ export interface HomeSummary {
 }
 
 /**
+ * Open entries by stage and plan state, with how many are overdue, due today and upcoming: read
+ * from the covering index alone (opportunities_user_due_cover), never from the rows.
+ */
+export function homeTotals(db: Database, member: Member, at: number, dayEnd: number, horizon: number) {
+  const due = opportunities.planDueAt;
+  const timedSoon = sql`(${due} > ${dayEnd} AND ${opportunities.planPrecision} = 'time' AND ${due} <= ${horizon})`;
+  return db
+    .select({
+      stage: opportunities.stage,
+      planState: opportunities.planState,
+      count: sql<number>`count(*)`,
+      overdue: sql<number>`coalesce(sum(${due} < ${at}), 0)`,
+      today: sql<number>`coalesce(sum((${due} >= ${at} AND ${due} <= ${dayEnd}) OR ${timedSoon}), 0)`,
+      upcoming: sql<number>`coalesce(sum(${due} > ${dayEnd} AND NOT ${timedSoon}), 0)`,
+    })
+    .from(opportunities)
+    .where(and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt)))
+    .groupBy(opportunities.stage, opportunities.planState);
+}
+
+/**
  * The tracker home in three queries whatever the tracker holds: one aggregate (totals by stage
  * and by urgency) and the first few entries of each list, read as index ranges. The buckets are
  * the playbook's (bucketOf): overdue once past due; today when due by the end of the member's
@@ -405,23 +426,10 @@ export async function homeSummary(
   const at = now.getTime();
   const dayEnd = endOfToday.getTime();
   const horizon = at + DAY_MS;
-  const due = opportunities.planDueAt;
-  const timedSoon = sql`(${due} > ${dayEnd} AND ${opportunities.planPrecision} = 'time' AND ${due} <= ${horizon})`;
   const isToday = (item: TrackerItem) =>
     item.planDueAt!.getTime() <= dayEnd || (item.planPrecision === 'time' && item.planDueAt!.getTime() <= horizon);
   const [groups, overdueItems, soon] = await Promise.all([
-    db
-      .select({
-        stage: opportunities.stage,
-        planState: opportunities.planState,
-        count: sql<number>`count(*)`,
-        overdue: sql<number>`coalesce(sum(${due} < ${at}), 0)`,
-        today: sql<number>`coalesce(sum((${due} >= ${at} AND ${due} <= ${dayEnd}) OR ${timedSoon}), 0)`,
-        upcoming: sql<number>`coalesce(sum(${due} > ${dayEnd} AND NOT ${timedSoon}), 0)`,
-      })
-      .from(opportunities)
-      .where(and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt)))
-      .groupBy(opportunities.stage, opportunities.planState),
+    homeTotals(db, member, at, dayEnd, horizon),
     dueBetween(db, member, 0, at - 1, shown.overdue),
     dueBetween(db, member, at, LATEST_DATE_MS, shown.today + shown.upcoming),
   ]);

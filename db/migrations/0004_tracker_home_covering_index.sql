@@ -1,0 +1,2 @@
+DROP INDEX `opportunities_user_due`;--> statement-breakpoint
+CREATE INDEX `opportunities_user_due_cover` ON `opportunities` (`user_id`,`archived_at`,`plan_due_at`,`plan_precision`,`stage`,`plan_state`);
