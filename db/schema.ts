@@ -3,7 +3,7 @@
  * SQL migrations under db/migrations; never edit a migration once it has landed.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Times are Unix epoch milliseconds: sortable, zone-free, and cheap to compare in SQL. */
 const createdAt = () =>
@@ -120,6 +120,8 @@ export const users = sqliteTable(
     emailReminders: integer('email_reminders', { mode: 'boolean' }).notNull().default(true),
     emailReplies: integer('email_replies', { mode: 'boolean' }).notNull().default(true),
     emailCoach: integer('email_coach', { mode: 'boolean' }).notNull().default(true),
+    /** Set when the coach stops the member from commenting. */
+    commentingBlockedAt: integer('commenting_blocked_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
       .notNull()
@@ -280,4 +282,83 @@ export const trackerSettings = sqliteTable(
     lastReminderOn: text('last_reminder_on'),
   },
   (table) => [uniqueIndex('tracker_settings_calendar').on(table.calendarTokenHash)],
+);
+
+/**
+ * Comments under articles: Markdown as written and its sanitized HTML. Replies are one level
+ * deep (a reply's parent is always a top-level comment). Held comments wait for the coach;
+ * hidden ones are seen by the coach only; deleted ones keep their place for their replies.
+ * A deleted member's comments stay, signed "a former member".
+ */
+export const comments = sqliteTable(
+  'comments',
+  {
+    id: text('id').primaryKey(),
+    articleSlug: text('article_slug').notNull(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    parentId: text('parent_id'),
+    body: text('body').notNull(),
+    html: text('html').notNull(),
+    status: text('status', { enum: ['published', 'held', 'hidden', 'deleted'] }).notNull(),
+    likeCount: integer('like_count').notNull().default(0),
+    /** Reports not yet dealt with by the coach. */
+    openReports: integer('open_reports').notNull().default(0),
+    createdAt: createdAt(),
+    editedAt: integer('edited_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    index('comments_article').on(table.articleSlug, table.status, table.createdAt),
+    index('comments_parent').on(table.parentId, table.createdAt),
+    index('comments_user').on(table.userId, table.createdAt),
+    index('comments_status').on(table.status, table.createdAt),
+    index('comments_reported').on(table.openReports, table.createdAt),
+  ],
+);
+
+export const commentLikes = sqliteTable(
+  'comment_likes',
+  {
+    commentId: text('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.commentId, table.userId] })],
+);
+
+export const commentReports = sqliteTable(
+  'comment_reports',
+  {
+    id: text('id').primaryKey(),
+    commentId: text('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason', { enum: ['spam', 'abuse', 'off-topic', 'other'] }).notNull(),
+    note: text('note').notNull().default(''),
+    createdAt: createdAt(),
+    resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    uniqueIndex('comment_reports_once').on(table.commentId, table.userId),
+    index('comment_reports_open').on(table.resolvedAt, table.createdAt),
+  ],
+);
+
+/** Every moderation action, who took it and on what. */
+export const moderationLog = sqliteTable(
+  'moderation_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    commentId: text('comment_id'),
+    targetUserId: text('target_user_id'),
+    note: text('note').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (table) => [index('moderation_log_created').on(table.createdAt)],
 );

@@ -328,13 +328,13 @@ describe('reminder emails', () => {
   it('turn off in one click from the email, without signing in', async () => {
     await signedUpMember(base, sql, 'remind@example.com');
     const userId = String((await sql.execute("SELECT id FROM users WHERE email = 'remind@example.com'")).rows[0]![0]);
-    const token = signToken(SECRET, 'reminders-off', userId);
+    const token = signToken(SECRET, 'email-off', `reminders:${userId}`);
 
     const visitor = new Browser(base);
-    const ask = await visitor.get(`/tracker/reminders-off?token=${token}`);
-    expect(visible(await ask.text())).toContain('Turn off reminder emails?');
+    const ask = await visitor.get(`/email/off?token=${token}`);
+    expect(visible(await ask.text())).toContain('Stop reminder emails of follow-ups that are due?');
     // Mail providers POST the one-click unsubscribe from their own servers, with no Origin.
-    const done = await fetch(`${base()}/tracker/reminders-off?token=${token}`, {
+    const done = await fetch(`${base()}/email/off?token=${token}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'List-Unsubscribe=One-Click',
@@ -342,7 +342,7 @@ describe('reminder emails', () => {
     expect(done.status).toBe(200);
     expect(await count("SELECT email_reminders FROM users WHERE email = 'remind@example.com'")).toBe(0);
 
-    const forged = await visitor.get(`/tracker/reminders-off?token=${token}x`);
+    const forged = await visitor.get(`/email/off?token=${token}x`);
     expect(forged.status).toBe(400);
   });
 });

@@ -23,7 +23,8 @@ import {
   updateOpportunity,
   type Member,
 } from '../../src/lib/server/tracker.ts';
-import { memberFromRemindersOffToken, runReminders, turnRemindersOff } from '../../src/lib/server/reminders.ts';
+import { runReminders } from '../../src/lib/server/reminders.ts';
+import { readEmailOffToken, turnEmailOff } from '../../src/lib/server/email-preferences.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 import { storedBucket } from '../../src/lib/tracker-view.ts';
 import { endOfLocalDay, localDate } from '../../src/lib/zoned-time.ts';
@@ -267,14 +268,14 @@ describe('morning reminders', () => {
     await createOpportunity(test.db, sam, fields(), conversation('2026-11-26T20:00:00Z'));
     await createOpportunity(test.db, { id: 'una', timeZone: 'UTC' }, fields(), conversation('2026-11-26T20:00:00Z'));
 
-    const offLink = /https:\/\/coach\.example\/tracker\/reminders-off\?token=([\w.-]+)/;
+    const offLink = /https:\/\/coach\.example\/email\/off\?token=([\w.:-]+)/;
     await runReminders(ctx('2026-11-27T09:00:00Z'));
     const [email] = await reminders();
     expect(email!.toAddress).toBe('sam@example.com');
     const token = offLink.exec(email!.text)![1]!;
-    expect(memberFromRemindersOffToken(SECRET, token)).toBe('sam');
-    expect(memberFromRemindersOffToken(SECRET, token + 'x')).toBeUndefined();
-    expect(await turnRemindersOff(test.db, 'sam')).toBe(true);
+    expect(readEmailOffToken(SECRET, token)).toEqual({ kind: 'reminders', userId: 'sam' });
+    expect(readEmailOffToken(SECRET, token + 'x')).toBeUndefined();
+    expect(await turnEmailOff(test.db, 'reminders', 'sam')).toBe(true);
 
     await createOpportunity(test.db, sam, fields('Contoso'), conversation('2026-11-27T10:00:00Z'));
     expect(await runReminders(ctx('2026-11-28T09:00:00Z'))).toBe(0);

@@ -12,7 +12,7 @@ import { dueLabel, stepLabel, storedPlan } from '../tracker-view';
 import { localParts } from '../zoned-time';
 import { enqueueEmail } from './email/outbox';
 import { reminderDigestEmail } from './email/messages';
-import { signToken, verifyToken } from './tokens';
+import { emailOffUrl } from './email-preferences';
 import { listColumns, planKey } from './tracker';
 
 export const REMINDER_HOUR = 8;
@@ -25,25 +25,6 @@ export interface ReminderContext {
 }
 
 const link = (ctx: ReminderContext, path: string) => new URL(path, ctx.siteUrl).href;
-
-export function remindersOffUrl(ctx: Pick<ReminderContext, 'secret' | 'siteUrl'>, userId: string): string {
-  return new URL(`/tracker/reminders-off?token=${signToken(ctx.secret, 'reminders-off', userId)}`, ctx.siteUrl).href;
-}
-
-/** The member a reminders-off link was made for, or undefined for a bad link. */
-export function memberFromRemindersOffToken(secret: string, token: string): string | undefined {
-  const check = verifyToken(secret, 'reminders-off', token);
-  return check.ok ? check.data : undefined;
-}
-
-export async function turnRemindersOff(db: Database, userId: string): Promise<boolean> {
-  const updated = await db
-    .update(users)
-    .set({ emailReminders: false, updatedAt: new Date() })
-    .where(eq(users.id, userId))
-    .returning({ id: users.id });
-  return updated.length > 0;
-}
 
 /** Queues today's reminder for every member whose morning has come; returns how many were queued. */
 export async function runReminders(ctx: ReminderContext): Promise<number> {
@@ -89,7 +70,7 @@ export async function runReminders(ctx: ReminderContext): Promise<number> {
     const content = await reminderDigestEmail({
       siteUrl: ctx.siteUrl,
       trackerUrl: link(ctx, '/tracker'),
-      offUrl: remindersOffUrl(ctx, userId),
+      offUrl: emailOffUrl(ctx, 'reminders', userId),
       items: rows.map((row) => ({
         step: stepLabel(row),
         who: `${row.contactName} at ${row.company}`,
@@ -124,7 +105,7 @@ export async function runReminders(ctx: ReminderContext): Promise<number> {
           to: first.email,
           ...content,
           headers: {
-            'List-Unsubscribe': `<${remindersOffUrl(ctx, userId)}>`,
+            'List-Unsubscribe': `<${emailOffUrl(ctx, 'reminders', userId)}>`,
             'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
           },
         },

@@ -14,6 +14,7 @@ import { ThankYouInPracticeEmail } from '../../../components/email/ThankYouInPra
 import { TrackYourFollowUpsEmail } from '../../../components/email/TrackYourFollowUpsEmail';
 import { AccountLinkEmail } from '../../../components/email/AccountLinkEmail';
 import { ReminderDigestEmail, type ReminderItem } from '../../../components/email/ReminderDigestEmail';
+import { ReplyNotificationEmail } from '../../../components/email/ReplyNotificationEmail';
 
 export interface EmailContent {
   subject: string;
@@ -254,6 +255,27 @@ export async function reminderDigestEmail({ siteUrl, trackerUrl, offUrl, items }
       trackerUrl: requireUrl('trackerUrl', trackerUrl),
       offUrl: requireUrl('offUrl', offUrl),
       items: items.map((item) => ({ ...item, url: requireUrl('url', item.url) })),
+    }),
+  );
+}
+
+export interface ReplyNotificationInput {
+  siteUrl: string;
+  replierName: string;
+  replyText: string;
+  url: string;
+  offUrl: string;
+}
+
+/** A reply to one of the member's comments. */
+export async function replyNotificationEmail(input: ReplyNotificationInput) {
+  return renderEmail(
+    `${input.replierName} replied to your comment`,
+    createElement(ReplyNotificationEmail, {
+      ...input,
+      siteUrl: requireUrl('siteUrl', input.siteUrl),
+      url: requireUrl('url', input.url),
+      offUrl: requireUrl('offUrl', input.offUrl),
     }),
   );
 }

@@ -1,0 +1,197 @@
+/**
+ * Comment mutations. Members post, reply, edit within the window, delete their own, like and
+ * report; the coach moderates. Every refusal is a clear message; limits guard against floods.
+ */
+import { ActionError, defineAction } from 'astro:actions';
+import { getCollection, getEntry } from 'astro:content';
+import { z } from 'astro/zod';
+import {
+  CommentRefusal,
+  deleteOwnComment,
+  editComment,
+  moderate,
+  MODERATION_ACTIONS,
+  postComment,
+  reportComment,
+  REPORT_REASONS,
+  setCommentingBlocked,
+  setHoldFirstComment,
+  toggleLike,
+  type Viewer,
+} from '../lib/server/comments';
+import { importComments, type CommentImportReport } from '../lib/server/comment-transfer';
+import { signingSecret, siteUrl } from '../lib/server/config';
+import { db } from '../lib/server/db';
+import { throwFieldErrors } from '../lib/server/forms';
+import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
+import { clientIp } from '../lib/server/request';
+
+export const COMMENTS_PER_MEMBER = { name: 'comment:member', limit: 6, windowMs: 10 * 60_000 };
+export const COMMENTS_PER_IP = { name: 'comment:ip', limit: 30, windowMs: 3_600_000 };
+const ACTIONS_PER_MEMBER = { name: 'comment-act:member', limit: 120, windowMs: 3_600_000 };
+
+const id = z.string({ error: 'Missing comment.' }).trim().min(1, 'Missing comment.').max(64, 'Missing comment.');
+const body = z.string({ error: 'Write your comment first.' }).max(20_000, 'That is far too long for a comment.');
+
+/** Our refusals as Action errors: a body problem beside the field, anything else as a message. */
+async function refusing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof CommentRefusal)) throw error;
+    if (error.field === 'body') throwFieldErrors({ body: error.message });
+    throw new ActionError({ code: error.code, message: error.message });
+  }
+}
+
+function viewerOf(context: Parameters<typeof requireActionUser>[0]): Viewer {
+  const { user } = requireActionUser(context);
+  return user;
+}
+
+function requireCoachViewer(context: Parameters<typeof requireActionUser>[0]): Viewer {
+  const viewer = viewerOf(context);
+  if (viewer.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
+  return viewer;
+}
+
+const context = async () => ({ db, siteUrl, secret: await signingSecret() });
+
+export const comments = {
+  post: defineAction({
+    accept: 'form',
+    input: z.object({
+      slug: z.string().trim().min(1).max(200),
+      parentId: z
+        .string()
+        .trim()
+        .max(64)
+        .nullish()
+        .transform((value) => value || null),
+      body,
+      /** The honeypot: people never see it, bots fill it in. */
+      website: z.string().nullish(),
+    }),
+    handler: async (input, actionContext) => {
+      const viewer = viewerOf(actionContext);
+      const article = await getEntry('articles', input.slug);
+      if (!article || article.data.draft)
+        throw new ActionError({ code: 'NOT_FOUND', message: 'That article is not here.' });
+      if (input.website) return { id: '', status: 'held' as const, slug: input.slug };
+      await enforceRateLimit(COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
+      await enforceRateLimit(COMMENTS_PER_IP, clientIp(actionContext), 'comments from your network');
+      const result = await refusing(async () =>
+        postComment(await context(), viewer, { slug: input.slug, parentId: input.parentId, body: input.body }),
+      );
+      return { ...result, slug: input.slug };
+    },
+  }),
+
+  edit: defineAction({
+    accept: 'form',
+    input: z.object({ id, body }),
+    handler: async (input, actionContext) => {
+      const viewer = viewerOf(actionContext);
+      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const comment = await refusing(() => editComment(db, viewer, input.id, input.body));
+      return { id: comment.id, slug: comment.articleSlug };
+    },
+  }),
+
+  remove: defineAction({
+    accept: 'form',
+    input: z.object({ id }),
+    handler: async (input, actionContext) => {
+      const viewer = viewerOf(actionContext);
+      const comment = await refusing(() => deleteOwnComment(db, viewer, input.id));
+      return { id: comment.id, slug: comment.articleSlug };
+    },
+  }),
+
+  like: defineAction({
+    accept: 'form',
+    input: z.object({ id }),
+    handler: async (input, actionContext) => {
+      const viewer = viewerOf(actionContext);
+      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const result = await refusing(() => toggleLike(db, viewer, input.id));
+      return { id: input.id, ...result };
+    },
+  }),
+
+  report: defineAction({
+    accept: 'form',
+    input: z.object({
+      id,
+      reason: z.enum(REPORT_REASONS, { error: 'Choose why you are reporting it.' }),
+      note: z
+        .string()
+        .trim()
+        .max(500, 'Keep the note under 500 characters.')
+        .nullish()
+        .transform((value) => value ?? ''),
+    }),
+    handler: async (input, actionContext) => {
+      const viewer = viewerOf(actionContext);
+      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const result = await refusing(() => reportComment(db, viewer, input.id, input.reason, input.note));
+      return { id: input.id, ...result };
+    },
+  }),
+
+  moderate: defineAction({
+    accept: 'form',
+    input: z.object({ id, action: z.enum(MODERATION_ACTIONS, { error: 'Choose an action.' }) }),
+    handler: async (input, actionContext) => {
+      const coach = requireCoachViewer(actionContext);
+      await refusing(async () => moderate(await context(), coach, input.id, input.action));
+      return { id: input.id, action: input.action };
+    },
+  }),
+
+  block: defineAction({
+    accept: 'form',
+    input: z.object({
+      userId: z.string().trim().min(1).max(64),
+      blocked: z.enum(['true', 'false']).transform((value) => value === 'true'),
+      hidePast: z
+        .string()
+        .nullish()
+        .transform((value) => value === 'on'),
+    }),
+    handler: async (input, actionContext) => {
+      const coach = requireCoachViewer(actionContext);
+      if (!(await setCommentingBlocked(db, coach, input.userId, input.blocked, input.hidePast)))
+        throw new ActionError({
+          code: 'NOT_FOUND',
+          message: 'There is no member with that id (the coach cannot be blocked).',
+        });
+      return { userId: input.userId, blocked: input.blocked };
+    },
+  }),
+
+  holdFirst: defineAction({
+    accept: 'form',
+    input: z.object({ hold: z.enum(['true', 'false']).transform((value) => value === 'true') }),
+    handler: async (input, actionContext) => {
+      const coach = requireCoachViewer(actionContext);
+      await setHoldFirstComment(db, coach, input.hold);
+      return { hold: input.hold };
+    },
+  }),
+
+  importJson: defineAction({
+    accept: 'form',
+    input: z.object({
+      file: z
+        .instanceof(File, { error: 'Choose a JSON file to import.' })
+        .refine((file) => file.size > 0, 'That file is empty.')
+        .refine((file) => file.size <= 5_000_000, 'That file is over 5 MB.'),
+    }),
+    handler: async (input, actionContext): Promise<CommentImportReport> => {
+      const coach = requireCoachViewer(actionContext);
+      const slugs = new Set((await getCollection('articles')).map((entry) => entry.id));
+      return importComments(db, coach, await input.file.text(), slugs);
+    },
+  }),
+};

@@ -1,0 +1,65 @@
+/**
+ * Comment text: a small, safe Markdown (emphasis, links, lists, quotes, inline and fenced code)
+ * rendered to HTML that cannot run script. micromark escapes every character of raw HTML, so
+ * nothing a member types becomes a tag; headings, images, rules, reference definitions and raw
+ * HTML are switched off; links keep only http, https and mailto addresses and open as
+ * user-generated content. Pure.
+ */
+import { micromark } from 'micromark';
+
+const OPTIONS = {
+  extensions: [
+    {
+      disable: {
+        null: [
+          'autolink',
+          'codeIndented',
+          'definition',
+          'headingAtx',
+          'htmlFlow',
+          'htmlText',
+          'labelStartImage',
+          'setextUnderline',
+          'thematicBreak',
+        ],
+      },
+    },
+  ],
+};
+
+export const MAX_COMMENT_LENGTH = 5000;
+export const MAX_COMMENT_LINKS = 3;
+
+/** Anchors as micromark writes them (it escapes attribute values, so this pattern is exact). */
+const ANCHOR = /<a href="([^"]*)"(?: title="[^"]*")?>/g;
+
+/** Safe HTML for a comment. A link micromark refused (an empty href) keeps only its text. */
+export function renderComment(markdown: string): string {
+  const html = micromark(markdown.replace(/\r\n?/g, '\n'), OPTIONS);
+  return html
+    .replace(/<a href="">([\s\S]*?)<\/a>/g, '$1')
+    .replace(ANCHOR, (_anchor, href: string) => `<a href="${href}" rel="nofollow ugc noopener noreferrer">`);
+}
+
+/** How many links the rendered comment holds: what the per-comment link limit counts. */
+export function countLinks(markdown: string): number {
+  const html = renderComment(markdown);
+  const anchors = html.match(/<a href=/g)?.length ?? 0;
+  // Bare addresses are not links here, but they still count: spam is mostly addresses.
+  const bare = markdown.match(/\bhttps?:\/\/|\bwww\./gi)?.length ?? 0;
+  return Math.max(anchors, bare);
+}
+
+/** Plain text of a comment, for email and previews: tags dropped, entities decoded. */
+export function commentText(html: string): string {
+  return html
+    .replace(/<\/(p|li|blockquote|pre)>/g, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

@@ -1,0 +1,166 @@
+/**
+ * All comments out as JSON, and back in: for backups, moving hosts or bringing a discussion
+ * from elsewhere. Imported HTML is never trusted: every body is rendered again here. Authors are
+ * matched by email address; an unknown author's comment is kept as "a former member".
+ */
+import { inArray } from 'drizzle-orm';
+import { z } from 'astro/zod';
+import type { Database } from '../../../db/connect';
+import { comments, moderationLog, users } from '../../../db/schema';
+import { renderComment } from '../comment-markdown';
+import { checkBody, CommentRefusal, type Viewer } from './comments';
+
+export const COMMENTS_FORMAT = 'own-the-follow-up/comments@1';
+
+const importedComment = z.object({
+  id: z.string().min(1).max(64),
+  articleSlug: z.string().min(1).max(200),
+  parentId: z.string().min(1).max(64).nullable(),
+  authorEmail: z.string().max(254).nullable(),
+  body: z.string().max(20_000),
+  status: z.enum(['published', 'held', 'hidden', 'deleted']),
+  likeCount: z.number().int().min(0).max(1_000_000).default(0),
+  createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable().default(null),
+});
+
+export async function exportComments(db: Database) {
+  const rows = await db
+    .select({
+      id: comments.id,
+      articleSlug: comments.articleSlug,
+      parentId: comments.parentId,
+      userId: comments.userId,
+      body: comments.body,
+      status: comments.status,
+      likeCount: comments.likeCount,
+      createdAt: comments.createdAt,
+      editedAt: comments.editedAt,
+    })
+    .from(comments)
+    .orderBy(comments.createdAt);
+  const userIds = [...new Set(rows.map((row) => row.userId).filter((id): id is string => !!id))];
+  const emails = new Map(
+    userIds.length
+      ? (await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, userIds))).map(
+          (row) => [row.id, row.email],
+        )
+      : [],
+  );
+  return {
+    format: COMMENTS_FORMAT,
+    exportedAt: new Date().toISOString(),
+    comments: rows.map(({ userId, ...row }) => ({
+      ...row,
+      authorEmail: userId ? (emails.get(userId) ?? null) : null,
+      createdAt: row.createdAt.toISOString(),
+      editedAt: row.editedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export interface CommentImportReport {
+  added: number;
+  skipped: number;
+  problems: { index: number; message: string }[];
+}
+
+/** Adds the comments of an export that are not here yet, in one transaction. */
+export async function importComments(
+  db: Database,
+  coach: Viewer,
+  text: string,
+  knownSlugs?: ReadonlySet<string>,
+): Promise<CommentImportReport> {
+  const report: CommentImportReport = { added: 0, skipped: 0, problems: [] };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ...report, problems: [{ index: -1, message: 'This is not a JSON file.' }] };
+  }
+  const file = z
+    .object({ format: z.literal(COMMENTS_FORMAT), comments: z.array(z.unknown()).max(100_000) })
+    .safeParse(data);
+  if (!file.success)
+    return {
+      ...report,
+      problems: [{ index: -1, message: `This is not a comments export (expected "format": "${COMMENTS_FORMAT}").` }],
+    };
+  const valid: (z.infer<typeof importedComment> & { index: number })[] = [];
+  file.data.comments.forEach((item, index) => {
+    const parsed = importedComment.safeParse(item);
+    if (!parsed.success) {
+      report.problems.push({
+        index,
+        message: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+      });
+      return;
+    }
+    if (knownSlugs && !knownSlugs.has(parsed.data.articleSlug)) {
+      report.problems.push({ index, message: `There is no article "${parsed.data.articleSlug}".` });
+      return;
+    }
+    if (parsed.data.status !== 'deleted') {
+      try {
+        parsed.data.body = checkBody(parsed.data.body);
+      } catch (error) {
+        report.problems.push({ index, message: error instanceof CommentRefusal ? error.message : String(error) });
+        return;
+      }
+    }
+    valid.push({ ...parsed.data, index });
+  });
+
+  const ids = valid.map((item) => item.id);
+  const existing = new Set<string>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const rows = await db
+      .select({ id: comments.id })
+      .from(comments)
+      .where(inArray(comments.id, ids.slice(start, start + 500)));
+    for (const row of rows) existing.add(row.id);
+  }
+  const emails = [
+    ...new Set(valid.map((item) => item.authorEmail?.toLowerCase()).filter((email): email is string => !!email)),
+  ];
+  const userByEmail = new Map<string, string>();
+  for (let start = 0; start < emails.length; start += 500) {
+    const rows = await db
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(inArray(users.email, emails.slice(start, start + 500)));
+    for (const row of rows) userByEmail.set(row.email, row.id);
+  }
+  const topLevel = new Set([...existing, ...valid.filter((item) => item.parentId === null).map((item) => item.id)]);
+  await db.transaction(async (tx) => {
+    for (const item of valid) {
+      if (existing.has(item.id)) {
+        report.skipped += 1;
+        continue;
+      }
+      if (item.parentId !== null && !topLevel.has(item.parentId)) {
+        report.problems.push({
+          index: file.data.comments.indexOf(item),
+          message: 'Its parent comment is not in the file or here.',
+        });
+        continue;
+      }
+      await tx.insert(comments).values({
+        id: item.id,
+        articleSlug: item.articleSlug,
+        parentId: item.parentId,
+        userId: item.authorEmail ? (userByEmail.get(item.authorEmail.toLowerCase()) ?? null) : null,
+        body: item.status === 'deleted' ? '' : item.body,
+        html: item.status === 'deleted' ? '' : renderComment(item.body),
+        status: item.status,
+        likeCount: item.likeCount,
+        createdAt: new Date(item.createdAt),
+        editedAt: item.editedAt ? new Date(item.editedAt) : null,
+      });
+      report.added += 1;
+    }
+    await tx.insert(moderationLog).values({ actorId: coach.id, action: 'import', note: `${report.added} added` });
+  });
+  return report;
+}
