@@ -17,7 +17,10 @@ export default defineConfig(
   },
   {
     // Components and islands render on the client too: they never reach the server layer.
+    // Server islands (src/components/server-islands) are the exception: Astro renders them only
+    // on the server, per request, as endpoints of their own, so they load their data like pages.
     files: ['src/components/**/*'],
+    ignores: ['src/components/server-islands/**/*'],
     rules: {
       'no-restricted-imports': [
         'error',
