@@ -8,7 +8,8 @@ const PORT = Number(process.env.E2E_PORT ?? 4399);
 const baseURL = `http://127.0.0.1:${PORT}`;
 // Debian's chromium package; Playwright cannot download its own browser on these machines.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-const databaseFile = join(mkdtempSync(join(tmpdir(), 'otfu-e2e-')), 'e2e.db');
+// The config is read again in every worker: the first read picks the file and hands it on.
+const databaseFile = (process.env.E2E_DATABASE_FILE ??= join(mkdtempSync(join(tmpdir(), 'otfu-e2e-')), 'e2e.db'));
 
 const launchOptions = {
   ...(executablePath ? { executablePath } : {}),
@@ -39,6 +40,8 @@ export default defineConfig({
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 30_000,
-    env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: pathToFileURL(databaseFile).href },
+    // TRUST_PROXY lets a journey give each simulated person their own address (X-Forwarded-For),
+    // so per-address limits (5 sign-ups an hour) apply per person as in production.
+    env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: pathToFileURL(databaseFile).href, TRUST_PROXY: 'true' },
   },
 });

@@ -1,0 +1,120 @@
+import { createClient } from '@libsql/client';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { pathToFileURL } from 'node:url';
+import { expectAccessible, linkFromMail } from './fixtures';
+
+const PASSWORD = 'comments journey phrase';
+const ARTICLE = '/articles/follow-up-after-networking-calls';
+
+/** A person with their own browser and network address, signed up and confirmed. */
+async function person(browser: Browser, name: string, address: string): Promise<{ page: Page; email: string }> {
+  const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } });
+  const page = await context.newPage();
+  const email = `${name.toLowerCase()}-${address.replaceAll('.', '-')}-${Date.now()}@example.com`;
+  await page.goto('/signup');
+  await page.getByLabel('Your first name (optional)').fill(name);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.goto(await linkFromMail(page, email, 'Confirm your email address', '/auth/verify'));
+  return { page, email };
+}
+
+test('one member comments, another replies and reports it, and the coach moderates', async ({ browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
+  const sql = createClient({ url: pathToFileURL(process.env.E2E_DATABASE_FILE!).href });
+  const coach = await person(browser, 'Morgan', `${net}.201`);
+  await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
+  const alex = await person(browser, 'Alex', `${net}.202`);
+  const bea = await person(browser, 'Bea', `${net}.203`);
+
+  // Alex's first comment waits for the coach; only Alex sees it, marked as waiting.
+  await alex.page.goto(ARTICLE);
+  const comments = alex.page.getByRole('region', { name: /Comments|comment/ });
+  await comments
+    .getByLabel('Your comment')
+    .fill(
+      `My summary email after a call with a **design lead** got me an introduction (${net}). [${net}](https://example.com/story)`,
+    );
+  await comments.getByRole('button', { name: 'Post comment' }).click();
+  await expect(alex.page.getByText('Waiting for the coach to approve it')).toBeVisible();
+  await expectAccessible(alex.page);
+  await bea.page.goto(`${ARTICLE}/comments`);
+  await expect(bea.page.getByText(`got me an introduction (${net})`)).toHaveCount(0);
+
+  // The coach approves it from the queue.
+  await coach.page.goto('/coach');
+  await coach.page.getByRole('link', { name: 'Comments' }).click();
+  await coach.page.getByRole('link', { name: /Waiting for approval/ }).click();
+  const held = coach.page.getByRole('listitem').filter({ hasText: alex.email });
+  await held.getByRole('button', { name: 'Approve' }).click();
+  await expect(coach.page.getByText('Done.')).toBeVisible();
+
+  // Bea sees it, likes it, replies, and reports it.
+  await bea.page.goto(ARTICLE);
+  const thread = bea.page
+    .locator('.comment')
+    .filter({ hasText: `got me an introduction (${net})` })
+    .first();
+  await expect(thread.getByRole('link', { name: net })).toHaveAttribute('rel', 'nofollow ugc noopener noreferrer');
+  await thread.getByRole('button', { name: 'Like (0)' }).click();
+  await expect(
+    bea.page
+      .locator('.comment')
+      .filter({ hasText: `got me an introduction (${net})` })
+      .first()
+      .getByRole('button', { name: 'Liked (1)' }),
+  ).toBeVisible();
+  const again = bea.page
+    .locator('.comment')
+    .filter({ hasText: `got me an introduction (${net})` })
+    .first();
+  await again.locator('summary', { hasText: 'Reply' }).click();
+  await again
+    .getByLabel('Your reply to Alex')
+    .fill('Same here: a two-line summary _the same day_ made all the difference.');
+  await again.getByRole('button', { name: 'Reply' }).click();
+  // Back on the article, Bea's first comment is held too: she sees it waiting.
+  await expect(bea.page.getByText('Waiting for the coach to approve it')).toBeVisible();
+  const parent = bea.page
+    .locator('.comment')
+    .filter({ hasText: `got me an introduction (${net})` })
+    .first();
+  await parent.locator('summary', { hasText: 'Report' }).click();
+  await parent.getByLabel('Why should the coach look at it?').selectOption('off-topic');
+  await parent.getByRole('button', { name: 'Report to the coach' }).click();
+  await expect(bea.page.getByText('Thank you: the coach will look at it.')).toBeVisible();
+
+  // The coach approves the reply, sees the report, dismisses it; both actions are logged.
+  await coach.page.goto('/coach/comments?queue=held');
+  await coach.page
+    .getByRole('listitem')
+    .filter({ hasText: bea.email })
+    .getByRole('button', { name: 'Approve' })
+    .click();
+  await coach.page.getByRole('link', { name: /Reported \(\d+\)/ }).click();
+  const reported = coach.page.getByRole('listitem').filter({ hasText: alex.email });
+  await expect(reported.getByText('Off topic')).toBeVisible();
+  await expectAccessible(coach.page);
+  await reported.getByRole('button', { name: 'Dismiss reports' }).click();
+  await coach.page.getByRole('link', { name: 'Log' }).click();
+  await expect(coach.page.getByRole('cell', { name: 'dismiss-reports' }).first()).toBeVisible();
+  await expect(coach.page.getByRole('cell', { name: 'approve' }).first()).toBeVisible();
+
+  // Alex is told of the reply by email, in the local mail viewer, and follows it to the thread.
+  const replyLink = await linkFromMail(alex.page, alex.email, 'Bea replied to your comment', '/email/off');
+  expect(replyLink).toMatch(/^\/email\/off\?token=/);
+  await expect(alex.page.locator('.mail-text')).toContainText('a two-line summary');
+  await alex.page.goto(`${ARTICLE}/comments`);
+  await expect(alex.page.getByText('a two-line summary the same day made all the difference').first()).toBeVisible();
+  await expectAccessible(alex.page);
+
+  // The community page lists the discussion; the article card counts it.
+  await alex.page.goto('/community');
+  await expect(alex.page.getByRole('link', { name: 'How to Follow Up After a Networking Call' }).first()).toBeVisible();
+  await expectAccessible(alex.page);
+  await alex.page.goto('/articles');
+  await expect(alex.page.getByRole('link', { name: /\d+ comments?/ }).first()).toBeVisible();
+  sql.close();
+});
