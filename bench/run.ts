@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { createClient } from '@libsql/client';
+import { renderComment } from '../src/lib/comment-markdown.ts';
 import { seedTracker, type TrackerSeed } from './seed-tracker.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -360,29 +362,7 @@ async function benchTracker(): Promise<void> {
   // an open-loop schedule of 50 members each opening their home once a second (then twice) shows
   // the latency a member sees at that rate.
   await waitUntilIdle(origin);
-  const openLoop = (rate: number) => {
-    const out = execFileSync(
-      taskset,
-      [
-        '-c',
-        '1',
-        process.execPath,
-        'bench/open-loop.ts',
-        JSON.stringify({ url: `${origin}/tracker`, cookies: seeded.cookies, rate, seconds: Math.max(5, seconds) }),
-      ],
-      { encoding: 'utf8' },
-    );
-    return JSON.parse(out.trim().split('\n').at(-1)!) as {
-      sent: number;
-      ok: number;
-      errors: number;
-      firstError: string;
-      p50: number;
-      p90: number;
-      p99: number;
-      max: number;
-    };
-  };
+  const openLoop = (rate: number) => openLoopRun(`${origin}/tracker`, seeded.cookies, rate, Math.max(5, seconds));
   console.log(
     `\nOpen loop, GET /tracker, ${TRACKER_CONNECTIONS} members taking turns, ${Math.max(5, seconds)} s per rate, latency from each request's scheduled start:\n`,
   );
@@ -410,6 +390,98 @@ async function benchTracker(): Promise<void> {
       `closed loop with ${TRACKER_CONNECTIONS} requests always in flight: p99 ${home.requests > 0 ? home.p99 : 'no request completed'}`,
   );
   console.log(`Tracker server memory after load: ${trackerRssMiB.toFixed(0)} MiB resident`);
+
+  await waitUntilIdle(origin);
+  await benchComments(origin, trackerUrl, seeded.cookies);
+}
+
+interface OpenLoopRun {
+  sent: number;
+  ok: number;
+  errors: number;
+  firstError: string;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** bench/open-loop.ts on core 1: requests on a fixed schedule, latency from each one's start. */
+function openLoopRun(url: string, cookies: string[], rate: number, duration: number): OpenLoopRun {
+  const out = execFileSync(
+    taskset,
+    ['-c', '1', process.execPath, 'bench/open-loop.ts', JSON.stringify({ url, cookies, rate, seconds: duration })],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1)!) as OpenLoopRun;
+}
+
+const COMMENTED_ARTICLE = 'follow-up-after-networking-calls';
+
+/**
+ * An article with 200 comments (150 threads, 50 replies, Markdown, likes) on the tracker's
+ * database: its discussion as the article page's server island loads it, and the discussion
+ * page, each at a steady 50 requests a second as a signed-in member and in closed loop.
+ */
+async function benchComments(origin: string, databaseUrl: string, cookies: string[]): Promise<void> {
+  const client = createClient({ url: databaseUrl });
+  const members = (await client.execute('SELECT id FROM users ORDER BY id LIMIT 60')).rows.map((row) =>
+    String(row['id']),
+  );
+  const statements = [];
+  const start = Date.now() - 200 * 3_600_000;
+  for (let index = 0; index < 200; index++) {
+    const parent = index >= 150 ? `bench-c-${(index * 7) % 150}` : null;
+    const body = `Follow-up story ${index}: I sent a **short summary** the same day, mentioned _one detail_ from the call, and [the article](https://example.com/${index}) helped.\n\n- what I sent\n- what came back`;
+    statements.push({
+      sql: `INSERT INTO comments (id, article_slug, user_id, parent_id, body, html, status, like_count, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'published', ?, ?)`,
+      args: [
+        `bench-c-${index}`,
+        COMMENTED_ARTICLE,
+        members[index % members.length]!,
+        parent,
+        body,
+        renderComment(body),
+        index % 17,
+        start + index * 3_600_000,
+      ],
+    });
+  }
+  await client.batch(statements, 'write');
+  client.close();
+
+  const cookieHeader = { cookie: cookies[0]! };
+  const article = await (await fetch(`${origin}/articles/${COMMENTED_ARTICLE}`)).text();
+  const island = /\/_server-islands\/CommentsIsland\?[^'"`\s]+/.exec(article)?.[0]?.replaceAll('&amp;', '&');
+  if (!island) throw new Error('no CommentsIsland server island on the article page');
+  const islandUrl = origin + island;
+  const islandHtml = await (await fetch(islandUrl, { headers: cookieHeader })).text();
+  if (!islandHtml.includes('200 comments')) throw new Error('the comments island does not show 200 comments');
+  const pageUrl = `${origin}/articles/${COMMENTED_ARTICLE}/comments`;
+
+  const duration = Math.max(5, seconds);
+  const rows: [string, OpenLoopRun][] = [
+    ['server island (first 20 threads), 50 req/s', openLoopRun(islandUrl, cookies, 50, duration)],
+  ];
+  await waitUntilIdle(origin);
+  rows.push(['discussion page (first 50 threads), 50 req/s', openLoopRun(pageUrl, cookies, 50, duration)]);
+  await waitUntilIdle(origin);
+  const closed = load(islandUrl, duration, { connections: 10 });
+  console.log(
+    `\nComments: one article with 200 comments (150 threads, 50 replies), signed in, ${duration} s a run, open loop on core 1\n`,
+  );
+  console.log(row(['load', 'p50', 'p90', 'p99', 'max', 'errors']));
+  console.log(row(['---', '---:', '---:', '---:', '---:', '---:']));
+  for (const [label, run] of rows)
+    console.log(row([label, `${run.p50} ms`, `${run.p90} ms`, `${run.p99} ms`, `${run.max} ms`, run.errors]));
+  console.log(
+    `server island, wrk closed loop, 10 connections (anonymous): ${closed.rps.toFixed(0)} req/s, p50 ${closed.p50}, p99 ${closed.p99}, errors ${closed.errors}`,
+  );
+  const p99 = rows[0]![1].p99;
+  console.log(
+    `Comments of a 200-comment article, p99 at 50 req/s: ${p99} ms (budget < 20 ms: ${p99 < 20 && rows[0]![1].errors === 0 ? 'met' : 'MISSED'})`,
+  );
 }
 
 /** Until /healthz answers within 50 ms again (at most a minute). */

@@ -307,7 +307,9 @@ export const comments = sqliteTable(
     editedAt: integer('edited_at', { mode: 'timestamp_ms' }),
   },
   (table) => [
-    index('comments_article').on(table.articleSlug, table.status, table.createdAt),
+    // A discussion's threads, newest first; per-article counts (covering).
+    index('comments_article').on(table.articleSlug, table.parentId, table.createdAt),
+    index('comments_article_status').on(table.articleSlug, table.status),
     index('comments_parent').on(table.parentId, table.createdAt),
     index('comments_user').on(table.userId, table.createdAt),
     index('comments_status').on(table.status, table.createdAt),

@@ -36,7 +36,8 @@ CREATE TABLE `comments` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
-CREATE INDEX `comments_article` ON `comments` (`article_slug`,`status`,`created_at`);--> statement-breakpoint
+CREATE INDEX `comments_article` ON `comments` (`article_slug`,`parent_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `comments_article_status` ON `comments` (`article_slug`,`status`);--> statement-breakpoint
 CREATE INDEX `comments_parent` ON `comments` (`parent_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `comments_user` ON `comments` (`user_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `comments_status` ON `comments` (`status`,`created_at`);--> statement-breakpoint

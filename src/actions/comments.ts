@@ -6,6 +6,7 @@ import { ActionError, defineAction } from 'astro:actions';
 import { getCollection, getEntry } from 'astro:content';
 import { z } from 'astro/zod';
 import {
+  checkBody,
   CommentRefusal,
   deleteOwnComment,
   editComment,
@@ -78,6 +79,8 @@ export const comments = {
       if (!article || article.data.draft)
         throw new ActionError({ code: 'NOT_FOUND', message: 'That article is not here.' });
       if (input.website) return { id: '', status: 'held' as const, slug: input.slug };
+      // A refused body costs nothing: only comments that could be posted count towards the limits.
+      await refusing(async () => checkBody(input.body));
       await enforceRateLimit(COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
       await enforceRateLimit(COMMENTS_PER_IP, clientIp(actionContext), 'comments from your network');
       const result = await refusing(async () =>

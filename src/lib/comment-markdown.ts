@@ -30,15 +30,19 @@ const OPTIONS = {
 export const MAX_COMMENT_LENGTH = 5000;
 export const MAX_COMMENT_LINKS = 3;
 
-/** Anchors as micromark writes them (it escapes attribute values, so this pattern is exact). */
-const ANCHOR = /<a href="([^"]*)"(?: title="[^"]*")?>/g;
+/** Links as micromark writes them (it escapes attribute values, and links never nest). */
+const LINK = /<a href="([^"]*)"(?: title="[^"]*")?>([\s\S]*?)<\/a>/g;
+const ALLOWED_HREF = /^(https?:\/\/|mailto:)/i;
 
-/** Safe HTML for a comment. A link micromark refused (an empty href) keeps only its text. */
+/**
+ * Safe HTML for a comment. A link to anything but an http(s) or mailto address (a relative path,
+ * another scheme, or one micromark refused and left empty) keeps only its text.
+ */
 export function renderComment(markdown: string): string {
   const html = micromark(markdown.replace(/\r\n?/g, '\n'), OPTIONS);
-  return html
-    .replace(/<a href="">([\s\S]*?)<\/a>/g, '$1')
-    .replace(ANCHOR, (_anchor, href: string) => `<a href="${href}" rel="nofollow ugc noopener noreferrer">`);
+  return html.replace(LINK, (_link, href: string, text: string) =>
+    ALLOWED_HREF.test(href) ? `<a href="${href}" rel="nofollow ugc noopener noreferrer">${text}</a>` : text,
+  );
 }
 
 /** How many links the rendered comment holds: what the per-comment link limit counts. */

@@ -328,7 +328,7 @@ describe('reminder emails', () => {
   it('turn off in one click from the email, without signing in', async () => {
     await signedUpMember(base, sql, 'remind@example.com');
     const userId = String((await sql.execute("SELECT id FROM users WHERE email = 'remind@example.com'")).rows[0]![0]);
-    const token = signToken(SECRET, 'email-off', `reminders:${userId}`);
+    const token = signToken(SECRET, 'email-off', `reminders_${userId}`);
 
     const visitor = new Browser(base);
     const ask = await visitor.get(`/email/off?token=${token}`);

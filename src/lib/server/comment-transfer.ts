@@ -132,17 +132,29 @@ export async function importComments(
       .where(inArray(users.email, emails.slice(start, start + 500)));
     for (const row of rows) userByEmail.set(row.email, row.id);
   }
-  const topLevel = new Set([...existing, ...valid.filter((item) => item.parentId === null).map((item) => item.id)]);
+  // Replies are one level deep and stay under their own article: a parent must be a top-level
+  // comment of the same article, here already or earlier in the file.
+  const topLevel = new Map<string, string>(
+    valid.filter((item) => item.parentId === null).map((item) => [item.id, item.articleSlug]),
+  );
+  const parentIds = [...new Set(valid.map((item) => item.parentId).filter((id): id is string => id !== null))];
+  for (let start = 0; start < parentIds.length; start += 500) {
+    const rows = await db
+      .select({ id: comments.id, slug: comments.articleSlug, parentId: comments.parentId })
+      .from(comments)
+      .where(inArray(comments.id, parentIds.slice(start, start + 500)));
+    for (const row of rows) if (row.parentId === null) topLevel.set(row.id, row.slug);
+  }
   await db.transaction(async (tx) => {
     for (const item of valid) {
       if (existing.has(item.id)) {
         report.skipped += 1;
         continue;
       }
-      if (item.parentId !== null && !topLevel.has(item.parentId)) {
+      if (item.parentId !== null && topLevel.get(item.parentId) !== item.articleSlug) {
         report.problems.push({
-          index: file.data.comments.indexOf(item),
-          message: 'Its parent comment is not in the file or here.',
+          index: item.index,
+          message: 'Its parent is not a top-level comment of the same article, in the file or here.',
         });
         continue;
       }

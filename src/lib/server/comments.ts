@@ -88,7 +88,12 @@ function shown(row: Row, viewer: Viewer | undefined, liked: Set<string>, now: Da
     editedAt: row.editedAt,
     mine,
     likedByMe: liked.has(row.id),
-    canEdit: mine && !deleted && row.status !== 'hidden' && now.getTime() - row.createdAt.getTime() < EDIT_WINDOW_MS,
+    canEdit:
+      mine &&
+      !deleted &&
+      !viewer.commentingBlockedAt &&
+      row.status !== 'hidden' &&
+      now.getTime() - row.createdAt.getTime() < EDIT_WINDOW_MS,
     replies: [],
   };
 }

@@ -17,15 +17,18 @@ export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
 };
 
 export function emailOffUrl(ctx: { secret: string; siteUrl: string }, kind: EmailKind, userId: string): string {
-  return new URL(`/email/off?token=${signToken(ctx.secret, 'email-off', `${kind}:${userId}`)}`, ctx.siteUrl).href;
+  return new URL(`/email/off?token=${signToken(ctx.secret, 'email-off', `${kind}_${userId}`)}`, ctx.siteUrl).href;
 }
 
 /** The kind of email and the member a link was made for, or undefined for a bad link. */
 export function readEmailOffToken(secret: string, token: string): { kind: EmailKind; userId: string } | undefined {
   const check = verifyToken(secret, 'email-off', token);
   if (!check.ok) return undefined;
-  const [kind, userId] = check.data.split(':');
-  if (!userId || !(EMAIL_KINDS as readonly string[]).includes(kind ?? '')) return undefined;
+  // `kind_userId`: signed token data is limited to letters, digits, _ and -.
+  const separator = check.data.indexOf('_');
+  const kind = check.data.slice(0, separator);
+  const userId = check.data.slice(separator + 1);
+  if (separator < 1 || !userId || !(EMAIL_KINDS as readonly string[]).includes(kind)) return undefined;
   return { kind: kind as EmailKind, userId };
 }
 
