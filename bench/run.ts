@@ -31,6 +31,7 @@ const TRACKER_CONNECTIONS = 50;
 const OUR_PORT = 4511;
 const NGINX_PORT = 4512;
 const TRACKER_PORT = 4513;
+const COMMENTED_ARTICLE = 'follow-up-after-networking-calls';
 if (trackerEnabled && !(Number.isInteger(trackerMembers) && trackerMembers >= TRACKER_CONNECTIONS)) {
   console.error(`BENCH_MEMBERS must be a whole number of at least ${TRACKER_CONNECTIONS}, not "${trackerMembers}".`);
   process.exit(1);
@@ -415,8 +416,6 @@ function openLoopRun(url: string, cookies: string[], rate: number, duration: num
   );
   return JSON.parse(out.trim().split('\n').at(-1)!) as OpenLoopRun;
 }
-
-const COMMENTED_ARTICLE = 'follow-up-after-networking-calls';
 
 /**
  * An article with 200 comments (150 threads, 50 replies, Markdown, likes) on the tracker's

@@ -169,3 +169,10 @@ export function formatTime(at: Date, timeZone: string): string {
 export function formatDayTime(at: Date, timeZone: string): string {
   return `${formatDay(at, timeZone)}, ${formatTime(at, timeZone)}`;
 }
+
+const utcDateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** `26 Nov 2026, 14:50 UTC`: for times shown to everyone alike (comments). Built once: Intl formatters are costly. */
+export function formatUtcDateTime(at: Date): string {
+  return `${utcDateTime.format(at)} UTC`;
+}

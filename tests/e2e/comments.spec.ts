@@ -70,20 +70,29 @@ test('one member comments, another replies and reports it, and the coach moderat
     .locator('.comment')
     .filter({ hasText: `got me an introduction (${net})` })
     .first();
-  await again.locator('summary', { hasText: 'Reply' }).click();
+  await again.getByRole('link', { name: 'Reply', exact: true }).click();
+  const opened = bea.page
+    .locator('.comment')
+    .filter({ hasText: `got me an introduction (${net})` })
+    .first();
   await again
     .getByLabel('Your reply to Alex')
     .fill('Same here: a two-line summary _the same day_ made all the difference.');
-  await again.getByRole('button', { name: 'Reply' }).click();
-  // Back on the article, Bea's first comment is held too: she sees it waiting.
+  await opened.getByRole('button', { name: 'Reply' }).click();
+  await expect(bea.page.getByText('Thank you for sharing. Your comment is below.')).toBeVisible();
+  // Bea's first comment is held too: she sees it waiting.
   await expect(bea.page.getByText('Waiting for the coach to approve it')).toBeVisible();
   const parent = bea.page
     .locator('.comment')
     .filter({ hasText: `got me an introduction (${net})` })
     .first();
-  await parent.locator('summary', { hasText: 'Report' }).click();
-  await parent.getByLabel('Why should the coach look at it?').selectOption('off-topic');
-  await parent.getByRole('button', { name: 'Report to the coach' }).click();
+  await parent.getByRole('link', { name: 'Report', exact: true }).click();
+  const reporting = bea.page
+    .locator('.comment')
+    .filter({ hasText: `got me an introduction (${net})` })
+    .first();
+  await reporting.getByLabel('Why should the coach look at it?').selectOption('off-topic');
+  await reporting.getByRole('button', { name: 'Report to the coach' }).click();
   await expect(bea.page.getByText('Thank you: the coach will look at it.')).toBeVisible();
 
   // The coach approves the reply, sees the report, dismisses it; both actions are logged.
