@@ -17,6 +17,7 @@ import {
   REPORT_REASONS,
   setCommentingBlocked,
   setHoldFirstComment,
+  setReplyEmails,
   toggleLike,
   type Viewer,
 } from '../lib/server/comments';
@@ -72,6 +73,9 @@ export const comments = {
       body,
       /** The honeypot: people never see it, bots fill it in. */
       website: z.string().nullish(),
+      /** The reply-email box was on the form (`1`), and whether it was ticked. */
+      notifyChoice: z.string().nullish(),
+      notifyReplies: z.string().nullish(),
     }),
     handler: async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
@@ -86,6 +90,7 @@ export const comments = {
       const result = await refusing(async () =>
         postComment(await context(), viewer, { slug: input.slug, parentId: input.parentId, body: input.body }),
       );
+      if (input.notifyChoice === '1') await setReplyEmails(db, viewer.id, input.notifyReplies === 'on');
       return { ...result, slug: input.slug };
     },
   }),

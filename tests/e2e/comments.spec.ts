@@ -37,6 +37,7 @@ test('one member comments, another replies and reports it, and the coach moderat
     .fill(
       `My summary email after a call with a **design lead** got me an introduction (${net}). [${net}](https://example.com/story)`,
     );
+  await comments.getByLabel('Email me when someone replies to my comments').check();
   await comments.getByRole('button', { name: 'Post comment' }).click();
   await expect(alex.page.getByText('Waiting for the coach to approve it')).toBeVisible();
   await expectAccessible(alex.page);

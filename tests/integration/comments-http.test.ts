@@ -94,6 +94,8 @@ async function postComment(browser: Browser, body: string, slug = SLUG, parentId
     slug,
     body,
     back: 'comments',
+    notifyChoice: '1',
+    notifyReplies: 'on',
     ...(parentId ? { parentId } : {}),
   });
   expect(response.status, body.slice(0, 80)).toBe(303);
@@ -789,6 +791,21 @@ describe('moderation', () => {
       expect(await count("SELECT email_replies FROM users WHERE email = 'gus@example.com'")).toBe(0);
       const forged = await new Visitor(base).get(offPath.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
       expect(forged.status).toBe(400);
+    });
+
+    it('are opt-in: a member who never asked for them gets none, and the box on the form asks', async () => {
+      const [ivy, jon] = await Promise.all([member('ivy@example.com'), member('jon@example.com')]);
+      expect(await count("SELECT email_replies FROM users WHERE email = 'ivy@example.com'")).toBe(0);
+      const response = await ivy.post(act('post', SLUG), {
+        slug: SLUG,
+        body: 'Ivy, no emails please.',
+        back: 'comments',
+        notifyChoice: '1',
+      });
+      const ivyComment = (response.headers.get('location') ?? '').split('#c-')[1]!;
+      await postComment(jon, 'Jon replies to Ivy.', SLUG, ivyComment);
+      expect(await repliesTo('ivy@example.com')).toBe(0);
+      expect(await count("SELECT email_replies FROM users WHERE email = 'jon@example.com'")).toBe(1);
     });
 
     it('queues no email to a member who turned reply emails off', async () => {

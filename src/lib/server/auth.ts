@@ -115,6 +115,8 @@ export async function signUp(ctx: AuthContext, input: SignUpInput): Promise<void
       passwordHash,
       name: input.name,
       timeZone: input.timeZone,
+      // Reply emails are opt-in: a member asks for them when commenting, or on /account.
+      emailReplies: false,
       createdAt: now,
       updatedAt: now,
     })

@@ -404,6 +404,11 @@ export async function reportComment(
   });
 }
 
+/** The member's reply-email choice, as ticked on the comment form. */
+export async function setReplyEmails(db: Database, userId: string, on: boolean): Promise<void> {
+  await db.update(users).set({ emailReplies: on, updatedAt: new Date() }).where(eq(users.id, userId));
+}
+
 // ---- Moderation ----
 
 export const MODERATION_ACTIONS = ['approve', 'hide', 'restore', 'delete', 'dismiss-reports'] as const;
