@@ -23,6 +23,8 @@ test('from an article to a thank-you drafted, sent, a check-in scheduled and a r
   page,
   context,
 }, testInfo) => {
+  // A long journey (sign-up, six pages, a dozen forms): more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   email = `tracker-${testInfo.project.name}-${Date.now()}@example.com`;
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 

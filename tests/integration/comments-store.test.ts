@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { comments, moderationLog, outbox, users } from '../../db/schema.ts';
 import {
+  blockedMembers,
   commentCounts,
   CommentRefusal,
   deleteOwnComment,
@@ -148,6 +149,21 @@ describe('a discussion', () => {
     );
     expect((await discussion(test.db, SLUG, undefined, { sort: 'newest', limit: 10, offset: 0 })).comments).toEqual([]);
     expect(await setCommentingBlocked(test.db, coach, coach.id, true, false)).toBe(false);
+    expect((await blockedMembers(test.db)).map((member) => member.id)).toEqual(['ann']);
+
+    // Let them comment again: new comments publish; the hidden ones stay hidden until restored.
+    await setCommentingBlocked(test.db, coach, ann.id, false, false);
+    expect(await blockedMembers(test.db)).toEqual([]);
+    expect((await postComment(ctx(), ann, { slug: SLUG, parentId: null, body: 'Back again' })).status).toBe(
+      'published',
+    );
+    const visible = await discussion(test.db, SLUG, undefined, { sort: 'newest', limit: 10, offset: 0 });
+    expect(visible.comments.map((item) => item.html)).toEqual(['<p>Back again</p>']);
+    expect((await test.db.select().from(moderationLog)).map((entry) => entry.action)).toEqual([
+      'hold-first-off',
+      'block-and-hide',
+      'unblock',
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@
  * deleting, likes, reports, and the coach's moderation (each action logged). Who may see or
  * change what is decided here, for every caller.
  */
-import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
 import { appSettings, commentLikes, commentReports, comments, moderationLog, users } from '../../../db/schema';
 import { commentText, countLinks, MAX_COMMENT_LENGTH, MAX_COMMENT_LINKS, renderComment } from '../comment-markdown';
@@ -528,6 +528,16 @@ export async function setCommentingBlocked(
     });
     return true;
   });
+}
+
+/** Members the coach has stopped from commenting, most recent first. */
+export async function blockedMembers(db: Database) {
+  return db
+    .select({ id: users.id, email: users.email, name: users.name, since: users.commentingBlockedAt })
+    .from(users)
+    .where(isNotNull(users.commentingBlockedAt))
+    .orderBy(desc(users.commentingBlockedAt))
+    .limit(200);
 }
 
 export async function moderationHistory(db: Database, limit = 100) {
