@@ -78,7 +78,8 @@ test('from an article to a thank-you drafted, sent, a check-in scheduled and a r
   await expect(dueToday.getByRole('link', { name: 'Northwind Labs: Priya Shah' })).toBeVisible();
   await dueToday.getByRole('link', { name: /Draft the thank-you note/ }).click();
 
-  // Edit the draft, copy it, and mark it sent.
+  // Edit the draft, copy it, and mark it sent (once the draft island is live).
+  await expect(page.locator('astro-island[ssr]')).toHaveCount(0);
   await message.fill((await message.inputValue()).replace('{your name}', 'Robin'));
   await expect(page.getByRole('link', { name: 'Open in my mail app' })).toHaveAttribute(
     'href',
@@ -117,6 +118,8 @@ test('from an article to a thank-you drafted, sent, a check-in scheduled and a r
   await expect(
     page.getByRole('region', { name: /They replied/ }).getByRole('link', { name: /Northwind Labs/ }),
   ).toBeVisible();
+  // The board is an island: wait until it is live (Astro drops `ssr` once it has hydrated).
+  await expect(page.locator('astro-island[ssr]')).toHaveCount(0);
   await page.getByLabel('Stage of Northwind Labs').selectOption('offer');
   await expect(page.getByText('Northwind Labs moved to Offer.')).toBeVisible();
   await expect(
