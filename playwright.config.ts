@@ -27,6 +27,8 @@ export default defineConfig({
   testDir: 'tests/e2e',
   fullyParallel: true,
   workers: 2,
+  // Journeys cross many pages with two workers, a server and Chromium sharing two cores.
+  timeout: 60_000,
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? 'list' : [['list']],
