@@ -48,7 +48,11 @@ export function ReminderDigestEmail({ siteUrl, trackerUrl, offUrl, items }: Remi
       ))}
       <EmailButton href={trackerUrl}>See everything that is due</EmailButton>
       <Text style={emailStyles.small}>
-        Not useful? <Link href={offUrl}>Turn reminder emails off</Link> in one click.
+        Not useful?{' '}
+        <Link href={offUrl} style={emailStyles.link}>
+          Turn reminder emails off
+        </Link>{' '}
+        in one click.
       </Text>
     </EmailLayout>
   );
