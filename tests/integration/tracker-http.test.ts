@@ -7,7 +7,7 @@ import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/lib/server/tokens.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
-import { startServer, type RunningServer } from '../setup/built-server.ts';
+import { startMemberServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 let server: RunningServer;
@@ -16,16 +16,11 @@ const sql = createClient({ url: database.url });
 const base = () => server.url;
 const visible = (html: string) =>
   html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
-const SECRET = 'a-test-secret-that-is-at-least-32-characters';
+const SECRET = TEST_APP_SECRET;
 const count = async (query: string) => Number((await sql.execute(query)).rows[0]![0]);
 
 beforeAll(async () => {
-  server = await startServer({
-    DATABASE_URL: database.url,
-    TRUST_PROXY: 'true',
-    BACKGROUND_JOBS: 'false',
-    APP_SECRET: SECRET,
-  });
+  server = await startMemberServer(database.url);
 });
 afterAll(async () => {
   await server.stop();
@@ -196,6 +191,50 @@ describe('the next step, through the pages', () => {
       expect(visible(await response.text())).toMatch(/This is in the future|Use a time like 14:30|Use a real date/);
     }
     expect(await count(`SELECT count(*) FROM touches WHERE opportunity_id = '${id}'`)).toBe(0);
+  });
+});
+
+describe('bad input on the entry forms', () => {
+  it('refuses each with a clear message, changes nothing, and never answers 500', async () => {
+    const sam = await signedUpMember(base, sql, 'badforms@example.com');
+    const id = await addInterview(sam, { company: 'Steady Co' });
+    const snapshot = async () =>
+      JSON.stringify([
+        (await sql.execute(`SELECT * FROM opportunities WHERE id = '${id}'`)).rows,
+        (await sql.execute(`SELECT count(*) FROM conversations WHERE opportunity_id = '${id}'`)).rows,
+        (await sql.execute(`SELECT count(*) FROM touches WHERE opportunity_id = '${id}'`)).rows,
+        (await sql.execute('SELECT calendar_token_hash FROM tracker_settings')).rows,
+      ]);
+    const before = await snapshot();
+    const attempts: [string, string, Record<string, string>, RegExp][] = [
+      [
+        `/tracker/o/${id}/edit`,
+        'tracker.update',
+        { id, ...interview({ company: '', contactEmail: 'nope' }) },
+        /Add the company/,
+      ],
+      [`/tracker/o/${id}`, 'tracker.setStage', { id, stage: 'hired' }, /Something in the form was not as expected/],
+      [`/tracker/o/${id}`, 'tracker.archive', { id, archived: 'maybe' }, /Something in the form was not as expected/],
+      [
+        `/tracker/o/${id}`,
+        'tracker.remove',
+        { id },
+        /Tick .{1,6}Yes, delete it.{1,6} to confirm\. Nothing was deleted\./,
+      ],
+      [`/tracker/o/${id}`, 'tracker.logReply', { opportunityId: id, decisionBy: '2001-01-01' }, /before their reply/],
+      [`/tracker/o/${id}`, 'tracker.logReply', { opportunityId: id, sentOn: '2026-13-40' }, /Use a real date/],
+      [`/tracker/o/${id}`, 'tracker.addRound', { opportunityId: id, happenedOn: '' }, /Add the date you spoke/],
+      [`/tracker/o/${id}`, 'tracker.undoTouch', { touchId: 'not-a-touch', opportunityId: id }, /not in your tracker/],
+      ['/tracker/data', 'tracker.calendarFeed', { enable: 'sometimes' }, /Choose to turn the feed on or off/],
+      ['/tracker/board', 'tracker.setStage', { id, stage: '' }, /Something in the form was not as expected/],
+    ];
+    for (const [path, action, fields, message] of attempts) {
+      const response = await sam.post(`${path}?_action=${action}`, fields);
+      expect(response.status, action).toBeGreaterThanOrEqual(400);
+      expect(response.status, action).toBeLessThan(500);
+      expect(visible(await response.text()), action).toMatch(message);
+    }
+    expect(await snapshot()).toBe(before);
   });
 });
 
