@@ -15,12 +15,14 @@ import {
   editOpportunitySchema,
   newConversationSchema,
   newOpportunitySchema,
+  optionalClockTime,
+  optionalDate,
   questionDates,
   STAGES,
   STEP_IDS,
   type ConversationFieldsValue,
 } from '../lib/tracker-model';
-import { addDays, localDate, zonedInstant } from '../lib/zoned-time';
+import { addDays, localClockTime, localDate, zonedInstant } from '../lib/zoned-time';
 
 const CREATE_PER_MEMBER = { name: 'tracker:create', limit: 300, windowMs: 3_600_000 };
 const IMPORT_PER_MEMBER = { name: 'tracker:import', limit: 10, windowMs: 3_600_000 };
@@ -45,27 +47,12 @@ function conversationValue(input: ConversationFieldsValue, timeZone: string): st
 function touchInstant(on: string | null | undefined, at: string | null | undefined, timeZone: string, now: Date) {
   // Today without a time is now: a reply logged right after a send must come after it.
   if (!on || (!at && on === localDate(now, timeZone))) return now;
-  const when = zonedInstant(on, at || localTime(now, timeZone), timeZone);
+  const when = zonedInstant(on, at || localClockTime(now, timeZone), timeZone);
   if (when.getTime() > now.getTime() + 5 * 60_000)
     throwFieldErrors({ sentOn: 'This is in the future. Log a message once it has happened.' });
   if (on < '2000-01-01') throwFieldErrors({ sentOn: 'Check the year of this date.' });
   return when;
 }
-
-function localTime(now: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return parts.format(now);
-}
-
-const optionalDate = z
-  .string()
-  .trim()
-  .nullish()
-  .transform((value) => value || null)
-  .refine(
-    (value) => value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))),
-    'Use a real date, like 2026-12-03.',
-  );
 
 export const tracker = {
   create: defineAction({
@@ -124,11 +111,7 @@ export const tracker = {
       subject: z.string().trim().max(300, 'Keep the subject under 300 characters.').nullish(),
       body: z.string().max(20_000, 'Keep the message under 20,000 characters.').nullish(),
       sentOn: optionalDate,
-      sentAt: z
-        .string()
-        .trim()
-        .nullish()
-        .refine((value) => !value || /^([01]\d|2[0-3]):[0-5]\d$/.test(value), 'Use a time like 14:30.'),
+      sentAt: optionalClockTime,
     }),
     handler: async (input, context) => {
       const { user } = requireActionUser(context);

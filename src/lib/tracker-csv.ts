@@ -17,29 +17,13 @@ import {
 import type { ConversationRow, ConversationValue, OpportunityFieldsValue, OpportunityRow } from './tracker-records';
 import { localParts } from './zoned-time';
 
-/** The header row, in order. The importer needs every one of them and ignores any others. */
-export const TRACKER_CSV_COLUMNS = [
-  'kind',
-  'company',
-  'role_title',
-  'contact_name',
-  'contact_role',
-  'contact_email',
-  'stage',
-  'conversation_date',
-  'conversation_time',
-  'decision_by',
-  'timing_note',
-  'specific_detail',
-  'value_idea',
-  'notes',
-] as const;
-export type TrackerCsvColumn = (typeof TRACKER_CSV_COLUMNS)[number];
-
 export const DEFAULT_MAX_IMPORT_ROWS = 2000;
 
-/** The schema field each column feeds, so a schema message can be reported under its column. */
-const FIELD_OF_COLUMN: Record<TrackerCsvColumn, string> = {
+/**
+ * The header row, in order, and the schema field each column feeds (so a schema message is
+ * reported under its column). The importer needs every column and ignores any others.
+ */
+const FIELD_OF_COLUMN = {
   kind: 'kind',
   company: 'company',
   role_title: 'roleTitle',
@@ -54,7 +38,9 @@ const FIELD_OF_COLUMN: Record<TrackerCsvColumn, string> = {
   specific_detail: 'specificDetail',
   value_idea: 'valueIdea',
   notes: 'notes',
-};
+} as const;
+export type TrackerCsvColumn = keyof typeof FIELD_OF_COLUMN;
+export const TRACKER_CSV_COLUMNS = Object.keys(FIELD_OF_COLUMN) as readonly TrackerCsvColumn[];
 
 /** The columns that describe a conversation; a row with all of them blank is an opportunity alone. */
 const CONVERSATION_COLUMNS: readonly TrackerCsvColumn[] = [
@@ -292,7 +278,9 @@ function groupRows(rows: readonly AcceptedRow[]): ImportedOpportunity[] {
   return [...groups.values()];
 }
 
-const COLUMN_OF_FIELD = new Map(TRACKER_CSV_COLUMNS.map((column) => [FIELD_OF_COLUMN[column], column]));
+const COLUMN_OF_FIELD = new Map<string, TrackerCsvColumn>(
+  TRACKER_CSV_COLUMNS.map((column) => [FIELD_OF_COLUMN[column], column]),
+);
 
 /** A row's problems under their column names, in column order whatever order the rules ran in. */
 function rowProblems(row: number, byField: ReadonlyMap<string, string>): ImportProblem[] {

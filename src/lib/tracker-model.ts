@@ -92,12 +92,21 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((value) => value ?? '');
 
-const optionalDate = z
+/** A date a member may leave empty (`YYYY-MM-DD`, a real calendar day). */
+export const optionalDate = z
   .string()
   .trim()
   .nullish()
   .transform((value) => value || null)
   .refine((value) => value === null || isRealDate(value), 'Use a real date, like 2026-12-03.');
+
+/** A time a member may leave empty (`HH:MM`, 24-hour clock). */
+export const optionalClockTime = z
+  .string()
+  .trim()
+  .nullish()
+  .transform((value) => value || null)
+  .refine((value) => value === null || CLOCK_TIME.test(value), 'Use a time like 14:30.');
 
 /** Who and where: the parts of an opportunity that do not change from round to round. */
 export const opportunityFields = {

@@ -58,6 +58,12 @@ export function localDate(at: Date, timeZone: string): string {
   return localParts(at, timeZone).date;
 }
 
+/** `HH:MM` on the zone's 24-hour clock, as a time input shows it. */
+export function localClockTime(at: Date, timeZone: string): string {
+  const { hour, minute } = localParts(at, timeZone);
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
 function utcOfDate(date: string): number {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return Date.UTC(year, month - 1, day);

@@ -9,7 +9,7 @@ import { createClient } from '@libsql/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderComment } from '../../src/lib/comment-markdown.ts';
 import { problemsIn, tagsOf, XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
-import { startServer, type RunningServer } from '../setup/built-server.ts';
+import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
@@ -17,7 +17,6 @@ let server: RunningServer;
 const database = freshDatabaseFile();
 const sql = createClient({ url: database.url });
 const base = () => server.url;
-const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 const visible = (html: string) =>
   html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
 
@@ -155,12 +154,7 @@ function pageProblems(html: string, ownScripts: number): string[] {
 }
 
 beforeAll(async () => {
-  server = await startServer({
-    DATABASE_URL: database.url,
-    TRUST_PROXY: 'true',
-    BACKGROUND_JOBS: 'false',
-    APP_SECRET: SECRET,
-  });
+  server = await startMemberServer(database.url);
 });
 afterAll(async () => {
   await server.stop();

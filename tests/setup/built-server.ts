@@ -71,3 +71,20 @@ export function startExpectingFailure(env: Record<string, string>): Promise<Star
     });
   });
 }
+
+/** The signing secret of servers started by `startMemberServer`, to make links as the server does. */
+export const TEST_APP_SECRET = 'a-test-secret-that-is-at-least-32-characters';
+
+/**
+ * The built server as the member-facing HTTP tests use it: its own database, a fixed signing
+ * secret, per-visitor addresses through X-Forwarded-For, and no background jobs (tests read the
+ * outbox rather than racing the worker).
+ */
+export function startMemberServer(databaseUrl: string): Promise<RunningServer> {
+  return startServer({
+    DATABASE_URL: databaseUrl,
+    TRUST_PROXY: 'true',
+    BACKGROUND_JOBS: 'false',
+    APP_SECRET: TEST_APP_SECRET,
+  });
+}

@@ -228,14 +228,8 @@ export async function addConversation(
   });
 }
 
-export interface TouchValue {
-  type: 'sent' | 'reply';
-  step: StepId | null;
-  at: Date;
-  decisionBy: string | null;
-  subject: string;
-  body: string;
-}
+/** A touch as it is logged: the row without its ids. */
+export type TouchValue = Omit<TouchRow, 'id' | 'opportunityId'>;
 
 /** Logs a message sent or a reply received, and schedules what comes next. */
 export async function logTouch(
