@@ -19,7 +19,13 @@ export default defineConfig({
   adapter: node({ mode: 'middleware', bodySizeLimit: 1024 * 1024 }),
   integrations: [
     react(),
-    sitemap({ filter: (page) => !/\/(search|404)$/.test(new URL(page).pathname) }),
+    // Only pages a search engine should list: not search results, personal, coach, mail or one-time-link pages.
+    sitemap({
+      filter: (page) =>
+        !/^\/(search|404|account|auth|coach|dev|email|logout|tracker|login|signup|unsubscribe)(\/|$)|^\/pricing\/|^\/cheat-sheet\/(confirm|link-expired)$/.test(
+          new URL(page).pathname,
+        ),
+    }),
     {
       // Last, so the sitemap is compressed too. The production server (server/main.ts) is bundled
       // to plain JavaScript so it starts without Node's TypeScript loader.
@@ -79,6 +85,28 @@ export default defineConfig({
         access: 'secret',
         default: 'Own the Follow-Up <coach@ownthefollowup.localhost>',
       }),
+      // Payments are on when the secret key, the webhook secret and at least one price are set.
+      STRIPE_SECRET_KEY: envField.string({ context: 'server', access: 'secret', optional: true, min: 8 }),
+      STRIPE_WEBHOOK_SECRET: envField.string({
+        context: 'server',
+        access: 'secret',
+        optional: true,
+        startsWith: 'whsec_',
+      }),
+      STRIPE_PRICE_MONTHLY: envField.string({
+        context: 'server',
+        access: 'secret',
+        optional: true,
+        startsWith: 'price_',
+      }),
+      STRIPE_PRICE_YEARLY: envField.string({
+        context: 'server',
+        access: 'secret',
+        optional: true,
+        startsWith: 'price_',
+      }),
+      // Another address for Stripe's API: the local fake in tests. Unset, the SDK talks to Stripe.
+      STRIPE_API_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
       BACKGROUND_JOBS: envField.boolean({ context: 'server', access: 'secret', default: true }),
       TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
     },

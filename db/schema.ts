@@ -364,3 +364,103 @@ export const moderationLog = sqliteTable(
   },
   (table) => [index('moderation_log_created').on(table.createdAt)],
 );
+
+/** The member's customer in Stripe, created on their first checkout and reused after. */
+export const billingCustomers = sqliteTable(
+  'billing_customers',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    stripeCustomerId: text('stripe_customer_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('billing_customers_stripe_unique').on(table.stripeCustomerId)],
+);
+
+/**
+ * Our copy of each Stripe subscription, rewritten from Stripe's current state of the subscription
+ * whenever an event about it arrives, so the order events arrive in does not matter.
+ */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    stripeCustomerId: text('stripe_customer_id').notNull(),
+    status: text('status').notNull(),
+    priceId: text('price_id'),
+    interval: text('interval'),
+    currentPeriodEnd: integer('current_period_end', { mode: 'timestamp_ms' }),
+    cancelAtPeriodEnd: integer('cancel_at_period_end', { mode: 'boolean' }).notNull().default(false),
+    /** When we first saw a failed payment on it; the grace period counts from here. */
+    pastDueSince: integer('past_due_since', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (table) => [index('subscriptions_user').on(table.userId)],
+);
+
+/**
+ * What a member may use, derived from their subscriptions in the same transaction that changes
+ * them. Pages read this one row; `access_until` bounds a grace period or a missed cancellation.
+ */
+export const entitlements = sqliteTable('entitlements', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  status: text('status', { enum: ['active', 'grace', 'ended'] }).notNull(),
+  subscriptionId: text('subscription_id'),
+  interval: text('interval'),
+  accessUntil: integer('access_until', { mode: 'timestamp_ms' }),
+  renewsAt: integer('renews_at', { mode: 'timestamp_ms' }),
+  cancelAtPeriodEnd: integer('cancel_at_period_end', { mode: 'boolean' }).notNull().default(false),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
+});
+
+/** Every Stripe event handled, by its id: a redelivery finds its id here and changes nothing. */
+export const stripeEvents = sqliteTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  outcome: text('outcome').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * A draft follow-up a paying member sends to the coach. The coach answers with an edited version
+ * and a comment; the member sees both beside their own.
+ */
+export const draftReviews = sqliteTable(
+  'draft_reviews',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    opportunityId: text('opportunity_id')
+      .notNull()
+      .references(() => opportunities.id, { onDelete: 'cascade' }),
+    step: text('step').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    note: text('note').notNull().default(''),
+    status: text('status', { enum: ['pending', 'answered', 'withdrawn'] }).notNull(),
+    reviewedSubject: text('reviewed_subject'),
+    reviewedBody: text('reviewed_body'),
+    coachComment: text('coach_comment'),
+    reviewerId: text('reviewer_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    answeredAt: integer('answered_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    index('draft_reviews_queue').on(table.status, table.createdAt),
+    index('draft_reviews_opportunity').on(table.opportunityId, table.createdAt),
+    index('draft_reviews_user').on(table.userId, table.createdAt),
+  ],
+);

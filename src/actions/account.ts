@@ -3,7 +3,9 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSchema } from '../lib/auth-form';
 import { changePassword, deleteAccount, verifyPassword } from '../lib/server/auth';
+import { cancelSubscriptionsOf } from '../lib/server/billing';
 import { siteUrl } from '../lib/server/config';
+import { payments } from '../lib/server/payments';
 import { db } from '../lib/server/db';
 import { endSession, requireActionUser } from '../lib/server/guards';
 import { invalidateSession, invalidateUserSessions } from '../lib/server/session';
@@ -79,6 +81,19 @@ export const account = {
           code: 'BAD_REQUEST',
           message: 'That password is not right. Your account was not deleted.',
         });
+      if (payments) {
+        // Nobody is billed for an account that no longer exists.
+        try {
+          await cancelSubscriptionsOf(payments, user.id);
+        } catch (error) {
+          console.error('could not cancel subscriptions before deleting an account', error);
+          throw new ActionError({
+            code: 'BAD_GATEWAY',
+            message:
+              'We could not reach our payment provider to cancel your Coaching membership, so your account was not deleted. Please try again in a minute.',
+          });
+        }
+      }
       await deleteAccount({ db, siteUrl }, user);
       endSession(context);
       return { deleted: true as const };

@@ -1,7 +1,9 @@
 import { account } from './account';
 import { auth } from './auth';
+import { billing } from './billing';
 import { comments } from './comments';
 import { leads } from './leads';
+import { reviews } from './reviews';
 import { tracker } from './tracker';
 
-export const server = { account, auth, comments, leads, tracker };
+export const server = { account, auth, billing, comments, leads, reviews, tracker };

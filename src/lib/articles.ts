@@ -90,3 +90,17 @@ export function tagCounts(articles: readonly ArticleSummary[]): { tag: string; c
     .map(([tag, count]) => ({ tag, count }))
     .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
 }
+
+/** The line in a premium article's Markdown that ends the free preview (kept as a comment in its HTML). */
+export const PREMIUM_MARKER = '<!-- premium -->';
+
+/**
+ * A premium article's free preview and paid rest, from its Markdown or from the HTML rendered from
+ * it. Without the marker nothing is free: the whole text is the paid part, so a forgotten marker
+ * can never publish a paid guide.
+ */
+export function splitPremium(text: string): { preview: string; rest: string } {
+  const at = text.indexOf(PREMIUM_MARKER);
+  if (at === -1) return { preview: '', rest: text };
+  return { preview: text.slice(0, at).trimEnd(), rest: text.slice(at + PREMIUM_MARKER.length).trimStart() };
+}

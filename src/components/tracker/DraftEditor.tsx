@@ -23,6 +23,10 @@ interface Props {
     body?: string | undefined;
   };
   today: string;
+  /** Where "send to the coach" posts (the review Action); absent for members without Coaching. */
+  reviewAction?: string | undefined;
+  /** The note to the coach typed before a refused submission. */
+  reviewNote?: string | undefined;
 }
 
 function DraftEditor(props: Props) {
@@ -123,6 +127,27 @@ function DraftEditor(props: Props) {
       <button className="button" type="submit">
         Mark as sent
       </button>
+      {props.reviewAction && (
+        <details className="review-request" open={!!props.reviewNote}>
+          <summary>Ask the coach to review it first</summary>
+          <div className="stack">
+            <div className="field">
+              <label htmlFor={`${id}-note`}>A note for the coach (optional)</label>
+              <textarea
+                id={`${id}-note`}
+                name="note"
+                rows={3}
+                maxLength={1000}
+                defaultValue={props.reviewNote ?? ''}
+                placeholder="What are you unsure about?"
+              />
+            </div>
+            <button className="button secondary" type="submit" formAction={props.reviewAction} formNoValidate>
+              Send to the coach for review
+            </button>
+          </div>
+        </details>
+      )}
     </form>
   );
 }

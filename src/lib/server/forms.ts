@@ -37,7 +37,8 @@ export async function formState(
     // A clone: the React renderer reads the same body again for islands on this page.
     const form = await Astro.request.clone().formData();
     for (const [key, value] of form) {
-      if (typeof value === 'string' && !/password|current|confirm/i.test(key)) state.values[key] = value.slice(0, 500);
+      if (typeof value === 'string' && !/password|current|confirm/i.test(key))
+        state.values[key] = value.slice(0, 20_000);
     }
   }
   return state;

@@ -2,7 +2,8 @@
  * The morning reminder: once a day, from 8:00 in each member's own zone, one email listing the
  * follow-ups that are due or overdue. A follow-up is named in one reminder only (its step key is
  * stored when it is), and a day gets at most one email, even with several app instances running:
- * the day is claimed with one conditional write before anything is queued.
+ * the day is claimed with one conditional write before anything is queued. When the coach keeps
+ * reminders for Coaching, members without it get none.
  */
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
@@ -10,6 +11,7 @@ import { opportunities, trackerSettings, users } from '../../../db/schema';
 import { bucketOf } from '../playbook';
 import { dueLabel, stepLabel, storedPlan } from '../tracker-view';
 import { localParts } from '../zoned-time';
+import { coachingLimits, hasCoaching } from './coaching';
 import { enqueueEmail } from './email/outbox';
 import { reminderDigestEmail } from './email/messages';
 import { emailOffUrl } from './email-preferences';
@@ -37,6 +39,7 @@ export async function runReminders(ctx: ReminderContext): Promise<number> {
       userId: opportunities.userId,
       remindedKey: opportunities.remindedKey,
       email: users.email,
+      role: users.role,
       timeZone: users.timeZone,
       lastReminderOn: trackerSettings.lastReminderOn,
     })
@@ -63,9 +66,11 @@ export async function runReminders(ctx: ReminderContext): Promise<number> {
     byMember.set(row.userId, [...(byMember.get(row.userId) ?? []), row]);
   }
 
+  const coachingOnly = byMember.size > 0 && (await coachingLimits(ctx.db)).reminders;
   let queued = 0;
   for (const [userId, rows] of byMember) {
     const first = rows[0]!;
+    if (coachingOnly && !(await hasCoaching(ctx.db, { id: userId, role: first.role }, now))) continue;
     const today = localParts(now, first.timeZone).date;
     const content = await reminderDigestEmail({
       siteUrl: ctx.siteUrl,

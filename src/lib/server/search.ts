@@ -1,5 +1,6 @@
 import { createClient, type Client } from '@libsql/client';
 import { getPublishedEntries } from './articles';
+import { splitPremium } from '../articles';
 import { makeSnippet, markdownToText, queryTerms, toFtsQuery } from '../search-query';
 
 export interface SearchHit {
@@ -32,7 +33,8 @@ function articleIndex(): Promise<Client> {
           entry.data.title,
           entry.data.description,
           entry.data.tags.join(' '),
-          markdownToText(entry.body ?? ''),
+          // A premium guide is found by its free preview only: its paid text never reaches a snippet.
+          markdownToText(entry.data.premium ? splitPremium(entry.body ?? '').preview : (entry.body ?? '')),
         ],
       })),
       'write',

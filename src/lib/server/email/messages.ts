@@ -15,6 +15,8 @@ import { TrackYourFollowUpsEmail } from '../../../components/email/TrackYourFoll
 import { AccountLinkEmail } from '../../../components/email/AccountLinkEmail';
 import { ReminderDigestEmail, type ReminderItem } from '../../../components/email/ReminderDigestEmail';
 import { ReplyNotificationEmail } from '../../../components/email/ReplyNotificationEmail';
+import { BillingNoticeEmail } from '../../../components/email/BillingNoticeEmail';
+import { ReviewAnsweredEmail } from '../../../components/email/ReviewAnsweredEmail';
 
 export interface EmailContent {
   subject: string;
@@ -276,6 +278,52 @@ export async function replyNotificationEmail(input: ReplyNotificationInput) {
       siteUrl: requireUrl('siteUrl', input.siteUrl),
       url: requireUrl('url', input.url),
       offUrl: requireUrl('offUrl', input.offUrl),
+    }),
+  );
+}
+
+export interface PaymentFailedInput {
+  siteUrl: string;
+  accountUrl: string;
+  graceDays: number;
+  /** Stripe's page for the unpaid invoice, when it has one. */
+  invoiceUrl?: string | undefined;
+}
+
+/** A Coaching payment failed: access stays open for the grace period while the card is fixed. */
+export async function paymentFailedEmail({ siteUrl, accountUrl, graceDays, invoiceUrl }: PaymentFailedInput) {
+  return renderEmail(
+    'Your Coaching payment did not go through',
+    createElement(BillingNoticeEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      heading: 'Your payment did not go through',
+      paragraphs: [
+        `We could not take this period's payment for your Coaching membership. Nothing is lost: Coaching stays open for ${graceDays} days while Stripe tries the card again.`,
+        'Update your card from your account page (Manage billing) and the membership carries on as before. If you meant to stop, you need do nothing: it ends on its own.',
+        ...(invoiceUrl ? [`You can also pay the invoice directly: ${requireUrl('invoiceUrl', invoiceUrl)}`] : []),
+      ],
+      buttonLabel: 'Update my card',
+      url: requireUrl('accountUrl', accountUrl),
+    }),
+  );
+}
+
+export interface ReviewAnsweredInput {
+  siteUrl: string;
+  coachName: string;
+  company: string;
+  comment: string;
+  url: string;
+}
+
+/** The coach answered a draft the member sent for review. */
+export async function reviewAnsweredEmail(input: ReviewAnsweredInput) {
+  return renderEmail(
+    `Your follow-up to ${input.company} is reviewed`,
+    createElement(ReviewAnsweredEmail, {
+      ...input,
+      siteUrl: requireUrl('siteUrl', input.siteUrl),
+      url: requireUrl('url', input.url),
     }),
   );
 }

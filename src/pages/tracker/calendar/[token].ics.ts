@@ -1,6 +1,7 @@
 import type { APIRoute } from 'astro';
 import { eq } from 'drizzle-orm';
 import { users } from '../../../../db/schema';
+import { coachingLimits, hasCoaching } from '../../../lib/server/coaching';
 import { siteUrl } from '../../../lib/server/config';
 import { db } from '../../../lib/server/db';
 import { hashToken } from '../../../lib/server/tokens';
@@ -13,7 +14,8 @@ export const prerender = false;
 
 /**
  * The private calendar feed: due follow-ups as all-day events. The address is the secret (only its
- * hash is stored); an unknown or revoked address gets a 404 that says nothing more.
+ * hash is stored); an unknown or revoked address gets a 404 that says nothing more. When the coach
+ * keeps the feed for Coaching, a member without it gets a 403 that says so.
  */
 export const GET: APIRoute = async ({ params }) => {
   const token = params.token ?? '';
@@ -21,6 +23,15 @@ export const GET: APIRoute = async ({ params }) => {
   const userId = await memberForCalendar(db, hashToken(token));
   const [member] = userId ? await db.select().from(users).where(eq(users.id, userId)).limit(1) : [];
   if (!member) return new Response('Not found', { status: 404 });
+  if ((await coachingLimits(db)).calendar && !(await hasCoaching(db, member))) {
+    return new Response(
+      `The calendar feed is part of Coaching on this site. See ${new URL('/pricing', siteUrl).href}`,
+      {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      },
+    );
+  }
   const steps = await listDueSteps(db, member);
   const events = steps.flatMap((item) =>
     item.planDueAt

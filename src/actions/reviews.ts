@@ -1,0 +1,86 @@
+/**
+ * Coach review of drafts. Members with Coaching send a draft and may withdraw it while it waits;
+ * the coach answers. Members without Coaching, and anyone but the coach answering, are refused.
+ */
+import { ActionError, defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { hasCoaching } from '../lib/server/coaching';
+import { siteUrl } from '../lib/server/config';
+import { db } from '../lib/server/db';
+import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
+import { answerReview, requestReview, REVIEW_LIMITS, ReviewRefusal, withdrawReview } from '../lib/server/reviews';
+
+const REQUESTS_PER_MEMBER = { name: 'review:member', limit: 30, windowMs: 86_400_000 };
+
+const id = (what: string) =>
+  z
+    .string({ error: `Missing ${what}.` })
+    .trim()
+    .min(1, `Missing ${what}.`)
+    .max(64, `Missing ${what}.`);
+const text = (label: string, max: number, required = true) => {
+  const base = z
+    .string({ error: `${label} is missing.` })
+    .trim()
+    .max(max, `${label} is too long (at most ${max.toLocaleString('en-US')} characters).`);
+  return required ? base.min(1, `${label} is empty.`) : base;
+};
+
+async function refusing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ReviewRefusal) throw new ActionError({ code: error.code, message: error.message });
+    throw error;
+  }
+}
+
+export const reviews = {
+  request: defineAction({
+    accept: 'form',
+    input: z.object({
+      opportunityId: id('entry'),
+      step: id('step'),
+      subject: text('The subject', REVIEW_LIMITS.subject),
+      body: text('The message', REVIEW_LIMITS.body),
+      note: text('Your note', REVIEW_LIMITS.note, false).nullish(),
+    }),
+    handler: async (input, context) => {
+      const { user } = requireActionUser(context);
+      if (!(await hasCoaching(db, user))) {
+        throw new ActionError({
+          code: 'FORBIDDEN',
+          message: 'Coach review is part of Coaching. See the plans on the pricing page to add it.',
+        });
+      }
+      await enforceRateLimit(REQUESTS_PER_MEMBER, user.id, 'review requests today');
+      return refusing(() => requestReview(db, user, { ...input, note: input.note ?? '' }));
+    },
+  }),
+
+  withdraw: defineAction({
+    accept: 'form',
+    input: z.object({ id: id('review') }),
+    handler: async ({ id }, context) => {
+      const { user } = requireActionUser(context);
+      await refusing(() => withdrawReview(db, user, id));
+      return { withdrawn: true };
+    },
+  }),
+
+  answer: defineAction({
+    accept: 'form',
+    input: z.object({
+      id: id('review'),
+      subject: text('The subject', REVIEW_LIMITS.subject),
+      body: text('The message', REVIEW_LIMITS.body),
+      comment: text('Your comment', REVIEW_LIMITS.comment),
+    }),
+    handler: async ({ id, ...answer }, context) => {
+      const { user } = requireActionUser(context);
+      if (user.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
+      await refusing(() => answerReview(db, user, id, answer, siteUrl));
+      return { answered: true };
+    },
+  }),
+};
