@@ -6,6 +6,15 @@ import { pathToFileURL } from 'node:url';
 
 const PORT = Number(process.env.E2E_PORT ?? 4399);
 const baseURL = `http://127.0.0.1:${PORT}`;
+// A local fake of Stripe (tests/fakes/stripe.ts) takes the real SDK's calls and plays Checkout.
+const STRIPE_PORT = Number(process.env.E2E_STRIPE_PORT ?? 4398);
+const stripe = {
+  STRIPE_SECRET_KEY: 'sk_test_fake_local',
+  STRIPE_WEBHOOK_SECRET: 'whsec_e2e_fake_stripe_secret',
+  STRIPE_PRICE_MONTHLY: 'price_fake_monthly',
+  STRIPE_PRICE_YEARLY: 'price_fake_yearly',
+  STRIPE_API_URL: `http://127.0.0.1:${STRIPE_PORT}`,
+};
 // Debian's chromium package; Playwright cannot download its own browser on these machines.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 // The config is read again in every worker: the first read picks the file and hands it on.
@@ -37,13 +46,33 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Pixel 7'], launchOptions } },
     { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions } },
   ],
-  webServer: {
-    command: 'node dist/server/main.mjs',
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    // TRUST_PROXY lets a journey give each simulated person their own address (X-Forwarded-For),
-    // so per-address limits (5 sign-ups an hour) apply per person as in production.
-    env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: pathToFileURL(databaseFile).href, TRUST_PROXY: 'true' },
-  },
+  webServer: [
+    {
+      command: 'node tests/fakes/stripe-cli.ts',
+      port: STRIPE_PORT,
+      reuseExistingServer: false,
+      timeout: 15_000,
+      env: {
+        FAKE_STRIPE_PORT: String(STRIPE_PORT),
+        STRIPE_SECRET_KEY: stripe.STRIPE_SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET: stripe.STRIPE_WEBHOOK_SECRET,
+        FAKE_STRIPE_WEBHOOK_URL: `${baseURL}/api/stripe/webhook`,
+      },
+    },
+    {
+      command: 'node dist/server/main.mjs',
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      // TRUST_PROXY lets a journey give each simulated person their own address (X-Forwarded-For),
+      // so per-address limits (5 sign-ups an hour) apply per person as in production.
+      env: {
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        DATABASE_URL: pathToFileURL(databaseFile).href,
+        TRUST_PROXY: 'true',
+        ...stripe,
+      },
+    },
+  ],
 });

@@ -1,7 +1,5 @@
-import { createClient } from '@libsql/client';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { pathToFileURL } from 'node:url';
-import { expectAccessible, linkFromMail } from './fixtures';
+import { e2eDatabase, expectAccessible, linkFromMail } from './fixtures';
 
 const PASSWORD = 'comments journey phrase';
 const ARTICLE = '/articles/follow-up-after-networking-calls';
@@ -23,7 +21,7 @@ async function person(browser: Browser, name: string, address: string): Promise<
 test('one member comments, another replies and reports it, and the coach moderates', async ({ browser }, testInfo) => {
   test.setTimeout(90_000);
   const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
-  const sql = createClient({ url: pathToFileURL(process.env.E2E_DATABASE_FILE!).href });
+  const sql = await e2eDatabase();
   const coach = await person(browser, 'Morgan', `${net}.201`);
   await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
   const alex = await person(browser, 'Alex', `${net}.202`);

@@ -1,5 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
+import { createClient, type Client } from '@libsql/client';
 import { expect, type Page } from '@playwright/test';
+import { pathToFileURL } from 'node:url';
 
 /** Fails with the list of WCAG 2.2 AA violations axe finds on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
@@ -35,4 +37,14 @@ export async function linkFromMail(page: Page, to: string, subject: string, path
     link = new RegExp(`https?://\\S+${path}\\?token=[a-z0-9]+`).exec(text)![0];
   }).toPass({ timeout: 10_000 });
   return localPath(link);
+}
+
+/**
+ * The e2e server's database, for a journey to set up what only an operator could (the coach role).
+ * It waits for the server's writes instead of failing with SQLITE_BUSY.
+ */
+export async function e2eDatabase(): Promise<Client> {
+  const sql = createClient({ url: pathToFileURL(process.env.E2E_DATABASE_FILE!).href });
+  await sql.execute('PRAGMA busy_timeout = 10000');
+  return sql;
 }

@@ -32,7 +32,8 @@ test.describe('a reader', () => {
     await expect(page.getByText('Page 1 of 2')).toBeVisible();
     await page.getByRole('link', { name: 'Older articles →' }).click();
     await expect(page).toHaveURL(/\/articles\/page\/2$/);
-    await expect(page.getByRole('main').getByRole('article')).toHaveCount(2);
+    // Seven articles, four a page.
+    await expect(page.getByRole('main').getByRole('article')).toHaveCount(3);
     await page.getByRole('link', { name: '← Newer articles' }).click();
     await expect(page).toHaveURL(/\/articles$/);
     await expect(page.getByRole('main').getByRole('article')).toHaveCount(4);
@@ -111,7 +112,7 @@ test.describe('feeds and crawlers', () => {
     const response = await request.get('/rss.xml');
     expect(response.headers()['content-type']).toContain('xml');
     const xml = await response.text();
-    expect(xml.match(/<item>/g)).toHaveLength(6);
+    expect(xml.match(/<item>/g)).toHaveLength(7);
     expect(xml).toMatch(/<link>http:\/\/[^<]+\/articles\/thank-you-note-within-24-hours<\/link>/);
   });
 
@@ -122,9 +123,19 @@ test.describe('feeds and crawlers', () => {
     const index = await (await request.get('/sitemap-index.xml')).text();
     const sitemapPath = new URL(/<loc>([^<]+)<\/loc>/.exec(index)![1]!).pathname;
     const sitemap = await (await request.get(sitemapPath)).text();
-    expect(sitemap.match(/\/articles\/[a-z0-9-]+<\/loc>/g)).toHaveLength(6);
-    expect(sitemap).not.toContain('/search');
-    expect(sitemap).not.toContain('/404');
+    expect(sitemap.match(/\/articles\/[a-z0-9-]+<\/loc>/g)).toHaveLength(7);
+    expect(sitemap).toContain('/pricing</loc>');
+    for (const hidden of [
+      '/search',
+      '/404',
+      '/account',
+      '/tracker',
+      '/coach',
+      '/dev/mail',
+      '/auth/',
+      '/pricing/success',
+    ])
+      expect(sitemap).not.toContain(hidden);
   });
 });
 
@@ -134,6 +145,9 @@ const pageTypes = [
   ['article', '/articles/follow-up-after-networking-calls'],
   ['tag', '/tags/persistence'],
   ['about', '/about'],
+  ['premium article (preview and invitation)', '/articles/final-round-follow-up-playbook'],
+  ['pricing', '/pricing'],
+  ['checkout cancelled', '/pricing/canceled'],
   ['cheat sheet', '/cheat-sheet'],
   ['expired download link', '/cheat-sheet/link-expired?reason=expired'],
   ['unsubscribe with a bad link', '/unsubscribe?token=bad'],

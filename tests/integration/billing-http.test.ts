@@ -134,7 +134,12 @@ const containsAny = (html: string, sentences: string[]) => {
 
 describe('the pricing page', () => {
   it('shows both plans with Stripe’s prices and invites visitors to sign up', async () => {
-    const html = visible(await (await new Browser(base).get('/pricing')).text());
+    const response = await new Browser(base).get('/pricing');
+    // Browsers apply form-action to the redirect after a form: Checkout's host must be allowed.
+    expect(response.headers.get('content-security-policy')).toContain(
+      `form-action 'self' https://checkout.stripe.com https://billing.stripe.com ${fake.url}`,
+    );
+    const html = visible(await response.text());
     expect(html).toContain('$19 a month');
     expect(html).toContain('$190 a year');
     expect(html).toContain('Sign up to upgrade');

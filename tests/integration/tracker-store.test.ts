@@ -5,7 +5,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { opportunities, outbox, trackerSettings, users } from '../../db/schema.ts';
+import { entitlements, opportunities, outbox, trackerSettings, users } from '../../db/schema.ts';
+import { setCoachingLimits } from '../../src/lib/server/coaching.ts';
 import {
   addConversation,
   createOpportunity,
@@ -279,6 +280,25 @@ describe('morning reminders', () => {
 
     await createOpportunity(test.db, sam, fields('Contoso'), conversation('2026-11-27T10:00:00Z'));
     expect(await runReminders(ctx('2026-11-28T09:00:00Z'))).toBe(0);
+  });
+
+  it('when the coach keeps reminders for Coaching, only members with Coaching (or in grace) get one', async () => {
+    const free = await addMember('free', 'America/New_York');
+    const paid = await addMember('paid', 'America/New_York');
+    const lapsed = await addMember('lapsed', 'America/New_York');
+    for (const member of [free, paid, lapsed])
+      await createOpportunity(test.db, member, fields(), conversation('2026-11-26T20:00:00Z'));
+    await test.db.insert(entitlements).values([
+      { userId: 'paid', status: 'grace', accessUntil: new Date('2026-12-01T00:00:00Z') },
+      { userId: 'lapsed', status: 'grace', accessUntil: new Date('2026-11-27T00:00:00Z') },
+    ]);
+    await setCoachingLimits(test.db, { reminders: true, calendar: false });
+    expect(await runReminders(ctx('2026-11-27T13:00:00Z'))).toBe(1);
+    expect((await reminders()).map((email) => email.toAddress)).toEqual(['paid@example.com']);
+
+    // Open to everyone again: the others get theirs at their next run.
+    await setCoachingLimits(test.db, { reminders: false, calendar: false });
+    expect(await runReminders(ctx('2026-11-27T13:05:00Z'))).toBe(2);
   });
 
   it('claims the day once even when two instances run at the same moment', async () => {

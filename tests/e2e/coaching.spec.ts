@@ -1,0 +1,125 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { e2eDatabase, expectAccessible, linkFromMail, localPath } from './fixtures';
+
+const PASSWORD = 'coaching journey phrase';
+const PREMIUM = '/articles/final-round-follow-up-playbook';
+
+/** A person with their own browser and network address, signed up and confirmed. */
+async function person(
+  browser: Browser,
+  baseURL: string,
+  name: string,
+  address: string,
+): Promise<{ page: Page; email: string }> {
+  const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } });
+  // The build's public origin is http://localhost:4321 (Checkout returns there); this server listens elsewhere.
+  await context.route(/^http:\/\/localhost:4321\//, (route) =>
+    route.fulfill({ status: 302, headers: { location: baseURL + localPath(route.request().url()) } }),
+  );
+  const page = await context.newPage();
+  const email = `${name.toLowerCase()}-${address.replaceAll('.', '-')}-${Date.now()}@example.com`;
+  await page.goto('/signup');
+  await page.getByLabel('Your first name (optional)').fill(name);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.goto(await linkFromMail(page, email, 'Confirm your email address', '/auth/verify'));
+  return { page, email };
+}
+
+test('a member upgrades through Checkout, reads a premium guide and gets a draft reviewed', async ({
+  browser,
+  baseURL,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
+  const sql = await e2eDatabase();
+  const coach = await person(browser, baseURL!, 'Morgan', `${net}.211`);
+  await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
+  // Both projects run at once against one server and one coach queue: each has its own company.
+  const company = `Contoso ${testInfo.project.name}`;
+  const { page, email } = await person(browser, baseURL!, 'Jo', `${net}.212`);
+
+  // Before paying: the guide stops after its preview with an invitation.
+  await page.goto(PREMIUM);
+  await expect(page.getByRole('heading', { name: 'The rest of this guide is for Coaching members' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /Thanking a panel/ })).toHaveCount(0);
+  await expectAccessible(page);
+
+  // The pricing page, then Stripe's (fake) Checkout, then back to the site.
+  await page.getByRole('link', { name: 'See Coaching' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Plans' })).toBeVisible();
+  await expect(page.getByText('$19 a month')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Upgrade, billed monthly' }).click();
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/checkout\/cs_/);
+  await expect(page.getByText('$19.00 per month')).toBeVisible();
+  await page.getByRole('button', { name: 'Pay and subscribe' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Coaching' })).toBeVisible();
+  await expectAccessible(page);
+  await page.goto('/account');
+  await expect(page.getByText(/Coaching, billed monthly\. Renews on/)).toBeVisible();
+
+  // The whole guide now.
+  await page.goto(PREMIUM);
+  await expect(page.getByRole('heading', { name: /Thanking a panel/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'The rest of this guide is for Coaching members' })).toHaveCount(0);
+  await expectAccessible(page);
+
+  // A thank-you drafted from the tracker goes to the coach for review.
+  await page.goto('/tracker/new?kind=interview');
+  await page.getByLabel('Company').fill(company);
+  await page.getByLabel('Role', { exact: true }).fill('Support Lead');
+  await page.getByLabel('Who you spoke with').fill('Dana Ruiz');
+  await page.getByLabel('Their email').fill('dana@contoso.example');
+  await page.getByLabel('One specific thing you discussed').fill('the escalation playbook');
+  await page.getByRole('button', { name: 'Add and plan my follow-ups' }).click();
+  await expect(page.getByRole('heading', { name: 'Next: Thank-you note' })).toBeVisible();
+  await expect(page.locator('astro-island[ssr]')).toHaveCount(0);
+  await page.getByLabel('Message').fill('Hi Dana,\n\nThanks for the chat about the escalation playbook.\n\nJo');
+  await page.getByText('Ask the coach to review it first').click();
+  await page.getByLabel('A note for the coach (optional)').fill('Too short?');
+  await page.getByRole('button', { name: 'Send to the coach for review' }).click();
+  await expect(page.getByText('Sent to the coach. You will get an email when it is reviewed.')).toBeVisible();
+  await expect(page.getByText('Waiting for the coach.')).toBeVisible();
+  await expectAccessible(page);
+
+  // The coach answers from the queue.
+  await coach.page.goto('/coach');
+  await coach.page.getByRole('link', { name: 'Draft reviews' }).click();
+  await coach.page
+    .getByRole('row')
+    .filter({ hasText: `Dana Ruiz, ${company}` })
+    .getByRole('link', { name: 'Thank you: Support Lead interview' })
+    .first()
+    .click();
+  await expect(coach.page.getByText('Too short?')).toBeVisible();
+  await expectAccessible(coach.page);
+  await coach.page
+    .getByLabel('Message')
+    .fill(
+      'Hi Dana,\n\nThank you for walking me through your escalation playbook: the tiering idea stayed with me.\n\nJo',
+    );
+  await coach.page.getByLabel('Your comment to them').fill('Say what stayed with you, not only what you discussed.');
+  await coach.page.getByRole('button', { name: 'Send the review' }).click();
+  await expect(coach.page.getByText('Answered. The member has been emailed.')).toBeVisible();
+
+  // The member is emailed, and sees both versions side by side.
+  await page.goto('/dev/mail');
+  await page
+    .getByRole('row')
+    .filter({ hasText: email })
+    .getByRole('link', { name: `Your follow-up to ${company} is reviewed` })
+    .click();
+  const text = (await page.locator('.mail-text').textContent()) ?? '';
+  expect(text).toContain('Say what stayed with you');
+  await page.goto(localPath(/https?:\/\/\S+\/tracker\/o\/\S+#review/.exec(text)![0]));
+  const review = page.getByRole('region', { name: 'Coach review' });
+  await expect(review.getByRole('heading', { name: 'Your draft' })).toBeVisible();
+  await expect(review.getByText('the tiering idea stayed with me')).toBeVisible();
+  await expect(review.getByText('Thanks for the chat about the escalation playbook.')).toBeVisible();
+  await expectAccessible(page);
+  await review.getByRole('link', { name: "Put the coach's version in my draft" }).click();
+  await expect(page.getByLabel('Message')).toHaveValue(/the tiering idea stayed with me/);
+  sql.close();
+});
