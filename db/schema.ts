@@ -456,6 +456,10 @@ export const draftReviews = sqliteTable(
     coachComment: text('coach_comment'),
     reviewerId: text('reviewer_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    /** When the member last sent this draft (sending again replaces it): the version the coach answers. */
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
     answeredAt: integer('answered_at', { mode: 'timestamp_ms' }),
   },
   (table) => [

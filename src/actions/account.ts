@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSchema } from '../lib/auth-form';
 import { changePassword, deleteAccount, verifyPassword } from '../lib/server/auth';
-import { cancelSubscriptionsOf } from '../lib/server/billing';
+import { deleteCustomerOf } from '../lib/server/billing';
 import { siteUrl } from '../lib/server/config';
 import { payments } from '../lib/server/payments';
 import { db } from '../lib/server/db';
@@ -84,7 +84,7 @@ export const account = {
       if (payments) {
         // Nobody is billed for an account that no longer exists.
         try {
-          await cancelSubscriptionsOf(payments, user.id);
+          await deleteCustomerOf(payments, user.id);
         } catch (error) {
           console.error('could not cancel subscriptions before deleting an account', error);
           throw new ActionError({

@@ -17,7 +17,7 @@ const id = (what: string) =>
     .string({ error: `Missing ${what}.` })
     .trim()
     .min(1, `Missing ${what}.`)
-    .max(64, `Missing ${what}.`);
+    .max(64, `That ${what} does not exist.`);
 const text = (label: string, max: number, required = true) => {
   const base = z
     .string({ error: `${label} is missing.` })
@@ -72,6 +72,10 @@ export const reviews = {
     accept: 'form',
     input: z.object({
       id: id('review'),
+      version: z.coerce
+        .number({ error: 'Reload the review and answer again.' })
+        .int('Reload the review and answer again.')
+        .nonnegative('Reload the review and answer again.'),
       subject: text('The subject', REVIEW_LIMITS.subject),
       body: text('The message', REVIEW_LIMITS.body),
       comment: text('Your comment', REVIEW_LIMITS.comment),

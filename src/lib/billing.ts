@@ -56,6 +56,9 @@ export const NO_ENTITLEMENT: Entitlement = {
 
 const PAID_STATUSES = new Set(['active', 'trialing']);
 
+/** Stripe statuses a subscription never leaves: once we hold one, no later write changes it. */
+export const ENDED_STATUSES = ['canceled', 'incomplete_expired'] as const;
+
 /**
  * The moment a subscription's grace period started: kept from before while it stays past due,
  * set to now when it first becomes past due, cleared once it is anything else.

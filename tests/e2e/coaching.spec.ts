@@ -1,31 +1,8 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { e2eDatabase, expectAccessible, linkFromMail, localPath } from './fixtures';
+import { expect, test } from '@playwright/test';
+import { e2eDatabase, expectAccessible, localPath, signedUpPerson } from './fixtures';
 
 const PASSWORD = 'coaching journey phrase';
 const PREMIUM = '/articles/final-round-follow-up-playbook';
-
-/** A person with their own browser and network address, signed up and confirmed. */
-async function person(
-  browser: Browser,
-  baseURL: string,
-  name: string,
-  address: string,
-): Promise<{ page: Page; email: string }> {
-  const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } });
-  // The build's public origin is http://localhost:4321 (Checkout returns there); this server listens elsewhere.
-  await context.route(/^http:\/\/localhost:4321\//, (route) =>
-    route.fulfill({ status: 302, headers: { location: baseURL + localPath(route.request().url()) } }),
-  );
-  const page = await context.newPage();
-  const email = `${name.toLowerCase()}-${address.replaceAll('.', '-')}-${Date.now()}@example.com`;
-  await page.goto('/signup');
-  await page.getByLabel('Your first name (optional)').fill(name);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.goto(await linkFromMail(page, email, 'Confirm your email address', '/auth/verify'));
-  return { page, email };
-}
 
 test('a member upgrades through Checkout, reads a premium guide and gets a draft reviewed', async ({
   browser,
@@ -34,11 +11,21 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
   test.setTimeout(90_000);
   const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
   const sql = await e2eDatabase();
-  const coach = await person(browser, baseURL!, 'Morgan', `${net}.211`);
+  const coach = await signedUpPerson(browser, {
+    name: 'Morgan',
+    address: `${net}.211`,
+    password: PASSWORD,
+    baseURL: baseURL!,
+  });
   await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
   // Both projects run at once against one server and one coach queue: each has its own company.
   const company = `Contoso ${testInfo.project.name}`;
-  const { page, email } = await person(browser, baseURL!, 'Jo', `${net}.212`);
+  const { page, email } = await signedUpPerson(browser, {
+    name: 'Jo',
+    address: `${net}.212`,
+    password: PASSWORD,
+    baseURL: baseURL!,
+  });
 
   // Before paying: the guide stops after its preview with an invitation.
   await page.goto(PREMIUM);

@@ -1,31 +1,35 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { e2eDatabase, expectAccessible, linkFromMail } from './fixtures';
+import { expect, test } from '@playwright/test';
+import { e2eDatabase, expectAccessible, linkFromMail, signedUpPerson } from './fixtures';
 
 const PASSWORD = 'comments journey phrase';
 const ARTICLE = '/articles/follow-up-after-networking-calls';
 
-/** A person with their own browser and network address, signed up and confirmed. */
-async function person(browser: Browser, name: string, address: string): Promise<{ page: Page; email: string }> {
-  const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } });
-  const page = await context.newPage();
-  const email = `${name.toLowerCase()}-${address.replaceAll('.', '-')}-${Date.now()}@example.com`;
-  await page.goto('/signup');
-  await page.getByLabel('Your first name (optional)').fill(name);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.goto(await linkFromMail(page, email, 'Confirm your email address', '/auth/verify'));
-  return { page, email };
-}
-
-test('one member comments, another replies and reports it, and the coach moderates', async ({ browser }, testInfo) => {
+test('one member comments, another replies and reports it, and the coach moderates', async ({
+  browser,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(90_000);
   const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
   const sql = await e2eDatabase();
-  const coach = await person(browser, 'Morgan', `${net}.201`);
+  const coach = await signedUpPerson(browser, {
+    name: 'Morgan',
+    address: `${net}.201`,
+    password: PASSWORD,
+    baseURL: baseURL!,
+  });
   await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
-  const alex = await person(browser, 'Alex', `${net}.202`);
-  const bea = await person(browser, 'Bea', `${net}.203`);
+  const alex = await signedUpPerson(browser, {
+    name: 'Alex',
+    address: `${net}.202`,
+    password: PASSWORD,
+    baseURL: baseURL!,
+  });
+  const bea = await signedUpPerson(browser, {
+    name: 'Bea',
+    address: `${net}.203`,
+    password: PASSWORD,
+    baseURL: baseURL!,
+  });
 
   // Alex's first comment waits for the coach; only Alex sees it, marked as waiting.
   await alex.page.goto(ARTICLE);

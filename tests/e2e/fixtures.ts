@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { createClient, type Client } from '@libsql/client';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { pathToFileURL } from 'node:url';
 
 /** Fails with the list of WCAG 2.2 AA violations axe finds on the page as it is now. */
@@ -47,4 +47,28 @@ export async function e2eDatabase(): Promise<Client> {
   const sql = createClient({ url: pathToFileURL(process.env.E2E_DATABASE_FILE!).href });
   await sql.execute('PRAGMA busy_timeout = 10000');
   return sql;
+}
+
+/**
+ * A person with their own browser context and network address (the e2e server trusts
+ * X-Forwarded-For), signed up and confirmed through the mail viewer. Links to the build's public
+ * origin (http://localhost:4321, where Checkout returns) are sent on to the server under test.
+ */
+export async function signedUpPerson(
+  browser: Browser,
+  { name, address, password, baseURL }: { name: string; address: string; password: string; baseURL: string },
+): Promise<{ page: Page; email: string }> {
+  const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } });
+  await context.route(/^http:\/\/localhost:4321\//, (route) =>
+    route.fulfill({ status: 302, headers: { location: baseURL + localPath(route.request().url()) } }),
+  );
+  const page = await context.newPage();
+  const email = `${name.toLowerCase()}-${address.replaceAll('.', '-')}-${Date.now()}@example.com`;
+  await page.goto('/signup');
+  await page.getByLabel('Your first name (optional)').fill(name);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.goto(await linkFromMail(page, email, 'Confirm your email address', '/auth/verify'));
+  return { page, email };
 }

@@ -101,6 +101,8 @@ export interface FakeStripe {
   events: FakeEvent[];
   /** Webhook delivery attempts, in order. */
   deliveries: FakeDelivery[];
+  /** The next n API requests answer 500, as in an outage (the SDK retries, so count its retries). */
+  failNext(n: number): void;
   /**
    * Pays a checkout session as the hosted page would: creates an active subscription (the session's
    * customer and price, subscription_data.metadata), completes the session, then delivers
@@ -270,6 +272,17 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
       }
       case 'GET customers/:id':
         return find(fake.customers, 'customer', id);
+      case 'DELETE customers/:id': {
+        // As in Stripe: the customer's subscriptions end at once, each with its deleted event.
+        find(fake.customers, 'customer', id);
+        fake.customers.delete(id);
+        for (const sub of fake.subscriptions.values()) {
+          if (sub.customer !== id || sub.status === 'canceled') continue;
+          const event = fake.makeEvent('customer.subscription.deleted', cancelNow(sub.id));
+          setTimeout(() => fake.deliver(event).catch(() => undefined), 0);
+        }
+        return { id, object: 'customer', deleted: true };
+      }
       case 'GET prices/:id':
         return find(prices, 'price', id);
       case 'GET products/:id':
@@ -408,6 +421,10 @@ ${sub.status === 'canceled' ? '' : `<form method="post" action="/portal/${escape
       res.writeHead(status, { 'content-type': 'application/json', 'request-id': newId('req'), ...headers });
       res.end(json);
     };
+    if (failures > 0) {
+      failures--;
+      return reply({ status: 500, json: JSON.stringify({ error: { type: 'api_error', message: 'Fake outage' } }) });
+    }
     if (req.headers.authorization !== `Bearer ${secretKey}`)
       return reply({ status: 401, json: JSON.stringify(new ApiError(401, 'Invalid API Key provided').body) });
     const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
@@ -424,6 +441,7 @@ ${sub.status === 'canceled' ? '' : `<form method="post" action="/portal/${escape
     reply(answer);
   }
 
+  let failures = 0;
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -446,6 +464,9 @@ ${sub.status === 'canceled' ? '' : `<form method="post" action="/portal/${escape
     invoices: new Map(),
     events: [],
     deliveries: [],
+    failNext(n) {
+      failures = n;
+    },
 
     async completeCheckout(sessionId, { deliver = true } = {}) {
       const session = find(fake.checkoutSessions, 'checkout.session', sessionId);

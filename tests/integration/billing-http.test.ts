@@ -195,6 +195,17 @@ describe('upgrading through Checkout', () => {
     expect(visible(await again.text())).toContain('You already have Coaching');
   });
 
+  it('a customer deleted in Stripe’s dashboard is replaced at the next checkout', async () => {
+    const email = 'recreated@example.com';
+    const member = await signedUpMember(base, sql, email);
+    const first = await startCheckout(member);
+    fake.customers.delete(first.customer!);
+    const second = await startCheckout(member);
+    expect(second.customer).not.toBe(first.customer);
+    expect(fake.customers.has(second.customer!)).toBe(true);
+    expect(await customerOf(email)).toBe(second.customer);
+  });
+
   it('the success page applies a completed checkout even before the webhook arrives', async () => {
     const email = 'early@example.com';
     const member = await signedUpMember(base, sql, email);
@@ -285,7 +296,7 @@ describe('the webhook', () => {
         payload: payload.replace('active', 'trialing'),
         secret: WEBHOOK_SECRET,
       }),
-      // A genuine signature five minutes old (Stripe's tolerance) is refused as a replay.
+      // A genuine signature an hour old (past Stripe's five-minute tolerance) is refused as a replay.
       Stripe.webhooks.generateTestHeaderString({
         payload,
         secret: WEBHOOK_SECRET,
@@ -339,6 +350,43 @@ describe('the webhook', () => {
     expect((await fake.deliver(fixed)).status).toBe(200);
     expect((await fake.deliver(failed)).status).toBe(200);
     expect((await entitlement(email))?.status).toBe('active');
+    // Nor does the member who just fixed their card hear that the payment failed.
+    expect(await count("SELECT count(*) FROM outbox WHERE to_address = ? AND kind = 'payment-failed'", [email])).toBe(
+      0,
+    );
+  });
+
+  it('a cancellation set for a date ends access there and is shown as such', async () => {
+    const email = 'cancel-on-date@example.com';
+    const { browser, subscriptionId } = await payingMember(email);
+    const on = Math.floor(Date.now() / 1000) + 10 * 86_400;
+    await fake.updateSubscription(subscriptionId, { cancel_at: on } as never);
+    const account = visible(await (await browser.get('/account')).text());
+    expect(account).toContain('Cancelled: Coaching stays open until');
+    expect(account).not.toContain('Renews on');
+    const until = Number((await entitlement(email))!.accessUntil);
+    expect(Math.abs(until - (on + 3 * 86_400) * 1000)).toBeLessThan(1000);
+  });
+
+  it('only subscriptions to Coaching open Coaching; an older price of the same product still does', async () => {
+    const other = await signedUpMember(base, sql, 'other-product@example.com');
+    const session = await startCheckout(other);
+    const subscription = await fake.completeCheckout(session.id, { deliver: false });
+    const item = subscription.items.data[0]!;
+    const stored = fake.subscriptions.get(subscription.id)!;
+    stored.items.data[0] = { ...item, price: { ...item.price, id: 'price_other', product: 'prod_other' } };
+    const event = await fake.updateSubscription(subscription.id, {});
+    expect(
+      await count('SELECT count(*) FROM stripe_events WHERE id = ? AND outcome LIKE ?', [
+        event.id,
+        'ignored: not a Coaching%',
+      ]),
+    ).toBe(1);
+    expect(await entitlement('other-product@example.com')).toBeUndefined();
+
+    stored.items.data[0] = { ...item, price: { ...item.price, id: 'price_retired' } };
+    await fake.updateSubscription(subscription.id, {});
+    expect((await entitlement('other-product@example.com'))?.status).toBe('active');
   });
 
   it('a deleted subscription removes access at once', async () => {
@@ -385,16 +433,34 @@ describe('the webhook', () => {
     expect(containsAny(await premiumIsland(browser), paidSentences())).toEqual([]);
   });
 
-  it('records events it does not act on, and answers 503 (unrecorded) when Stripe cannot be read', async () => {
+  it('records events it does not act on, and subscriptions Stripe does not have, without retries', async () => {
     const other = fake.makeEvent('customer.created', { id: 'cus_x', object: 'customer' });
     const response = await fake.deliver(other);
     expect(response.status).toBe(200);
     expect(await count('SELECT count(*) FROM stripe_events WHERE id = ?', [other.id])).toBe(1);
 
     const ghost = fake.makeEvent('customer.subscription.updated', { id: 'sub_missing', object: 'subscription' });
-    const failed = await fake.deliver(ghost);
-    expect(failed.status).toBe(503);
-    expect(await count('SELECT count(*) FROM stripe_events WHERE id = ?', [ghost.id])).toBe(0);
+    const ignored = await fake.deliver(ghost);
+    expect(ignored.status).toBe(200);
+    expect(ignored.body).toBe('ignored: Stripe has no such subscription');
+  });
+
+  it('while Stripe cannot be reached answers 503 and records nothing; the redelivery applies it', async () => {
+    const email = 'outage@example.com';
+    const member = await signedUpMember(base, sql, email);
+    const session = await startCheckout(member);
+    const subscription = await fake.completeCheckout(session.id, { deliver: false });
+    const created = fake.events.at(-2)!;
+    expect(created.type).toBe('customer.subscription.created');
+    fake.failNext(3); // the SDK's first try and its two retries
+    const during = await fake.deliver(created);
+    expect(during.status).toBe(503);
+    expect(await count('SELECT count(*) FROM stripe_events WHERE id = ?', [created.id])).toBe(0);
+    expect(await entitlement(email)).toBeUndefined();
+    const after = await fake.deliver(created);
+    expect(after.status).toBe(200);
+    expect((await entitlement(email))?.status).toBe('active');
+    expect(fake.subscriptions.get(subscription.id)!.status).toBe('active');
   });
 
   it('refuses payloads far larger than any Stripe event', async () => {
@@ -476,6 +542,15 @@ const draft = (opportunityId: string, overrides: Record<string, string> = {}) =>
   ...overrides,
 });
 
+/** What the coach's answer form carries as the version of the draft it shows. */
+async function reviewVersion(id: string): Promise<string> {
+  return String(
+    (await sql.execute({ sql: 'SELECT updated_at FROM draft_reviews WHERE id = ?', args: [id] })).rows[0]![
+      'updated_at'
+    ],
+  );
+}
+
 describe('coach review of drafts', () => {
   let member: Browser;
   let coach: Browser;
@@ -540,7 +615,7 @@ describe('coach review of drafts', () => {
       expect((await member.get(path)).status).toBe(404);
       expect((await new Browser(base).get(path)).headers.get('location')).toMatch(/^\/login\?next=/);
     }
-    const answer = { id, subject: 'x', body: 'y', comment: 'z' };
+    const answer = { id, version: await reviewVersion(id), subject: 'x', body: 'y', comment: 'z' };
     expect((await other.post(`/coach/reviews/${id}?_action=reviews.answer`, answer)).status).toBe(404);
     expect((await member.post(`/coach/reviews/${id}?_action=reviews.answer`, answer)).status).toBe(404);
     const withdraw = await other.post(`/tracker/o/${entry}?_action=reviews.withdraw`, { id });
@@ -559,6 +634,7 @@ describe('coach review of drafts', () => {
 
     const empty = await coach.post(`/coach/reviews/${id}?_action=reviews.answer`, {
       id,
+      version: await reviewVersion(id),
       subject: 'Thank you, Priya',
       body: 'Hi Priya,',
       comment: '',
@@ -567,8 +643,23 @@ describe('coach review of drafts', () => {
     expect(visible(await empty.text())).toContain('Your comment is missing.');
     expect(await count("SELECT count(*) FROM draft_reviews WHERE status = 'pending'")).toBe(1);
 
+    const version = /name="version" value="(\d+)"/.exec(page)?.[1] ?? (await reviewVersion(id));
+    // The member sends a new version while the coach is reading the old one: no blind answer.
+    await request(member, entry, { body: 'Hi Priya,\n\nThanks again.\n\nSam' });
+    const stale = await coach.post(`/coach/reviews/${id}?_action=reviews.answer`, {
+      id,
+      version,
+      subject: 'Thank you for Tuesday, Priya',
+      body: 'Hi Priya,',
+      comment: 'Shorter.',
+    });
+    expect(stale.status).toBe(409);
+    expect(visible(await stale.text())).toContain('sent a new version of this draft');
+    expect(await count("SELECT count(*) FROM draft_reviews WHERE status = 'pending'")).toBe(1);
+
     const answered = await coach.post(`/coach/reviews/${id}?_action=reviews.answer`, {
       id,
+      version: await reviewVersion(id),
       subject: 'Thank you for Tuesday, Priya',
       body: 'Hi Priya,\n\nThank you for walking me through how your team runs design critiques.\n\nSam',
       comment: 'Name the detail: it shows you listened. <b>bold</b>',
@@ -595,6 +686,7 @@ describe('coach review of drafts', () => {
 
     const twice = await coach.post(`/coach/reviews/${id}?_action=reviews.answer`, {
       id,
+      version: await reviewVersion(id),
       subject: 'Again',
       body: 'Again',
       comment: 'Again',
@@ -653,16 +745,50 @@ describe('the coach’s Coaching-only extras', () => {
 });
 
 describe('deleting an account', () => {
-  it('cancels the member’s subscription in Stripe first', async () => {
+  const remove = (browser: Browser) =>
+    browser.post('/account?_action=account.deleteAccount', { password: 'a phrase long enough', confirmText: 'DELETE' });
+
+  it('deletes the member’s Stripe customer first, ending every subscription of theirs', async () => {
     const email = 'deleting@example.com';
     const { browser, subscriptionId } = await payingMember(email);
-    const response = await browser.post('/account?_action=account.deleteAccount', {
-      password: 'a phrase long enough',
-      confirmText: 'DELETE',
+    // A second subscription we have not heard about yet (its webhooks are still on the way).
+    const customer = await customerOf(email);
+    const stripe = new Stripe(fake.secretKey, {
+      host: '127.0.0.1',
+      port: Number(new URL(fake.url).port),
+      protocol: 'http',
     });
-    expect(response.status).toBe(303);
+    const extra = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer,
+      line_items: [{ price: fake.prices.yearly, quantity: 1 }],
+      success_url: 'http://localhost/done',
+      cancel_url: 'http://localhost/cancel',
+    });
+    const late = await fake.completeCheckout(extra.id, { deliver: false });
+    expect((await remove(browser)).status).toBe(303);
     expect(fake.subscriptions.get(subscriptionId)!.status).toBe('canceled');
+    expect(fake.subscriptions.get(late.id)!.status).toBe('canceled');
+    expect(fake.customers.has(customer)).toBe(false);
     expect(await count('SELECT count(*) FROM users WHERE email = ?', [email])).toBe(0);
+  });
+
+  it('goes ahead when Stripe no longer has the customer', async () => {
+    const email = 'already-gone@example.com';
+    const { browser } = await payingMember(email);
+    fake.customers.delete(await customerOf(email));
+    expect((await remove(browser)).status).toBe(303);
+    expect(await count('SELECT count(*) FROM users WHERE email = ?', [email])).toBe(0);
+  });
+
+  it('is refused, with the account kept, while Stripe cannot be reached', async () => {
+    const email = 'keep-me@example.com';
+    const { browser } = await payingMember(email);
+    fake.failNext(3);
+    const response = await remove(browser);
+    expect(response.status).toBe(502);
+    expect(visible(await response.text())).toContain('your account was not deleted');
+    expect(await count('SELECT count(*) FROM users WHERE email = ?', [email])).toBe(1);
   });
 });
 

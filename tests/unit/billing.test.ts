@@ -189,7 +189,8 @@ describe('splitPremium', () => {
       .filter((text) => /^premium:\s*true\s*$/m.test(text.split('\n---')[0]!));
     expect(premium.length).toBeGreaterThan(0);
     for (const text of premium) {
-      const { preview, rest } = splitPremium(text);
+      const body = text.split(/^---$/m).slice(2).join('---');
+      const { preview, rest } = splitPremium(body);
       expect(preview.length).toBeGreaterThan(200);
       expect(rest.length).toBeGreaterThan(preview.length);
     }

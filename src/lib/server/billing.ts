@@ -7,12 +7,19 @@
  * reading the subscription's current state from Stripe rather than trusting the event's copy, so
  * events may arrive in any order.
  */
-import { eq } from 'drizzle-orm';
+import { eq, notInArray } from 'drizzle-orm';
 import Stripe from 'stripe';
 import type { Database } from '../../../db/connect.ts';
 import { billingCustomers, entitlements, stripeEvents, subscriptions, users } from '../../../db/schema.ts';
 import { hasCoaching } from './coaching.ts';
-import { GRACE_DAYS, entitlementFrom, pastDueSince, type BillingInterval, type SubscriptionState } from '../billing.ts';
+import {
+  ENDED_STATUSES,
+  GRACE_DAYS,
+  entitlementFrom,
+  pastDueSince,
+  type BillingInterval,
+  type SubscriptionState,
+} from '../billing.ts';
 import { paymentFailedEmail } from './email/messages.ts';
 import { enqueueEmail } from './email/outbox.ts';
 
@@ -62,18 +69,33 @@ export async function customerIdOf(db: Database, userId: string): Promise<string
 
 // --- Checkout and the portal ----------------------------------------------------------------
 
-/** The member's Stripe customer: the one we stored, or a new one (created once, even on a double click). */
-export async function ensureCustomer(ctx: BillingContext, user: Member): Promise<string> {
+/** Stripe's answer for an id it does not have (deleted, or from another account). */
+function isMissing(error: unknown): boolean {
+  return error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
+}
+
+/**
+ * The member's Stripe customer: the one we stored, or a new one (created once, even on a double
+ * click). `stale` is a stored customer Stripe no longer has: a new one replaces it.
+ */
+export async function ensureCustomer(ctx: BillingContext, user: Member, stale?: string): Promise<string> {
   const existing = await customerIdOf(ctx.db, user.id);
-  if (existing) return existing;
+  if (existing && existing !== stale) return existing;
   const customer = await ctx.stripe.customers.create(
     { email: user.email, ...(user.name ? { name: user.name } : {}), metadata: { userId: user.id } },
-    { idempotencyKey: `customer-${user.id}` },
+    { idempotencyKey: stale ? `customer-${user.id}-replacing-${stale}` : `customer-${user.id}` },
   );
-  await ctx.db
-    .insert(billingCustomers)
-    .values({ userId: user.id, stripeCustomerId: customer.id })
-    .onConflictDoNothing();
+  if (stale) {
+    await ctx.db
+      .update(billingCustomers)
+      .set({ stripeCustomerId: customer.id })
+      .where(eq(billingCustomers.stripeCustomerId, stale));
+  } else {
+    await ctx.db
+      .insert(billingCustomers)
+      .values({ userId: user.id, stripeCustomerId: customer.id })
+      .onConflictDoNothing();
+  }
   return (await customerIdOf(ctx.db, user.id)) ?? customer.id;
 }
 
@@ -89,18 +111,27 @@ export async function startCheckout(
   if (await hasCoaching(ctx.db, user, now)) {
     throw new BillingRefusal('You already have Coaching. Manage your membership from your account page.');
   }
+  const open = (customer: string) =>
+    ctx.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer,
+      client_reference_id: user.id,
+      line_items: [{ price, quantity: 1 }],
+      subscription_data: { metadata: { userId: user.id } },
+      metadata: { userId: user.id },
+      allow_promotion_codes: true,
+      success_url: `${ctx.siteUrl}/pricing/success?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${ctx.siteUrl}/pricing/canceled`,
+    });
   const customer = await ensureCustomer(ctx, user);
-  const session = await ctx.stripe.checkout.sessions.create({
-    mode: 'subscription',
-    customer,
-    client_reference_id: user.id,
-    line_items: [{ price, quantity: 1 }],
-    subscription_data: { metadata: { userId: user.id } },
-    metadata: { userId: user.id },
-    allow_promotion_codes: true,
-    success_url: `${ctx.siteUrl}/pricing/success?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${ctx.siteUrl}/pricing/canceled`,
-  });
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await open(customer);
+  } catch (error) {
+    // The stored customer was deleted in Stripe's dashboard: make a new one and go on.
+    if (!isMissing(error)) throw error;
+    session = await open(await ensureCustomer(ctx, user, customer));
+  }
   if (!session.url) throw new Error(`Checkout session ${session.id} has no URL`);
   return session.url;
 }
@@ -146,21 +177,19 @@ export async function confirmCheckout(
 }
 
 /**
- * Cancels the member's live subscriptions at once; called before their account is deleted so
- * nobody is billed for an account that no longer exists.
+ * Before an account is deleted: deletes the member's Stripe customer, which ends every
+ * subscription of theirs at once (including any we have not heard about yet) and removes their
+ * name and address from Stripe. A customer Stripe no longer has counts as done.
  */
-export async function cancelSubscriptionsOf(ctx: BillingContext, userId: string): Promise<number> {
-  const rows = await ctx.db
-    .select({ id: subscriptions.id, status: subscriptions.status })
-    .from(subscriptions)
-    .where(eq(subscriptions.userId, userId));
-  let cancelled = 0;
-  for (const row of rows) {
-    if (['canceled', 'incomplete_expired'].includes(row.status)) continue;
-    await ctx.stripe.subscriptions.cancel(row.id);
-    cancelled++;
+export async function deleteCustomerOf(ctx: BillingContext, userId: string): Promise<boolean> {
+  const customer = await customerIdOf(ctx.db, userId);
+  if (!customer) return false;
+  try {
+    await ctx.stripe.customers.del(customer);
+  } catch (error) {
+    if (!isMissing(error)) throw error;
   }
-  return cancelled;
+  return true;
 }
 
 // --- Webhooks ---------------------------------------------------------------------------------
@@ -197,7 +226,7 @@ export async function handleWebhook(
   // Reads from Stripe happen before the transaction; a failure here answers 503 and records
   // nothing, so Stripe delivers the event again later.
   const plan = await planEvent(ctx, event);
-  const message = plan.member ? await noticeFor(ctx, event, plan.member) : undefined;
+  const message = await noticeFor(ctx, event, plan);
 
   const outcome = await ctx.db.transaction(async (tx) => {
     const recorded = await tx
@@ -248,7 +277,17 @@ async function planEvent(ctx: BillingContext, event: Stripe.Event): Promise<Even
   if (!subscriptionId) return { outcome: 'ignored: no subscription' };
 
   // The subscription as Stripe holds it now, whatever this event's copy says.
-  const subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
+  let subscription: Stripe.Subscription;
+  try {
+    subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
+  } catch (error) {
+    // Deleted test data, or an event meant for another account: asking again will not help.
+    if (isMissing(error)) return { outcome: 'ignored: Stripe has no such subscription' };
+    throw error;
+  }
+  if (!(await isCoachingSubscription(ctx, subscription))) {
+    return { outcome: 'ignored: not a Coaching subscription' };
+  }
   customerId ??= idOf(subscription.customer);
   const member = await findMember(ctx.db, [
     subscription.metadata?.['userId'],
@@ -279,9 +318,36 @@ async function findMember(db: Database, candidates: (string | undefined)[]): Pro
   return undefined;
 }
 
-/** The email a payment failure sends, once per invoice. */
-async function noticeFor(ctx: BillingContext, event: Stripe.Event, member: Member) {
-  if (event.type !== 'invoice.payment_failed') return undefined;
+const coachingProducts = new WeakMap<BillingContext, Promise<Set<string>>>();
+
+/**
+ * Whether a subscription is for Coaching: one of its items has a configured price, or another
+ * price of the same product (a price the coach has since replaced keeps its subscribers). Other
+ * products sold on the same Stripe account open nothing here.
+ */
+async function isCoachingSubscription(ctx: BillingContext, subscription: Stripe.Subscription): Promise<boolean> {
+  const configured = new Set(Object.values(ctx.prices));
+  if (subscription.items.data.some((item) => configured.has(item.price.id))) return true;
+  let products = coachingProducts.get(ctx);
+  if (!products) {
+    products = Promise.all([...configured].map((id) => ctx.stripe.prices.retrieve(id))).then(
+      (prices) => new Set(prices.map((price) => idOf(price.product)!)),
+    );
+    products.catch(() => coachingProducts.delete(ctx));
+    coachingProducts.set(ctx, products);
+  }
+  const known = await products;
+  return subscription.items.data.some((item) => known.has(idOf(item.price.product) ?? ''));
+}
+
+/**
+ * The email a payment failure sends, once per invoice, and only while the subscription is still
+ * unpaid: an old failure delivered after the card was fixed sends nothing.
+ */
+async function noticeFor(ctx: BillingContext, event: Stripe.Event, plan: EventPlan) {
+  const { member, subscription } = plan;
+  if (event.type !== 'invoice.payment_failed' || !member || !subscription) return undefined;
+  if (!['past_due', 'unpaid'].includes(subscription.status)) return undefined;
   const invoice = event.data.object;
   const content = await paymentFailedEmail({
     siteUrl: ctx.siteUrl,
@@ -302,13 +368,28 @@ async function linkCustomer(tx: Executor, userId: string, customerId: string | u
   await tx.insert(billingCustomers).values({ userId, stripeCustomerId: customerId }).onConflictDoNothing();
 }
 
+function periodEndOf(periodEnds: number[], cancelAt: number | null): Date | null {
+  const ends = cancelAt === null ? periodEnds : [...periodEnds, cancelAt];
+  if (ends.length === 0) return null;
+  return new Date((cancelAt === null ? Math.max(...ends) : Math.min(...ends)) * 1000);
+}
+
 function idOf(value: string | { id: string } | null | undefined): string | undefined {
   if (!value) return undefined;
   return typeof value === 'string' ? value : value.id;
 }
 
-/** Writes Stripe's state of one subscription, then the member's entitlement from all of theirs. */
-async function applySubscription(tx: Executor, subscription: Stripe.Subscription, userId: string, now: Date) {
+/**
+ * Writes Stripe's state of one subscription, then the member's entitlement from all of theirs. A
+ * subscription that has ended stays ended: a read of its earlier state written late (two events
+ * handled at once) cannot bring it back.
+ */
+export async function applySubscription(
+  tx: Executor,
+  subscription: Stripe.Subscription,
+  userId: string,
+  now: Date,
+): Promise<void> {
   const [previous] = await tx
     .select({ pastDueSince: subscriptions.pastDueSince })
     .from(subscriptions)
@@ -321,15 +402,20 @@ async function applySubscription(tx: Executor, subscription: Stripe.Subscription
     status: subscription.status,
     priceId: item?.price.id ?? null,
     interval: item?.price.recurring?.interval ?? null,
-    currentPeriodEnd: periodEnds.length ? new Date(Math.max(...periodEnds) * 1000) : null,
-    cancelAtPeriodEnd: subscription.cancel_at_period_end,
+    // A cancellation set for a date (cancel_at) ends the paid period there.
+    currentPeriodEnd: periodEndOf(periodEnds, subscription.cancel_at ?? null),
+    cancelAtPeriodEnd: subscription.cancel_at_period_end || (subscription.cancel_at ?? null) !== null,
     pastDueSince: pastDueSince(subscription.status, previous?.pastDueSince ?? null, now),
     updatedAt: now,
   };
   await tx
     .insert(subscriptions)
     .values({ id: subscription.id, ...state })
-    .onConflictDoUpdate({ target: subscriptions.id, set: state });
+    .onConflictDoUpdate({
+      target: subscriptions.id,
+      set: state,
+      setWhere: notInArray(subscriptions.status, [...ENDED_STATUSES]),
+    });
 
   const all: SubscriptionState[] = await tx
     .select({

@@ -57,7 +57,7 @@ export async function requestReview(
       subject: request.subject,
       body: request.body,
       note: request.note,
-      createdAt: now,
+      updatedAt: now,
     };
     const [waiting] = await tx
       .select({ id: draftReviews.id })
@@ -178,6 +178,8 @@ export async function reviewForCoach(db: Database, id: string) {
 }
 
 export interface ReviewAnswer {
+  /** The draft's `updatedAt` (ms) the coach read: a draft sent again since is not answered blind. */
+  version: number;
   subject: string;
   body: string;
   comment: string;
@@ -202,6 +204,12 @@ export async function answerReview(
       'CONFLICT',
     );
   }
+  if (found.review.updatedAt.getTime() !== answer.version) {
+    throw new ReviewRefusal(
+      'The member sent a new version of this draft while you were reading it. Read it below, then answer.',
+      'CONFLICT',
+    );
+  }
   const email = await reviewAnsweredEmail({
     siteUrl,
     coachName: coach.name || 'Your coach',
@@ -220,7 +228,13 @@ export async function answerReview(
         reviewerId: coach.id,
         answeredAt: now,
       })
-      .where(and(eq(draftReviews.id, id), eq(draftReviews.status, 'pending')))
+      .where(
+        and(
+          eq(draftReviews.id, id),
+          eq(draftReviews.status, 'pending'),
+          eq(draftReviews.updatedAt, new Date(answer.version)),
+        ),
+      )
       .returning({ id: draftReviews.id });
     // Answered or withdrawn between the read above and now: nothing is written, nothing is sent.
     if (changed.length === 0) throw new ReviewRefusal('This draft changed while you were answering it.', 'CONFLICT');
