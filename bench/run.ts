@@ -5,11 +5,15 @@
  * Then the tracker: a second server on its own seeded database (BENCH_MEMBERS members with 300
  * opportunities each), the tracker home and "mark as sent" for 50 members at once (wrk, 50
  * connections, each request as the next member, see bench/tracker-*.lua).
+ * Last the coach's dashboard: a third server on a database seeded with a year of traffic (a million
+ * article views, 50,000 leads, 5,000 members, see bench/seed-dashboard.ts), /coach for three
+ * periods as the signed-in coach, open loop at 10 requests a second.
  *
  *   BENCH_SECONDS=8  seconds of load per measurement (each server is measured twice, alternating)
  *   BENCH_PATH=/articles/thank-you-note-within-24-hours
  *   BENCH_TRACKER=0  skips the tracker measurements
  *   BENCH_MEMBERS=1000  members in the tracker database
+ *   BENCH_DASHBOARD=0  skips the coach dashboard measurements
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { createClient } from '@libsql/client';
 import { renderComment } from '../src/lib/comment-markdown.ts';
+import { seedDashboard } from './seed-dashboard.ts';
 import { seedTracker, type TrackerSeed } from './seed-tracker.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -27,10 +32,15 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const articlePath = process.env.BENCH_PATH ?? '/articles/thank-you-note-within-24-hours';
 const trackerEnabled = process.env.BENCH_TRACKER !== '0';
 const trackerMembers = Number(process.env.BENCH_MEMBERS ?? 1000);
+const dashboardEnabled = process.env.BENCH_DASHBOARD !== '0';
 const TRACKER_CONNECTIONS = 50;
 const OUR_PORT = 4511;
 const NGINX_PORT = 4512;
 const TRACKER_PORT = 4513;
+const DASHBOARD_PORT = 4514;
+/** Coach dashboard requests a second in the open-loop runs, and the p99 it must stay under. */
+const DASHBOARD_RATE = 10;
+const DASHBOARD_BUDGET_MS = 200;
 const COMMENTED_ARTICLE = 'follow-up-after-networking-calls';
 if (trackerEnabled && !(Number.isInteger(trackerMembers) && trackerMembers >= TRACKER_CONNECTIONS)) {
   console.error(`BENCH_MEMBERS must be a whole number of at least ${TRACKER_CONNECTIONS}, not "${trackerMembers}".`);
@@ -214,6 +224,17 @@ if (trackerEnabled) {
   } catch (error) {
     const serverLog = join(work, 'tracker-server.log');
     if (existsSync(serverLog)) console.error(`tracker server log:\n${readFileSync(serverLog, 'utf8').slice(-4000)}`);
+    throw error;
+  }
+}
+if (dashboardEnabled) {
+  // The servers before are done (the tracker's too): the dashboard gets the cores to itself.
+  for (const child of children) child.kill();
+  try {
+    await benchDashboard();
+  } catch (error) {
+    const serverLog = join(work, 'dashboard-server.log');
+    if (existsSync(serverLog)) console.error(`dashboard server log:\n${readFileSync(serverLog, 'utf8').slice(-4000)}`);
     throw error;
   }
 }
@@ -495,4 +516,122 @@ async function waitUntilIdle(origin: string): Promise<void> {
 
 function seeds(seeded: TrackerSeed): string {
   return `${seeded.members} members, ${seeded.opportunities} opportunities, ${seeded.conversations} conversations, ${seeded.touches} touches`;
+}
+
+/**
+ * The coach's dashboard on a year of traffic: its own database (migrated, then seeded by
+ * bench/seed-dashboard.ts) and server, /coach for the last 365 days, the last 30 and 90 days in
+ * the past, each as the signed-in coach at a steady DASHBOARD_RATE requests a second.
+ */
+async function benchDashboard(): Promise<void> {
+  const databaseFile = join(work, 'dashboard.db');
+  const dashboardUrl = pathToFileURL(databaseFile).href;
+  execFileSync('node', ['scripts/db-migrate.ts'], {
+    env: { ...process.env, DATABASE_URL: dashboardUrl },
+    stdio: 'ignore',
+  });
+  const seeded = await seedDashboard(dashboardUrl);
+  const databaseMiB = statSync(databaseFile).size / 1024 / 1024;
+
+  const log = openSync(join(work, 'dashboard-server.log'), 'a');
+  const server = spawn(taskset, ['-c', '0', process.execPath, 'dist/server/main.mjs'], {
+    env: {
+      ...process.env,
+      PORT: String(DASHBOARD_PORT),
+      HOST: '127.0.0.1',
+      DATABASE_URL: dashboardUrl,
+      BACKGROUND_JOBS: 'false',
+    },
+    stdio: ['ignore', log, log],
+  });
+  children.push(server);
+  closeSync(log);
+  const origin = `http://127.0.0.1:${DASHBOARD_PORT}`;
+  try {
+    await waitFor(`${origin}/healthz`);
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const from = day(Date.now() - 200 * 86_400_000);
+    const to = day(Date.parse(`${from}T00:00:00Z`) + 90 * 86_400_000);
+    const pages = [
+      { label: 'last 365 days', path: '/coach?days=365' },
+      { label: 'last 30 days', path: '/coach?days=30' },
+      { label: `${from} to ${to}`, path: `/coach?from=${from}&to=${to}` },
+    ];
+
+    // Each page answers 200 with the funnel before any load (which also warms the server up), then
+    // a few times one after the other: how long one dashboard takes alone.
+    const aloneMs: number[] = [];
+    let bytes = 0;
+    for (const page of pages) {
+      const times: number[] = [];
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const started = performance.now();
+        const response = await fetch(origin + page.path, { headers: { cookie: seeded.cookie }, redirect: 'manual' });
+        const html = await response.text();
+        times.push(performance.now() - started);
+        if (response.status !== 200 || !html.includes('The funnel')) {
+          throw new Error(
+            `GET ${page.path} as the coach answered ${response.status} ${response.headers.get('location') ?? ''}, not the dashboard`,
+          );
+        }
+        if (attempt === 0 && page.path === '/coach?days=365') {
+          bytes = Buffer.byteLength(html);
+          // Only off when the UTC day changed between the seed and this request.
+          if (!html.includes(new Intl.NumberFormat('en-US').format(seeded.counts.views)))
+            console.warn(`warning: ${page.path} does not show the ${seeded.counts.views} seeded views`);
+        }
+      }
+      aloneMs.push(times.slice(1).sort((a, b) => a - b)[Math.floor((times.length - 1) / 2)]!);
+    }
+
+    const duration = Math.max(5, seconds);
+    const runs: OpenLoopRun[] = [];
+    for (const page of pages) {
+      await waitUntilIdle(origin);
+      runs.push(openLoopRun(origin + page.path, [seeded.cookie], DASHBOARD_RATE, duration));
+    }
+    const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+    const { counts } = seeded;
+    const number = new Intl.NumberFormat('en-US');
+    console.log(
+      `\nCoach dashboard on a year of traffic, signed in as the coach, ${DASHBOARD_RATE} req/s for ${duration} s per ` +
+        `period, open loop on core 1 (latency from each request's scheduled start), server on core 0 with BACKGROUND_JOBS=false\n`,
+    );
+    console.log(row(['load', 'alone', 'p50', 'p90', 'p99', 'max', 'errors']));
+    console.log(row(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
+    for (const [index, page] of pages.entries()) {
+      const run = runs[index]!;
+      console.log(
+        row([
+          `GET ${page.path} (${page.label}), ${DASHBOARD_RATE} req/s`,
+          `${aloneMs[index]!.toFixed(1)} ms`,
+          `${run.p50} ms`,
+          `${run.p90} ms`,
+          `${run.p99} ms`,
+          `${run.max} ms`,
+          run.errors + (run.firstError ? ` (${run.firstError})` : ''),
+        ]),
+      );
+    }
+    // bench/open-loop.ts sends the cookie; load() (wrk) has no way to, and /coach needs the coach's session.
+    console.log('closed loop (wrk): not measured, load() sends no cookie and /coach needs the signed-in coach');
+    const year = runs[0]!;
+    const met = year.errors === 0 && year.ok > 0 && year.p99 < DASHBOARD_BUDGET_MS;
+    console.log(
+      `\nCoach dashboard on a year of data, p99 at ${DASHBOARD_RATE} req/s: ${year.p99} ms ` +
+        `(budget p99 < ${DASHBOARD_BUDGET_MS} ms: ${met ? 'met' : 'MISSED'}); worst p99 of the three periods ` +
+        `${Math.max(...runs.map((run) => run.p99))} ms; ${(bytes / 1024).toFixed(0)} KiB of HTML; server memory after load ` +
+        `${rssMiB.toFixed(0)} MiB resident`,
+    );
+    console.log(
+      `Seed: ${number.format(counts.rows)} rows (${number.format(counts.views)} views in ${number.format(counts.articleViewRows)} ` +
+        `daily rows over ${counts.articles} articles, ${number.format(counts.leads)} leads, ${number.format(counts.members)} ` +
+        `members of whom ${number.format(counts.linkedMembers)} came from a lead, ${counts.subscriptions} subscriptions, ` +
+        `the coach), ${seeded.from} to ${seeded.to}; database ${databaseMiB.toFixed(1)} MiB; seeded in ` +
+        `${(seeded.ms / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    server.kill();
+  }
 }

@@ -59,6 +59,10 @@ export const leads = sqliteTable(
     uniqueIndex('leads_confirm_token_unique').on(table.confirmTokenHash),
     index('leads_nurture_due').on(table.status, table.nextNurtureAt),
     index('leads_created').on(table.createdAt),
+    // The coach's funnel: captures and confirmations by period and by article, from the index alone.
+    index('leads_created_article').on(table.createdAt, table.sourceArticle),
+    index('leads_confirmed_article').on(table.confirmedAt, table.sourceArticle),
+    index('leads_user').on(table.userId),
   ],
 );
 
@@ -127,7 +131,7 @@ export const users = sqliteTable(
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
   },
-  (table) => [uniqueIndex('users_email_unique').on(table.email)],
+  (table) => [uniqueIndex('users_email_unique').on(table.email), index('users_created').on(table.createdAt)],
 );
 
 /**
@@ -402,7 +406,7 @@ export const subscriptions = sqliteTable(
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
   },
-  (table) => [index('subscriptions_user').on(table.userId)],
+  (table) => [index('subscriptions_user').on(table.userId), index('subscriptions_created').on(table.createdAt)],
 );
 
 /**
@@ -467,4 +471,36 @@ export const draftReviews = sqliteTable(
     index('draft_reviews_opportunity').on(table.opportunityId, table.createdAt),
     index('draft_reviews_user').on(table.userId, table.createdAt),
   ],
+);
+
+/**
+ * Article views counted by the first-party beacon, rolled up per UTC day and article: no cookie,
+ * no address and nothing about the reader is kept, only how many times each guide was read.
+ */
+export const articleViews = sqliteTable(
+  'article_views',
+  {
+    day: text('day').notNull(),
+    article: text('article').notNull(),
+    views: integer('views').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.article] })],
+);
+
+/**
+ * The funnel's daily rollup of closed UTC days, per article ('' for none): captures, confirmations,
+ * new members and new paying members, recomputed from the source tables for the last week of
+ * closed days at most once an hour (src/lib/server/funnel.ts). Today is always counted live.
+ */
+export const funnelDaily = sqliteTable(
+  'funnel_daily',
+  {
+    day: text('day').notNull(),
+    article: text('article').notNull(),
+    captures: integer('captures').notNull().default(0),
+    confirmed: integer('confirmed').notNull().default(0),
+    members: integer('members').notNull().default(0),
+    paying: integer('paying').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.article] })],
 );

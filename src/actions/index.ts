@@ -1,9 +1,10 @@
 import { account } from './account';
 import { auth } from './auth';
 import { billing } from './billing';
+import { coach } from './coach';
 import { comments } from './comments';
 import { leads } from './leads';
 import { reviews } from './reviews';
 import { tracker } from './tracker';
 
-export const server = { account, auth, billing, comments, leads, reviews, tracker };
+export const server = { account, auth, billing, coach, comments, leads, reviews, tracker };

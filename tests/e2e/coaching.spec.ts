@@ -73,7 +73,7 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
 
   // The coach answers from the queue.
   await coach.page.goto('/coach');
-  await coach.page.getByRole('link', { name: 'Draft reviews' }).click();
+  await coach.page.getByRole('link', { name: 'Drafts to review' }).click();
   await coach.page
     .getByRole('row')
     .filter({ hasText: `Dana Ruiz, ${company}` })

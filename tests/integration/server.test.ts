@@ -28,16 +28,21 @@ describe('the built server', () => {
     expect(response.headers.get('etag')).toBeTruthy();
     const html = await response.text();
     expect(html).toContain('<h1>The Thank-You Note: Send It Within 24 Hours</h1>');
-    // No bundle to download: the only scripts are structured data and the inline loader of the
-    // server island that shows the signed-in state.
+    // No bundle to download: the only scripts are structured data, the inline loaders of the
+    // server islands (signed-in state, comments) and the one-line view-count beacon.
     expect(html).not.toMatch(/<script\b[^>]*\bsrc=/);
     expect(html).not.toMatch(/<link[^>]+\.js/);
     const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter(
       ([, attributes]) => !attributes!.includes('application/ld+json'),
     );
-    expect(inline.every(([, attributes, body]) => /data-island-id|replaceServerIsland/.test(attributes! + body!))).toBe(
-      true,
-    );
+    const beacon = "if (navigator.sendBeacon) navigator.sendBeacon('/api/views', location.pathname);";
+    expect(inline.filter(([, , body]) => body!.trim() === beacon)).toHaveLength(1);
+    expect(
+      inline.every(
+        ([, attributes, body]) =>
+          /data-island-id|replaceServerIsland/.test(attributes! + body!) || body!.trim() === beacon,
+      ),
+    ).toBe(true);
   });
 
   it('sends security headers on rendered responses too', async () => {

@@ -1,5 +1,5 @@
 /** The coach's view of leads: filter, page, export. Reads only; coach-only callers. */
-import { and, count, desc, eq, gte, like, lte, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { leads } from '../../../db/schema.ts';
 import { db } from './db';
 
@@ -34,7 +34,11 @@ export function leadFilterFrom(params: URLSearchParams): LeadFilter {
 function where(filter: LeadFilter): SQL | undefined {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(leads.status, filter.status));
-  if (filter.search) conditions.push(like(leads.email, `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`));
+  if (filter.search) {
+    // % and _ typed in the search are literal characters, not wildcards.
+    const pattern = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    conditions.push(sql`${leads.email} LIKE ${pattern} ESCAPE '\\'`);
+  }
   if (filter.from) conditions.push(gte(leads.createdAt, filter.from));
   if (filter.to) conditions.push(lte(leads.createdAt, filter.to));
   if (filter.article) conditions.push(eq(leads.sourceArticle, filter.article));

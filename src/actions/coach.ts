@@ -1,0 +1,42 @@
+/**
+ * The coach's changes to members' accounts, from a member's page. Coach only: anyone else gets
+ * NOT_FOUND, as if nothing were here. A coach cannot remove their own role, so the site always
+ * keeps at least one coach and nobody locks themselves out by a slip of the mouse.
+ */
+import { ActionError, defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { MEMBER_ROLES, setMemberRole } from '../lib/server/coach-members';
+import { db } from '../lib/server/db';
+import { requireActionUser } from '../lib/server/guards';
+import type { User } from '../lib/server/session';
+
+function requireCoachUser(context: Parameters<typeof requireActionUser>[0]): User {
+  const { user } = requireActionUser(context);
+  if (user.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
+  return user;
+}
+
+export const coach = {
+  setRole: defineAction({
+    accept: 'form',
+    input: z.object({
+      userId: z
+        .string({ error: 'Choose a member first.' })
+        .trim()
+        .min(1, 'Choose a member first.')
+        .max(64, 'Choose a member first.'),
+      role: z.enum(MEMBER_ROLES, { error: 'Choose member or coach as the role.' }),
+    }),
+    handler: async (input, context) => {
+      const self = requireCoachUser(context);
+      if (input.userId === self.id && input.role !== 'coach')
+        throw new ActionError({
+          code: 'BAD_REQUEST',
+          message: 'You cannot remove your own coach role: ask another coach.',
+        });
+      if (!(await setMemberRole(db, input.userId, input.role)))
+        throw new ActionError({ code: 'NOT_FOUND', message: 'There is no member with that id.' });
+      return { userId: input.userId, role: input.role };
+    },
+  }),
+};

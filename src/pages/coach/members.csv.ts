@@ -1,0 +1,58 @@
+/**
+ * The members on /coach/members, with the same filters, as a CSV download for the coach: who
+ * joined, on which plan, from which article and campaign, and when they gave consent. Cells are
+ * defused by csvRow so a name like "=HYPERLINK(…)" stays text in a spreadsheet.
+ */
+import type { APIRoute } from 'astro';
+import { csvRow } from '../../lib/csv';
+import { allMembers, memberFilterFrom } from '../../lib/server/coach-members';
+import { db } from '../../lib/server/db';
+
+export const prerender = false;
+
+const HEADER = [
+  'email',
+  'name',
+  'role',
+  'plan',
+  'joined_at',
+  'email_confirmed_at',
+  'source_article',
+  'source_path',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'consent_at',
+  'commenting_stopped_at',
+];
+
+export const GET: APIRoute = async ({ locals, url, redirect }) => {
+  if (!locals.user) return redirect(`/login?next=${encodeURIComponent(`/coach/members${url.search}`)}`, 303);
+  if (locals.user.role !== 'coach') return new Response('Not found', { status: 404 });
+  const rows = await allMembers(db, memberFilterFrom(url.searchParams));
+  let body = csvRow(HEADER);
+  for (const member of rows) {
+    body += csvRow([
+      member.email,
+      member.name,
+      member.role,
+      member.plan,
+      member.createdAt,
+      member.emailVerifiedAt,
+      member.sourceArticle,
+      member.sourcePath,
+      member.utmSource,
+      member.utmMedium,
+      member.utmCampaign,
+      member.consentAt,
+      member.commentingBlockedAt,
+    ]);
+  }
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="members.csv"',
+      'cache-control': 'private, no-store',
+    },
+  });
+};
