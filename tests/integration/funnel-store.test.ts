@@ -6,7 +6,14 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { articleViews, leads, subscriptions, users } from '../../db/schema.ts';
-import { countView, funnelReport, NO_ARTICLE, stageQueries, viewsQueries } from '../../src/lib/server/funnel.ts';
+import {
+  countView,
+  funnelReport,
+  NO_ARTICLE,
+  rollupQueries,
+  stageQueries,
+  viewsQueries,
+} from '../../src/lib/server/funnel.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 let test: TestDatabase;
@@ -140,7 +147,9 @@ describe('query plans', () => {
     const queries = {
       ...stageQueries(Date.parse('2026-11-26T00:00:00Z'), Date.parse('2026-11-27T00:00:00Z')),
       ...viewsQueries(period),
-      rollup: sql`SELECT * FROM funnel_daily WHERE day >= '2026-11-01' AND day <= '2026-11-25'`,
+      ...Object.fromEntries(
+        Object.entries(rollupQueries('2026-11-01', '2026-11-25')).map(([name, query]) => [`rollup ${name}`, query]),
+      ),
     };
     const expected: Record<string, RegExp> = {
       captures: /SEARCH leads USING COVERING INDEX leads_created_article/,
@@ -149,7 +158,8 @@ describe('query plans', () => {
       paying: /SCAN subscriptions USING INDEX subscriptions_user[\s\S]*SEARCH l USING INDEX leads_user/,
       byArticle: /SEARCH article_views USING INDEX/,
       byDay: /SEARCH article_views USING INDEX/,
-      rollup: /SEARCH funnel_daily USING INDEX/,
+      'rollup byArticle': /SEARCH funnel_daily USING INDEX/,
+      'rollup byDay': /SEARCH funnel_daily USING INDEX/,
     };
     for (const [name, query] of Object.entries(queries)) {
       const rows = (await test.db.all(sql`EXPLAIN QUERY PLAN ${query}`)) as { detail: string }[];

@@ -11,6 +11,7 @@ import {
   periodFrom,
   rate,
 } from '../../src/lib/funnel';
+import { ViewLimiter } from '../../src/lib/view-limiter';
 
 const now = new Date('2026-11-26T15:00:00Z');
 const params = (query: string) => new URLSearchParams(query);
@@ -130,5 +131,34 @@ describe('lineChart', () => {
     [120_001, 200_000],
   ])('niceMax(%i) = %i', (value, expected) => {
     expect(niceMax(value)).toBe(expected);
+  });
+});
+
+describe('ViewLimiter', () => {
+  const limits = { perMinute: 3, sameArticleMs: 30 * 60_000, maxRemembered: 4 };
+  const t0 = 1_000_000;
+
+  it('counts one view of an article per network per 30 minutes', () => {
+    const limiter = new ViewLimiter(limits);
+    expect(limiter.counts('n1', 'a', t0)).toBe(true);
+    expect(limiter.counts('n1', 'a', t0 + 29 * 60_000)).toBe(false);
+    expect(limiter.counts('n2', 'a', t0 + 1)).toBe(true);
+    expect(limiter.counts('n1', 'a', t0 + 30 * 60_000)).toBe(true);
+  });
+
+  it('counts at most perMinute views a minute from one network', () => {
+    const limiter = new ViewLimiter(limits);
+    expect(['a', 'b', 'c', 'd'].map((article) => limiter.counts('n1', article, t0))).toEqual([true, true, true, false]);
+    expect(limiter.counts('n1', 'd', t0 + 60_000)).toBe(true);
+  });
+
+  it('holds a bounded number of entries and forgets expired ones', () => {
+    const limiter = new ViewLimiter({ ...limits, maxRemembered: 2 });
+    expect(limiter.counts('n1', 'a', t0)).toBe(true);
+    expect(limiter.counts('n2', 'a', t0)).toBe(true);
+    expect(limiter.counts('n3', 'a', t0)).toBe(false); // two networks held: the ceiling
+    expect(limiter.size).toBe(4);
+    expect(limiter.counts('n3', 'a', t0 + 31 * 60_000)).toBe(true);
+    expect(limiter.size).toBe(2);
   });
 });

@@ -102,18 +102,21 @@ interface RollupState {
   at: number;
 }
 
-const refreshing = new WeakMap<Database, Promise<void>>();
+const refreshing = new WeakMap<Database, { day: string; running: Promise<void> }>();
 
 /**
  * Brings the rollup up to yesterday, recounting the last week of closed days at most hourly. One
  * refresh at a time per process; two instances refreshing at once write the same counts.
  */
 export function refreshRollup(db: Database, now = new Date()): Promise<void> {
-  let running = refreshing.get(db);
-  if (!running) {
-    running = refresh(db, now).finally(() => refreshing.delete(db));
-    refreshing.set(db, running);
-  }
+  const day = utcDay(now);
+  // A refresh begun before midnight does not cover yesterday: a request after it starts its own.
+  const current = refreshing.get(db);
+  if (current && current.day === day) return current.running;
+  const running = refresh(db, now).finally(() => {
+    if (refreshing.get(db)?.running === running) refreshing.delete(db);
+  });
+  refreshing.set(db, { day, running });
   return running;
 }
 
@@ -164,34 +167,38 @@ export function viewsQueries(period: Period) {
   };
 }
 
+/** The rollup's sums for closed days `from`–`to`, by article and by day. */
+export function rollupQueries(from: string, to: string) {
+  return {
+    byArticle: sql`SELECT article, SUM(captures) AS captures, SUM(confirmed) AS confirmed, SUM(members) AS members,
+                          SUM(paying) AS paying
+                   FROM ${funnelDaily} WHERE day >= ${from} AND day <= ${to} GROUP BY article`,
+    byDay: sql`SELECT day, SUM(captures) AS captures, SUM(members) AS members
+               FROM ${funnelDaily} WHERE day >= ${from} AND day <= ${to} GROUP BY day`,
+  };
+}
+
 /** The funnel of one period, in total, per article, and per day. */
 export async function funnelReport(db: Database, period: Period, now = new Date()): Promise<FunnelReport> {
-  await refreshRollup(db, now);
+  try {
+    await refreshRollup(db, now);
+  } catch (error) {
+    // The dashboard still answers from the rollup as it stands; the next request tries again.
+    console.error('the funnel rollup could not be refreshed', error);
+  }
   const today = utcDay(now);
   const lastClosed = addDays(today, -1);
   const closedTo = period.to < lastClosed ? period.to : lastClosed;
   const liveFrom = period.from > today ? period.from : today;
   const viewQueries = viewsQueries(period);
   const closed = period.from <= closedTo;
+  const rollup = rollupQueries(period.from, closedTo);
   const [views, viewsDaily, rolledByArticle, rolledByDay, live] = await Promise.all([
     rows(db, viewQueries.byArticle),
     rows(db, viewQueries.byDay),
     // Sums in SQL: a year is a few thousand rollup rows, but only a few hundred come back.
-    closed
-      ? rows(
-          db,
-          sql`SELECT article, SUM(captures) AS captures, SUM(confirmed) AS confirmed, SUM(members) AS members,
-                     SUM(paying) AS paying
-              FROM ${funnelDaily} WHERE day >= ${period.from} AND day <= ${closedTo} GROUP BY article`,
-        )
-      : Promise.resolve([]),
-    closed
-      ? rows(
-          db,
-          sql`SELECT day, SUM(captures) AS captures, SUM(members) AS members
-              FROM ${funnelDaily} WHERE day >= ${period.from} AND day <= ${closedTo} GROUP BY day`,
-        )
-      : Promise.resolve([]),
+    closed ? rows(db, rollup.byArticle) : Promise.resolve([]),
+    closed ? rows(db, rollup.byDay) : Promise.resolve([]),
     liveFrom <= period.to
       ? countStages(db, dayStart(liveFrom), dayStart(period.to) + DAY_MS).then((cells) => [...cells.values()])
       : Promise.resolve([]),

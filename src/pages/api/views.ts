@@ -1,11 +1,18 @@
 /**
  * The page-view beacon: an article page sends its own path once when it is read. No cookie is
- * read or set and no address is stored; crawlers, previews and scripts are left out by their user
- * agent (and most never run the beacon). Each view adds one to the article's count for the day.
- * The answer is always an empty 204, so the endpoint tells nobody anything.
+ * read or set and nothing about the reader is stored: crawlers, previews and scripts are left out
+ * by their user agent (and most never run the beacon). Each view adds one to the article's count
+ * for the day. Counted views answer an empty 204, and so do the ones left out, so the endpoint
+ * tells nobody anything (only other sites' posts, 403, and oversized bodies, 413, differ).
+ *
+ * Against inflation, held in memory for at most 30 minutes and never written anywhere: a salted
+ * hash of the reader's network (the address, or its /64 for IPv6), so one network counts one view
+ * of an article per 30 minutes and at most 30 views a minute in all.
  */
 import type { APIRoute } from 'astro';
+import { createHash, randomBytes } from 'node:crypto';
 import { articleOfPath, isBot } from '../../lib/funnel';
+import { ViewLimiter } from '../../lib/view-limiter';
 import { getPublishedEntries } from '../../lib/server/articles';
 import { db } from '../../lib/server/db';
 import { countView } from '../../lib/server/funnel';
@@ -13,19 +20,13 @@ import { clientIp } from '../../lib/server/request';
 
 export const prerender = false;
 
-/** Views one network address may add a minute: a fast reader, never a loop. */
-const PER_ADDRESS_PER_MINUTE = 30;
-const recent = new Map<string, { count: number; until: number }>();
+const salt = randomBytes(16);
+const limiter = new ViewLimiter();
 
-function allowed(address: string, now: number): boolean {
-  if (recent.size > 50_000) for (const [key, entry] of recent) if (entry.until <= now) recent.delete(key);
-  const entry = recent.get(address);
-  if (!entry || entry.until <= now) {
-    recent.set(address, { count: 1, until: now + 60_000 });
-    return true;
-  }
-  entry.count += 1;
-  return entry.count <= PER_ADDRESS_PER_MINUTE;
+/** A short salted hash of the reader's network: IPv4 address or IPv6 /64. */
+function networkOf(address: string): string {
+  const network = address.includes(':') ? address.split(':').slice(0, 4).join(':') : address;
+  return createHash('sha256').update(salt).update(network).digest('base64url').slice(0, 16);
 }
 
 let published: Promise<Set<string>> | undefined;
@@ -42,7 +43,7 @@ export const POST: APIRoute = async (context) => {
   if (isBot(request.headers.get('user-agent')) || /prefetch|prerender/i.test(purpose)) return noContent();
   const article = articleOfPath(body);
   if (!article || !(await publishedArticles()).has(article)) return noContent();
-  if (!allowed(clientIp(context), Date.now())) return noContent();
+  if (!limiter.counts(networkOf(clientIp(context)), article, Date.now())) return noContent();
   await countView(db, article);
   return noContent();
 };
