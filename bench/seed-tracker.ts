@@ -27,6 +27,7 @@ import { createClient, type InValue } from '@libsql/client';
 import type { Plan } from '../src/lib/playbook.ts';
 import type { ConversationRecord, OpportunityKind, Stage, StepId, TouchRecord } from '../src/lib/tracker-model.ts';
 import { loadPlaybook, type Playbook } from './playbook.ts';
+import { createRandom, type Random } from './random.ts';
 
 export interface SeedOptions {
   members?: number;
@@ -175,40 +176,6 @@ const SUBJECTS: Record<StepId, string> = {
   'offer-value': 'Thought you might find this useful',
 };
 
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
-
-/** sfc32: small, fast, and the same sequence for the same seed on every run. */
-function createRandom(seed: number) {
-  let a = 0x9e3779b9,
-    b = 0x243f6a88,
-    c = 0xb7e15162,
-    d = seed >>> 0;
-  const next = () => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
-    let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    t = (t + d) | 0;
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 20; i++) next();
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  /** Like the app's ids (24 random bytes in base32): 39 characters of a-z and 2-7. */
-  const id = () => {
-    let text = '';
-    for (let i = 0; i < ID_LENGTH; i++) text += BASE32[Math.floor(next() * 32)];
-    return text;
-  };
-  return { next, int, pick, id };
-}
-type Random = ReturnType<typeof createRandom>;
 const ID_LENGTH = 39;
 
 interface Template {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { e2eDatabase, expectAccessible, localPath, signedUpPerson } from './fixtures';
+import { expectAccessible, localPath, signedUpCoach, signedUpPerson } from './fixtures';
 
 const PASSWORD = 'coaching journey phrase';
 const PREMIUM = '/articles/final-round-follow-up-playbook';
@@ -10,14 +10,12 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
 }, testInfo) => {
   test.setTimeout(90_000);
   const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
-  const sql = await e2eDatabase();
-  const coach = await signedUpPerson(browser, {
+  const coach = await signedUpCoach(browser, {
     name: 'Morgan',
     address: `${net}.211`,
     password: PASSWORD,
     baseURL: baseURL!,
   });
-  await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
   // Both projects run at once against one server and one coach queue: each has its own company.
   const company = `Contoso ${testInfo.project.name}`;
   const { page, email } = await signedUpPerson(browser, {
@@ -108,5 +106,4 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
   await expectAccessible(page);
   await review.getByRole('link', { name: "Put the coach's version in my draft" }).click();
   await expect(page.getByLabel('Message')).toHaveValue(/the tiering idea stayed with me/);
-  sql.close();
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { e2eDatabase, expectAccessible, linkFromMail, signedUpPerson } from './fixtures';
+import { expectAccessible, linkFromMail, signedUpCoach, signedUpPerson } from './fixtures';
 
 const PASSWORD = 'comments journey phrase';
 const ARTICLE = '/articles/follow-up-after-networking-calls';
@@ -10,14 +10,12 @@ test('one member comments, another replies and reports it, and the coach moderat
 }, testInfo) => {
   test.setTimeout(90_000);
   const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
-  const sql = await e2eDatabase();
-  const coach = await signedUpPerson(browser, {
+  const coach = await signedUpCoach(browser, {
     name: 'Morgan',
     address: `${net}.201`,
     password: PASSWORD,
     baseURL: baseURL!,
   });
-  await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
   const alex = await signedUpPerson(browser, {
     name: 'Alex',
     address: `${net}.202`,
@@ -128,5 +126,4 @@ test('one member comments, another replies and reports it, and the coach moderat
   await expectAccessible(alex.page);
   await alex.page.goto('/articles');
   await expect(alex.page.getByRole('link', { name: /\d+ comments?/ }).first()).toBeVisible();
-  sql.close();
 });

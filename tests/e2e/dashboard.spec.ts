@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { e2eDatabase, expectAccessible, linkFromMail, localPath, signedUpPerson } from './fixtures';
+import { expectAccessible, linkFromMail, localPath, signedUpCoach } from './fixtures';
 
 const PASSWORD = 'dashboard journey phrase';
 // Both projects run at once on one server: each reads its own article's row of the funnel.
@@ -37,15 +37,12 @@ test('the coach sees the funnel move after a reader captures the cheat sheet and
 }, testInfo) => {
   test.setTimeout(90_000);
   const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
-  const sql = await e2eDatabase();
-  const coach = await signedUpPerson(browser, {
+  const coach = await signedUpCoach(browser, {
     name: 'Morgan',
     address: `${net}.221`,
     password: PASSWORD,
     baseURL: baseURL!,
   });
-  await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
-  sql.close();
 
   const article = ARTICLES[testInfo.project.name as keyof typeof ARTICLES];
   const before = await funnel(coach.page, article.title);

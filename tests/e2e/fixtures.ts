@@ -72,3 +72,15 @@ export async function signedUpPerson(
   await page.goto(await linkFromMail(page, email, 'Confirm your email address', '/auth/verify'));
   return { page, email };
 }
+
+/** Like signedUpPerson, then given the coach role in the database (as `npm run coach:grant` would). */
+export async function signedUpCoach(
+  browser: Browser,
+  person: { name: string; address: string; password: string; baseURL: string },
+): Promise<{ page: Page; email: string }> {
+  const coach = await signedUpPerson(browser, person);
+  const sql = await e2eDatabase();
+  await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [coach.email] });
+  sql.close();
+  return coach;
+}

@@ -744,6 +744,30 @@ describe('the coach’s Coaching-only extras', () => {
   });
 });
 
+describe('the coach’s setting, with bad input', () => {
+  it('refuses values other than a ticked box, with a message, and keeps the setting', async () => {
+    const coach = await signedUpMember(base, sql, 'limits-bad-input@example.com');
+    await sql.execute("UPDATE users SET role = 'coach' WHERE email = 'limits-bad-input@example.com'");
+    const setting = async () =>
+      String(
+        (await sql.execute("SELECT value FROM app_settings WHERE key = 'coaching.limits'")).rows[0]?.['value'] ??
+          'none',
+      );
+    const before = await setting();
+    const cases: Record<string, string>[] = [
+      { reminders: 'yes' },
+      { calendar: 'true' },
+      { reminders: 'on', calendar: 'x'.repeat(5000) },
+    ];
+    for (const fields of cases) {
+      const response = await coach.post('/coach?_action=billing.setLimits', fields);
+      expect(response.status).toBe(400);
+      expect(visible(await response.text())).toContain('Something in the form was not as expected');
+    }
+    expect(await setting()).toBe(before);
+  });
+});
+
 describe('deleting an account', () => {
   const remove = (browser: Browser) =>
     browser.post('/account?_action=account.deleteAccount', { password: 'a phrase long enough', confirmText: 'DELETE' });
