@@ -6,6 +6,7 @@ import sitemap from '@astrojs/sitemap';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { precompressDirectory } from './server/precompress.ts';
+import { MAX_REQUEST_BODY_BYTES, PAGE_CSP_DIRECTIVES } from './src/lib/security-headers.ts';
 
 // The public origin is baked into prerendered pages (canonical URLs, feeds, sitemap),
 // so it is read at build time rather than through astro:env.
@@ -16,7 +17,7 @@ export default defineConfig({
   output: 'server',
   trailingSlash: 'never',
   build: { format: 'directory', inlineStylesheets: 'always' },
-  adapter: node({ mode: 'middleware', bodySizeLimit: 1024 * 1024 }),
+  adapter: node({ mode: 'middleware', bodySizeLimit: MAX_REQUEST_BODY_BYTES }),
   integrations: [
     react(),
     // Only pages a search engine should list: not search results, personal, coach, mail or one-time-link pages.
@@ -42,6 +43,7 @@ export default defineConfig({
             target: 'node22',
             packages: 'external',
             logLevel: 'warning',
+            define: { __SITE_URL__: JSON.stringify(site) },
           });
           logger.info('dist/server/main.mjs written');
         },
@@ -115,5 +117,9 @@ export default defineConfig({
     // Replaced by our own check in src/middleware.ts, which must let the one-click unsubscribe
     // POST from mail providers (no Origin header) through. See docs/decisions/0005.
     checkOrigin: false,
+    actionBodySizeLimit: MAX_REQUEST_BODY_BYTES,
+    // Astro hashes every script and style it puts in a page into the page's policy: a <meta> in
+    // prerendered pages (lifted into a header by server/static-files.ts), a header on rendered ones.
+    csp: { algorithm: 'SHA-256', directives: [...PAGE_CSP_DIRECTIVES] },
   },
 });

@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createFrontServer } from './fast-path.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
+import { BODY_TOO_LARGE_MESSAGE, MAX_REQUEST_BODY_BYTES, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<void>;
 
@@ -48,7 +49,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 // rendered by React's development build, several times slower.
 process.env.NODE_ENV ??= 'production';
 const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
-const files = loadStaticFiles(resolve(root, 'dist/client'));
+declare const __SITE_URL__: string | undefined;
+// The public origin the build was made for (SITE_URL at build time, see astro.config.mjs).
+const site = typeof __SITE_URL__ === 'string' ? __SITE_URL__ : (process.env.SITE_URL ?? 'http://localhost:4321');
+const files = loadStaticFiles(resolve(root, 'dist/client'), { hsts: site.startsWith('https:') });
 
 function redirectTrailingSlash(req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url ?? '/';
@@ -62,8 +66,17 @@ function redirectTrailingSlash(req: IncomingMessage, res: ServerResponse): boole
   return true;
 }
 
+/** A body announced as larger than the limit is refused before a byte of it is read. */
+function refuseLargeBody(req: IncomingMessage, res: ServerResponse): boolean {
+  if (Number(req.headers['content-length'] ?? 0) <= MAX_REQUEST_BODY_BYTES) return false;
+  res.writeHead(413, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+  res.end(BODY_TOO_LARGE_MESSAGE);
+  req.resume();
+  return true;
+}
+
 export const server = createServer((req, res) => {
-  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res)) return;
+  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res) || refuseLargeBody(req, res)) return;
   void handler(req, res, () => serveNotFound(files, req, res));
 });
 server.keepAliveTimeout = 65_000;

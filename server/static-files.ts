@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SECURITY_HEADERS } from '../src/lib/security-headers.ts';
+import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from '../src/lib/security-headers.ts';
 import { compressBrotli, compressGzip, isCompressible } from './precompress.ts';
 
 type Headers = Record<string, string>;
@@ -80,11 +80,27 @@ function variant(body: Buffer, base: Headers, encoding?: string): Variant {
   return { body, headers };
 }
 
+const POLICY_META = /<meta http-equiv="content-security-policy" content="([^"]*)"/i;
+
+/**
+ * A prerendered page carries its policy (with the hashes of its scripts and styles) in a <meta>;
+ * the same policy goes out as a header too, where frame-ancestors also works.
+ */
+function pagePolicy(html: Buffer): string | undefined {
+  const policy = POLICY_META.exec(html.toString('utf8', 0, Math.min(html.length, 65_536)))?.[1];
+  return policy === undefined ? undefined : pagePolicyHeader(policy.replaceAll('&#39;', "'").replaceAll('&quot;', '"'));
+}
+
+export interface StaticOptions {
+  /** Send Strict-Transport-Security: the site is served over HTTPS. */
+  hsts?: boolean;
+}
+
 function precompressed(path: string, compress: () => Buffer): Buffer {
   return existsSync(path) ? readFileSync(path) : compress();
 }
 
-export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
+export function loadStaticFiles(clientDir: string, { hsts = false }: StaticOptions = {}): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const absolute of walk(clientDir)) {
     const file = relative(clientDir, absolute);
@@ -93,8 +109,11 @@ export function loadStaticFiles(clientDir: string): Map<string, StaticFile> {
     const body = readFileSync(absolute);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     const compressible = isCompressible(file, body.length);
+    const policy = ext === '.html' ? pagePolicy(body) : undefined;
     const base: Headers = {
       ...SECURITY_HEADERS,
+      ...(policy ? { 'content-security-policy': policy } : {}),
+      ...(hsts ? { 'strict-transport-security': HSTS } : {}),
       'content-type': TYPES[ext] ?? 'application/octet-stream',
       'cache-control': cacheControl(urlPath, ext),
       etag,

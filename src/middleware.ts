@@ -1,6 +1,6 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { isCrossSiteRefused } from './lib/csrf';
-import { SECURITY_HEADERS } from './lib/security-headers';
+import { BODY_TOO_LARGE_MESSAGE, HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/security-headers';
 import { siteUrl } from './lib/server/config';
 import { db, ensureDatabase } from './lib/server/db';
 import { secureCookies } from './lib/server/guards';
@@ -12,11 +12,39 @@ import {
   validateSessionToken,
 } from './lib/server/session';
 
+/**
+ * A body sent without its length (chunked) is cut off by the adapter once it passes the limit,
+ * which throws where the body is read: that is the sender's fault, answered with 413.
+ */
+async function bodyWithinLimit(next: () => Promise<Response>): Promise<Response> {
+  try {
+    return await next();
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('Body size limit exceeded')) {
+      return new Response(BODY_TOO_LARGE_MESSAGE, {
+        status: 413,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+    throw error;
+  }
+}
+
+const https = new URL(siteUrl).protocol === 'https:';
+
+/**
+ * A rendered page comes with Astro's policy (the hashes of the scripts and styles it rendered,
+ * `security.csp` in astro.config.mjs), to which frame-ancestors is added; every other response gets
+ * the site's default policy. HSTS when the site is served over HTTPS.
+ */
 const securityHeaders = defineMiddleware(async (_context, next) => {
-  const response = await next();
+  const response = await bodyWithinLimit(next);
+  const policy = response.headers.get('content-security-policy');
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     if (!response.headers.has(name)) response.headers.set(name, value);
   }
+  if (policy) response.headers.set('content-security-policy', pagePolicyHeader(policy));
+  if (https) response.headers.set('strict-transport-security', HSTS);
   return response;
 });
 

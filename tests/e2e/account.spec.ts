@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, linkFromMail } from './fixtures';
+import { expect, expectAccessible, linkFromMail, test } from './fixtures';
 
 test('a newcomer signs up, confirms, signs out and in, resets the password and deletes the account', async ({
   page,

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, expectAccessible, test, watchPolicy } from './fixtures';
 
 /** Links in emails carry the public origin the site was built for; follow them on this server. */
 function localPath(href: string): string {
@@ -68,7 +68,7 @@ test('a mistyped address comes back with a clear message and what was typed', as
 });
 
 test('the form works with JavaScript off', async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = watchPolicy(await browser.newContext({ javaScriptEnabled: false }));
   const page = await context.newPage();
   await page.goto('/');
   const form = page.getByRole('region', { name: /Interview Success Cheat Sheet/ });

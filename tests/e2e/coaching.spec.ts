@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, localPath, signedUpCoach, signedUpPerson } from './fixtures';
+import { expect, expectAccessible, localPath, signedUpCoach, signedUpPerson, test } from './fixtures';
 
 const PASSWORD = 'coaching journey phrase';
 const PREMIUM = '/articles/final-round-follow-up-playbook';

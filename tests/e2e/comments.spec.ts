@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, linkFromMail, signedUpCoach, signedUpPerson } from './fixtures';
+import { expect, expectAccessible, linkFromMail, signedUpCoach, signedUpPerson, test } from './fixtures';
 
 const PASSWORD = 'comments journey phrase';
 const ARTICLE = '/articles/follow-up-after-networking-calls';

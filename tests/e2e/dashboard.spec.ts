@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, linkFromMail, localPath, signedUpCoach } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, expectAccessible, linkFromMail, localPath, signedUpCoach, test, watchPolicy } from './fixtures';
 
 const PASSWORD = 'dashboard journey phrase';
 // Both projects run at once on one server: each reads its own article's row of the funnel.
@@ -51,7 +51,7 @@ test('the coach sees the funnel move after a reader captures the cheat sheet and
   await expectAccessible(coach.page);
 
   // A reader reads the article (one view), captures the cheat sheet there and confirms it.
-  const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': `${net}.222` } });
+  const context = watchPolicy(await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': `${net}.222` } }));
   const reader = await context.newPage();
   const email = `reader-${net.replaceAll('.', '-')}-${Date.now()}@example.com`;
   await reader.goto(article.path);

@@ -1,7 +1,43 @@
 import AxeBuilder from '@axe-core/playwright';
 import { createClient, type Client } from '@libsql/client';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { pathToFileURL } from 'node:url';
+
+export { expect };
+
+/** What the browser refused under the site's Content-Security-Policy during the current test. */
+const policyViolations: string[] = [];
+
+/**
+ * Records every Content-Security-Policy refusal Chromium reports in the context's pages (it logs
+ * each as a console error). Contexts a test opens itself are passed through this.
+ */
+export function watchPolicy(context: BrowserContext): BrowserContext {
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) {
+      policyViolations.push(`${message.location().url}: ${message.text()}`);
+    }
+  });
+  return context;
+}
+
+/**
+ * Playwright's `test`, where every test also fails if any page broke the site's
+ * Content-Security-Policy: the policy must be strict and the pages must satisfy it.
+ */
+export const test = base.extend<{ policyWatch: void }>({
+  context: async ({ context }, use) => {
+    await use(watchPolicy(context));
+  },
+  policyWatch: [
+    async ({}, use) => {
+      policyViolations.length = 0;
+      await use();
+      expect(policyViolations, policyViolations.join('\n')).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /** Fails with the list of WCAG 2.2 AA violations axe finds on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
@@ -58,7 +94,7 @@ export async function signedUpPerson(
   browser: Browser,
   { name, address, password, baseURL }: { name: string; address: string; password: string; baseURL: string },
 ): Promise<{ page: Page; email: string }> {
-  const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } });
+  const context = watchPolicy(await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } }));
   await context.route(/^http:\/\/localhost:4321\//, (route) =>
     route.fulfill({ status: 302, headers: { location: baseURL + localPath(route.request().url()) } }),
   );

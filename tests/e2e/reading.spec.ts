@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible } from './fixtures';
+import { expect, expectAccessible, test, watchPolicy } from './fixtures';
 
 test.describe('a reader', () => {
   test('goes from the home page to an article, its tag, and back through the index', async ({ page }) => {
@@ -65,7 +64,7 @@ test.describe('a reader', () => {
 
 test.describe('an article page', () => {
   test('is complete with JavaScript off and loads no script file', async ({ browser }) => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = watchPolicy(await browser.newContext({ javaScriptEnabled: false }));
     const page = await context.newPage();
     const scripts: string[] = [];
     page.on('request', (request) => {

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, linkFromMail } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, expectAccessible, linkFromMail, test, watchPolicy } from './fixtures';
 
 // One account per project: the second test signs in to it with JavaScript switched off.
 test.describe.configure({ mode: 'serial' });
@@ -136,7 +136,7 @@ test('from an article to a thank-you drafted, sent, a check-in scheduled and a r
 });
 
 test('adding a networking call and marking it sent work with JavaScript off', async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = watchPolicy(await browser.newContext({ javaScriptEnabled: false }));
   const page = await context.newPage();
   await signIn(page);
   await page.getByRole('link', { name: 'Add a conversation' }).click();

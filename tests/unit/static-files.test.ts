@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseVariant, loadStaticFiles, serveNotFound, serveStatic, urlPathFor } from '../../server/static-files.ts';
+import { pagePolicyHeader } from '../../src/lib/security-headers.ts';
 
 const articleHtml = `<!doctype html><title>Article</title>${'<p>Send the thank-you note within a day.</p>'.repeat(200)}`;
 
@@ -106,5 +107,53 @@ describe('the in-memory static server', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('Not found');
     expect((await get('/404')).status).toBe(404);
+  });
+});
+
+describe("a prerendered page's policy", () => {
+  const policy = "default-src 'self'; script-src 'self' 'sha256-abc='; style-src 'self' 'sha256-def='";
+  const page = `<!doctype html><head><meta http-equiv="content-security-policy" content="${policy.replaceAll("'", '&#39;')}"></head>`;
+
+  function load(options: { hsts?: boolean }) {
+    const dir = mkdtempSync(join(tmpdir(), 'otfu-policy-'));
+    writeFileSync(join(dir, 'index.html'), page);
+    writeFileSync(join(dir, 'plain.html'), '<!doctype html><title>No policy</title>');
+    writeFileSync(join(dir, 'feed.xml'), '<rss/>');
+    return loadStaticFiles(dir, options);
+  }
+
+  it('goes out as a header, with frame-ancestors added (a <meta> cannot carry it)', () => {
+    const headers = load({}).get('/')!.identity.headers;
+    expect(headers['content-security-policy']).toBe(`${policy}; frame-ancestors 'none'`);
+  });
+
+  it('leaves the default policy on files without one', () => {
+    const files = load({});
+    for (const path of ['/plain', '/feed.xml']) {
+      expect(files.get(path)!.identity.headers['content-security-policy']).toBe(
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+      );
+    }
+  });
+
+  it('adds HSTS to every file only for a site served over HTTPS', () => {
+    for (const variant of Object.values(load({ hsts: true }).get('/')!).filter(
+      (v) => v && typeof v === 'object' && 'headers' in v,
+    ))
+      expect(variant.headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
+    expect(load({ hsts: true }).get('/feed.xml')!.identity.headers['strict-transport-security']).toBe(
+      'max-age=63072000; includeSubDomains',
+    );
+    expect(load({}).get('/')!.identity.headers['strict-transport-security']).toBeUndefined();
+  });
+});
+
+describe('pagePolicyHeader', () => {
+  it.each([
+    ["script-src 'self'", "script-src 'self'; frame-ancestors 'none'"],
+    ["script-src 'self';", "script-src 'self'; frame-ancestors 'none'"],
+    ["frame-ancestors 'self'; script-src 'self'", "frame-ancestors 'self'; script-src 'self'"],
+  ])('%s → %s', (input, output) => {
+    expect(pagePolicyHeader(input)).toBe(output);
   });
 });

@@ -11,7 +11,6 @@ import {
   STRIPE_WEBHOOK_SECRET,
 } from 'astro:env/server';
 import { BILLING_INTERVALS, formatPrice, type BillingInterval } from '../billing';
-import { SECURITY_HEADERS } from '../security-headers';
 import { createStripeClient, type BillingContext } from './billing';
 import { siteUrl } from './config';
 import { db } from './db';
@@ -37,10 +36,7 @@ export const payments: BillingContext | null =
  * customer portal): browsers apply form-action to the redirect a form's answer makes, so Stripe's
  * hosted pages are allowed there (and the API host, where a test fake serves its own pages).
  */
-export const paymentFormsCsp: string = SECURITY_HEADERS['content-security-policy']!.replace(
-  "form-action 'self'",
-  `form-action 'self' https://checkout.stripe.com https://billing.stripe.com${STRIPE_API_URL ? ` ${new URL(STRIPE_API_URL).origin}` : ''}`,
-);
+export const paymentFormsDirective: `form-action ${string}` = `form-action 'self' https://checkout.stripe.com https://billing.stripe.com${STRIPE_API_URL ? ` ${new URL(STRIPE_API_URL).origin}` : ''}`;
 
 export interface Plan {
   interval: BillingInterval;
