@@ -23,8 +23,15 @@ export interface FakeResend {
   deliveries: FakeDelivery[];
   /** Requests seen, including refused and repeated ones. */
   requests: number;
+  /** Messages sent again with an idempotency key already delivered (answered, not delivered again). */
+  repeated: number;
   /** The next n requests answer with this status (500: outage, 422: message refused). */
   failNext(n: number, status?: number): void;
+  /**
+   * Accepted messages are delivered at once but answered this many milliseconds later: a sender
+   * that dies meanwhile never learns that its message went out.
+   */
+  answerDelayMs: number;
   close(): Promise<void>;
 }
 
@@ -36,6 +43,8 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
     apiKey,
     deliveries: [],
     requests: 0,
+    repeated: 0,
+    answerDelayMs: 0,
     failNext(n, status = 500) {
       failures = n;
       failureStatus = status;
@@ -63,7 +72,10 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
         });
       }
       const key = req.headers['idempotency-key'] as string | undefined;
-      if (key && byKey.has(key)) return reply(200, { id: byKey.get(key) });
+      if (key && byKey.has(key)) {
+        fake.repeated++;
+        return reply(200, { id: byKey.get(key) });
+      }
       const payload = JSON.parse(body) as {
         from: string;
         to: string | string[];
@@ -86,7 +98,8 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
         text: payload.text,
         headers: payload.headers ?? {},
       });
-      reply(200, { id });
+      if (fake.answerDelayMs > 0) setTimeout(() => reply(200, { id }), fake.answerDelayMs);
+      else reply(200, { id });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
