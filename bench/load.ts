@@ -19,7 +19,11 @@
  * their lease expires, after a minute) and checks the same things.
  *
  * Exits 1 if anything is missing or broken; prints a Markdown report either way.
- *   LOAD_CLIENTS=50  LOAD_RATE=60  LOAD_SECONDS=30  LOAD_MEMBERS=300  LOAD_PORT=4521
+ * `npm run load -- --instances 2` runs two app instances on one database, each with its own
+ * background jobs (email delivery leased message by message), the clients split between them as a
+ * load balancer would; with --faults the first instance is the one killed.
+ *
+ *   LOAD_CLIENTS=50  LOAD_RATE=60  LOAD_SECONDS=30  LOAD_MEMBERS=300  LOAD_PORT=4521 (and up)
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, rmSync, readFileSync } from 'node:fs';
@@ -40,7 +44,13 @@ const RATE = whole('LOAD_RATE', 60);
 const SECONDS = whole('LOAD_SECONDS', 30);
 const MEMBERS = Math.max(whole('LOAD_MEMBERS', 300), CLIENTS);
 const PORT = whole('LOAD_PORT', 4521);
-const ORIGIN = `http://127.0.0.1:${PORT}`;
+const instancesFlag = process.argv.indexOf('--instances');
+const INSTANCES = instancesFlag === -1 ? 1 : Number(process.argv[instancesFlag + 1]);
+if (!Number.isInteger(INSTANCES) || INSTANCES < 1 || INSTANCES > 8) {
+  console.error('--instances takes a whole number from 1 to 8.');
+  process.exit(1);
+}
+const origin = (instance: number) => `http://127.0.0.1:${PORT + instance}`;
 const ARTICLES = [
   'thank-you-note-within-24-hours',
   'follow-up-after-networking-calls',
@@ -100,18 +110,21 @@ const sql = createClient({ url: databaseUrl });
 const userIds = (await sql.execute('SELECT id FROM users ORDER BY rowid')).rows.map((row) => String(row['id']));
 // Members' reply emails on, so comments can queue email too.
 const resend = await startFakeResend();
-let server: ChildProcess | undefined;
-let serverUp = false;
+const servers: ChildProcess[] = [];
+const serverUp: boolean[] = [];
 const logFile = join(work, 'server.log');
 
-async function startAppServer(): Promise<number> {
+/** Starts instance n (its own port, the shared database) and waits until it answers. */
+async function startAppServer(instance: number): Promise<number> {
   const log = openSync(logFile, 'a');
   const started = performance.now();
   const program = [process.execPath, 'dist/server/main.mjs'];
-  server = spawn(taskset ?? program[0]!, taskset ? ['-c', '0', ...program] : program.slice(1), {
+  // One instance keeps to core 0 and leaves core 1 to the clients; several share both cores.
+  const pin = taskset && INSTANCES === 1;
+  const server = spawn(pin ? taskset : program[0]!, pin ? ['-c', '0', ...program] : program.slice(1), {
     env: {
       ...process.env,
-      PORT: String(PORT),
+      PORT: String(PORT + instance),
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       TRUST_PROXY: 'true',
@@ -125,18 +138,21 @@ async function startAppServer(): Promise<number> {
   closeSync(log);
   for (;;) {
     try {
-      if ((await fetch(`${ORIGIN}/healthz`)).ok) break;
+      if ((await fetch(`${origin(instance)}/healthz`)).ok) break;
     } catch {
       // not listening yet
     }
     if (server.exitCode !== null) throw new Error(`the server stopped:\n${readFileSync(logFile, 'utf8')}`);
     await new Promise((done) => setTimeout(done, 25));
   }
-  serverUp = true;
+  servers[instance] = server;
+  serverUp[instance] = true;
   return performance.now() - started;
 }
 
-const firstStartMs = await startAppServer();
+let firstStartMs = 0;
+for (let instance = 0; instance < INSTANCES; instance++)
+  firstStartMs = Math.max(firstStartMs, await startAppServer(instance));
 
 // ---------------------------------------------------------------- one request
 const agents = Array.from({ length: CLIENTS }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
@@ -152,7 +168,7 @@ function send(client: number, method: 'GET' | 'POST', path: string, headers: Rec
       {
         agent: agents[client],
         host: '127.0.0.1',
-        port: PORT,
+        port: PORT + (client % INSTANCES),
         method,
         path,
         headers: {
@@ -319,7 +335,7 @@ async function client(index: number): Promise<void> {
     if (due > performance.now()) await sleep(due - performance.now());
     const operation = random.pick(weights);
     const outcome = outcomes.get(operation)!;
-    const upWhenSent = serverUp;
+    const upWhenSent = serverUp[index % INSTANCES];
     try {
       const { problem, write } = await perform(index, operation, random);
       if (problem) {
@@ -330,7 +346,7 @@ async function client(index: number): Promise<void> {
         if (write) acknowledged.push(write);
       }
     } catch (error) {
-      if (faults && (!upWhenSent || !serverUp)) {
+      if (faults && (!upWhenSent || !serverUp[index % INSTANCES])) {
         outcome.whileDown++;
       } else {
         outcome.errors++;
@@ -366,15 +382,15 @@ const scheduled = faults
       }),
       at(0.4, async () => {
         const queued = await outboxByStatus();
-        serverUp = false;
+        serverUp[0] = false;
         killedAt = Date.now();
-        server!.kill('SIGKILL');
-        await new Promise((done) => server!.once('exit', done));
+        servers[0]!.kill('SIGKILL');
+        await new Promise((done) => servers[0]!.once('exit', done));
         events.push(
-          `${((killedAt - runStarted) / 1000).toFixed(1)} s: server killed with SIGKILL (outbox then: ${JSON.stringify(queued)})`,
+          `${((killedAt - runStarted) / 1000).toFixed(1)} s: ${INSTANCES > 1 ? 'first instance' : 'server'} killed with SIGKILL (outbox then: ${JSON.stringify(queued)})`,
         );
         resend.answerDelayMs = 0;
-        restartMs = await startAppServer();
+        restartMs = await startAppServer(0);
         events.push(
           `${((Date.now() - runStarted) / 1000).toFixed(1)} s: server answering again, ${Math.round(restartMs)} ms after the restart began`,
         );
@@ -400,7 +416,7 @@ for (const operation of ['article', 'tracker home', 'tracker entry'] as const)
   await perform(0, operation, createRandom(1));
 
 console.log(
-  `Load: ${CLIENTS} clients, ${RATE} requests a second for ${SECONDS} s against ${ORIGIN} (${MEMBERS} members seeded in ${Math.round(seeded.ms)} ms)${faults ? ', with faults' : ''}…`,
+  `Load: ${CLIENTS} clients, ${RATE} requests a second for ${SECONDS} s against ${INSTANCES === 1 ? origin(0) : `${INSTANCES} instances on one database`} (${MEMBERS} members seeded in ${Math.round(seeded.ms)} ms)${faults ? ', with faults' : ''}…`,
 );
 await Promise.all([...Array.from({ length: CLIENTS }, (_, index) => client(index)), ...scheduled]);
 const loadMs = Date.now() - runStarted;
@@ -413,9 +429,13 @@ while ((outbox['pending'] ?? 0) + (outbox['sending'] ?? 0) > 0 && Date.now() - d
   outbox = await outboxByStatus();
 }
 const drainMs = Date.now() - drainStarted;
-const stopped = new Promise((done) => server!.once('exit', done));
-server!.kill('SIGTERM');
-await stopped;
+await Promise.all(
+  servers.map((server) => {
+    const stopped = new Promise((done) => server.once('exit', done));
+    server.kill('SIGTERM');
+    return stopped;
+  }),
+);
 
 const missing: Acknowledged[] = [];
 for (const write of acknowledged) {
@@ -447,7 +467,7 @@ const errors = [...outcomes.values()].reduce((sum, outcome) => sum + outcome.err
 const whileDown = [...outcomes.values()].reduce((sum, outcome) => sum + outcome.whileDown, 0);
 
 console.log(
-  `\n${faults ? 'Load with faults' : 'Mixed load'}: ${CLIENTS} clients, ${(loadMs / 1000).toFixed(1)} s, ${all.length} answered (${(all.length / (loadMs / 1000)).toFixed(0)} req/s)\n`,
+  `\n${faults ? 'Load with faults' : 'Mixed load'}${INSTANCES > 1 ? ` on ${INSTANCES} instances` : ''}: ${CLIENTS} clients, ${(loadMs / 1000).toFixed(1)} s, ${all.length} answered (${(all.length / (loadMs / 1000)).toFixed(0)} req/s)\n`,
 );
 console.log(
   row(['request', 'answered', 'p50', 'p90', 'p99', 'max', 'errors', ...(faults ? ['failed while down'] : [])]),
