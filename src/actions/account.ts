@@ -7,11 +7,19 @@ import { deleteCustomerOf } from '../lib/server/billing';
 import { siteUrl } from '../lib/server/config';
 import { payments } from '../lib/server/payments';
 import { db } from '../lib/server/db';
-import { endSession, requireActionUser } from '../lib/server/guards';
+import { endSession, enforceRateLimit, requireActionUser } from '../lib/server/guards';
 import { invalidateSession, invalidateUserSessions } from '../lib/server/session';
 import { replanAll } from '../lib/server/tracker';
 import { and } from 'drizzle-orm';
 import { sessions } from '../../db/schema';
+
+/**
+ * Checking a password costs an Argon2 hash, and a wrong guess must not be free to repeat: someone
+ * at an unlocked computer could otherwise try passwords to take the account over.
+ */
+export const PASSWORD_CHECKS_PER_MEMBER = { name: 'password:member', limit: 8, windowMs: 15 * 60_000 };
+/** A new time zone replans every tracker entry of the member. */
+export const PROFILE_SAVES_PER_MEMBER = { name: 'profile:member', limit: 30, windowMs: 3_600_000 };
 
 export const account = {
   updateProfile: defineAction({
@@ -19,6 +27,7 @@ export const account = {
     input: profileSchema,
     handler: async (input, context) => {
       const { user } = requireActionUser(context);
+      await enforceRateLimit(PROFILE_SAVES_PER_MEMBER, user.id, 'profile changes in an hour');
       await db
         .update(users)
         .set({ ...input, updatedAt: new Date() })
@@ -34,6 +43,7 @@ export const account = {
     input: changePasswordSchema,
     handler: async (input, context) => {
       const { user, session } = requireActionUser(context);
+      await enforceRateLimit(PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
       const result = await changePassword({ db, siteUrl }, user, session.id, input.current, input.password);
       if (result === 'wrong-password')
         throw new ActionError({
@@ -76,6 +86,7 @@ export const account = {
     input: deleteAccountSchema,
     handler: async (input, context) => {
       const { user } = requireActionUser(context);
+      await enforceRateLimit(PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
       if (!(await verifyPassword(user, input.password)))
         throw new ActionError({
           code: 'BAD_REQUEST',

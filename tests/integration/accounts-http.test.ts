@@ -269,6 +269,51 @@ describe('bad input on the account forms', () => {
     expect(signIn.status).toBe(303);
   });
 
+  it('allows 8 password checks in 15 minutes, then refuses even the right password, changing nothing', async () => {
+    const browser = await member('guesser@example.com');
+    for (let guess = 1; guess <= 8; guess++) {
+      const wrong = await browser.post('/account?_action=account.changePassword', {
+        current: `guess number ${guess}`,
+        password: 'taken over phrase here',
+        confirm: 'taken over phrase here',
+      });
+      expect(wrong.status).toBe(400);
+    }
+    for (const [action, fields] of [
+      ['changePassword', { current: PASSWORD, password: 'taken over phrase here', confirm: 'taken over phrase here' }],
+      ['deleteAccount', { password: PASSWORD, confirmText: 'DELETE' }],
+    ] as const) {
+      const refused = await browser.post(`/account?_action=account.${action}`, fields);
+      expect(refused.status).toBe(429);
+      expect(visible(await refused.text())).toContain('Too many password attempts.');
+    }
+    const row = (await sql.execute("SELECT count(*) AS n FROM users WHERE email = 'guesser@example.com'")).rows[0]!;
+    expect(row['n']).toBe(1);
+    const oldPassword = await new Browser().post('/login?_action=auth.login', {
+      email: 'guesser@example.com',
+      password: PASSWORD,
+    });
+    expect(oldPassword.status).toBe(303);
+  });
+
+  it('allows 30 profile saves an hour (each new time zone replans every entry)', async () => {
+    const browser = await member('zones@example.com');
+    for (let save = 0; save < 30; save++) {
+      const saved = await browser.post('/account?_action=account.updateProfile', {
+        name: `Sam ${save}`,
+        timeZone: save % 2 ? 'Europe/Paris' : 'America/New_York',
+      });
+      expect(saved.status, `save ${save + 1}`).toBeLessThan(400);
+    }
+    const refused = await browser.post('/account?_action=account.updateProfile', {
+      name: 'Sam again',
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(refused.status).toBe(429);
+    const [row] = (await sql.execute("SELECT name, time_zone FROM users WHERE email = 'zones@example.com'")).rows;
+    expect(row).toMatchObject({ name: 'Sam 29', time_zone: 'Europe/Paris' });
+  });
+
   it('answers a malformed session id or deletion without DELETE with a message, not an error page', async () => {
     const browser = await member('malformed@example.com');
     const revoke = await browser.post('/account?_action=account.revokeSession', {
