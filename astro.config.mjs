@@ -5,6 +5,7 @@ import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
+import { MAX_BODY_BYTES } from './src/lib/request-body.ts';
 import { precompressDirectory } from './server/precompress.ts';
 
 // The public origin is baked into prerendered pages (canonical URLs, feeds, sitemap),
@@ -16,7 +17,7 @@ export default defineConfig({
   output: 'server',
   trailingSlash: 'never',
   build: { format: 'directory', inlineStylesheets: 'always' },
-  adapter: node({ mode: 'middleware', bodySizeLimit: 1024 * 1024 }),
+  adapter: node({ mode: 'middleware', bodySizeLimit: MAX_BODY_BYTES }),
   integrations: [
     react(),
     // Only pages a search engine should list: not search results, personal, coach, mail or one-time-link pages.

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { createFrontServer } from './fast-path.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
 
@@ -62,8 +63,22 @@ function redirectTrailingSlash(req: IncomingMessage, res: ServerResponse): boole
   return true;
 }
 
+/** A path whose %-escapes do not decode is no address here: 400, where Astro logs an error for each. */
+function refuseUndecodablePath(req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  try {
+    decodeURI(queryAt === -1 ? url : url.slice(0, queryAt));
+    return false;
+  } catch {
+    res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.end('This address has a broken %-escape.');
+    return true;
+  }
+}
+
 export const server = createServer((req, res) => {
-  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res)) return;
+  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res) || refuseUndecodablePath(req, res)) return;
   void handler(req, res, () => serveNotFound(files, req, res));
 });
 server.keepAliveTimeout = 65_000;

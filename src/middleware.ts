@@ -1,9 +1,11 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { isCrossSiteRefused } from './lib/csrf';
+import { actionCall } from './lib/request-body';
 import { SECURITY_HEADERS } from './lib/security-headers';
 import { siteUrl } from './lib/server/config';
 import { db, ensureDatabase } from './lib/server/db';
 import { secureCookies } from './lib/server/guards';
+import { bodyRefusal } from './lib/server/request';
 import { startBackgroundJobs } from './lib/server/jobs';
 import {
   SESSION_COOKIE,
@@ -37,6 +39,32 @@ const crossSiteRequests = defineMiddleware(async (context, next) => {
     });
   }
   return next();
+});
+
+/**
+ * Bodies over the limit, and Action bodies that cannot be read as a form, are refused here with a
+ * 4xx before anything reads them (src/lib/server/request.ts says why). The RPC endpoint answers
+ * in the shape Astro's Action client reads.
+ */
+const requestBodies = defineMiddleware(async (context, next) => {
+  if (context.isPrerendered) return next();
+  const refusal = await bodyRefusal(context.request, context.url);
+  if (!refusal) return next();
+  // Node discards the rest of a body refused by its Content-Length; a streamed one was read up to
+  // the limit and stopped there, so its connection cannot carry another request.
+  const streamed = refusal.status === 413 && !context.request.headers.has('content-length');
+  const headers: Record<string, string> = streamed ? { connection: 'close' } : {};
+  if (actionCall(context.request.method, context.url)?.via === 'rpc') {
+    const code = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 413: 'CONTENT_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+    return Response.json(
+      { type: 'AstroActionError', code: code[refusal.status], status: refusal.status, message: refusal.message },
+      { status: refusal.status, headers },
+    );
+  }
+  return new Response(refusal.message, {
+    status: refusal.status,
+    headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' },
+  });
 });
 
 /**
@@ -74,4 +102,4 @@ const authentication = defineMiddleware(async (context, next) => {
   return response;
 });
 
-export const onRequest = sequence(securityHeaders, crossSiteRequests, database, authentication);
+export const onRequest = sequence(securityHeaders, crossSiteRequests, requestBodies, database, authentication);
