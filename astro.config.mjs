@@ -5,8 +5,9 @@ import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
+import { MAX_BODY_BYTES } from './src/lib/request-body.ts';
 import { precompressDirectory } from './server/precompress.ts';
-import { MAX_REQUEST_BODY_BYTES, PAGE_CSP_DIRECTIVES } from './src/lib/security-headers.ts';
+import { PAGE_CSP_DIRECTIVES } from './src/lib/security-headers.ts';
 
 // The public origin is baked into prerendered pages (canonical URLs, feeds, sitemap),
 // so it is read at build time rather than through astro:env.
@@ -17,7 +18,7 @@ export default defineConfig({
   output: 'server',
   trailingSlash: 'never',
   build: { format: 'directory', inlineStylesheets: 'always' },
-  adapter: node({ mode: 'middleware', bodySizeLimit: MAX_REQUEST_BODY_BYTES }),
+  adapter: node({ mode: 'middleware', bodySizeLimit: MAX_BODY_BYTES }),
   integrations: [
     react(),
     // Only pages a search engine should list: not search results, personal, coach, mail or one-time-link pages.
@@ -117,7 +118,7 @@ export default defineConfig({
     // Replaced by our own check in src/middleware.ts, which must let the one-click unsubscribe
     // POST from mail providers (no Origin header) through. See docs/decisions/0005.
     checkOrigin: false,
-    actionBodySizeLimit: MAX_REQUEST_BODY_BYTES,
+    actionBodySizeLimit: MAX_BODY_BYTES,
     // Astro hashes every script and style it puts in a page into the page's policy: a <meta> in
     // prerendered pages (lifted into a header by server/static-files.ts), a header on rendered ones.
     csp: { algorithm: 'SHA-256', directives: [...PAGE_CSP_DIRECTIVES] },

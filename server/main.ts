@@ -11,9 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { createFrontServer } from './fast-path.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
-import { BODY_TOO_LARGE_MESSAGE, MAX_REQUEST_BODY_BYTES, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<void>;
 
@@ -66,17 +66,22 @@ function redirectTrailingSlash(req: IncomingMessage, res: ServerResponse): boole
   return true;
 }
 
-/** A body announced as larger than the limit is refused before a byte of it is read. */
-function refuseLargeBody(req: IncomingMessage, res: ServerResponse): boolean {
-  if (Number(req.headers['content-length'] ?? 0) <= MAX_REQUEST_BODY_BYTES) return false;
-  res.writeHead(413, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-  res.end(BODY_TOO_LARGE_MESSAGE);
-  req.resume();
-  return true;
+/** A path whose %-escapes do not decode is no address here: 400, where Astro logs an error for each. */
+function refuseUndecodablePath(req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  try {
+    decodeURI(queryAt === -1 ? url : url.slice(0, queryAt));
+    return false;
+  } catch {
+    res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.end('This address has a broken %-escape.');
+    return true;
+  }
 }
 
 export const server = createServer((req, res) => {
-  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res) || refuseLargeBody(req, res)) return;
+  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res) || refuseUndecodablePath(req, res)) return;
   void handler(req, res, () => serveNotFound(files, req, res));
 });
 server.keepAliveTimeout = 65_000;

@@ -1,9 +1,11 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { isCrossSiteRefused } from './lib/csrf';
-import { BODY_TOO_LARGE_MESSAGE, HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/security-headers';
+import { actionCall } from './lib/request-body';
+import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/security-headers';
 import { siteUrl } from './lib/server/config';
 import { db, ensureDatabase } from './lib/server/db';
 import { secureCookies } from './lib/server/guards';
+import { bodyRefusal } from './lib/server/request';
 import { startBackgroundJobs } from './lib/server/jobs';
 import {
   SESSION_COOKIE,
@@ -11,24 +13,6 @@ import {
   setSessionTokenCookie,
   validateSessionToken,
 } from './lib/server/session';
-
-/**
- * A body sent without its length (chunked) is cut off by the adapter once it passes the limit,
- * which throws where the body is read: that is the sender's fault, answered with 413.
- */
-async function bodyWithinLimit(next: () => Promise<Response>): Promise<Response> {
-  try {
-    return await next();
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('Body size limit exceeded')) {
-      return new Response(BODY_TOO_LARGE_MESSAGE, {
-        status: 413,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }
-    throw error;
-  }
-}
 
 const https = new URL(siteUrl).protocol === 'https:';
 
@@ -38,7 +22,7 @@ const https = new URL(siteUrl).protocol === 'https:';
  * the site's default policy. HSTS when the site is served over HTTPS.
  */
 const securityHeaders = defineMiddleware(async (_context, next) => {
-  const response = await bodyWithinLimit(next);
+  const response = await next();
   const policy = response.headers.get('content-security-policy');
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     if (!response.headers.has(name)) response.headers.set(name, value);
@@ -65,6 +49,32 @@ const crossSiteRequests = defineMiddleware(async (context, next) => {
     });
   }
   return next();
+});
+
+/**
+ * Bodies over the limit, and Action bodies that cannot be read as a form, are refused here with a
+ * 4xx before anything reads them (src/lib/server/request.ts says why). The RPC endpoint answers
+ * in the shape Astro's Action client reads.
+ */
+const requestBodies = defineMiddleware(async (context, next) => {
+  if (context.isPrerendered) return next();
+  const refusal = await bodyRefusal(context.request, context.url);
+  if (!refusal) return next();
+  // Node discards the rest of a body refused by its Content-Length; a streamed one was read up to
+  // the limit and stopped there, so its connection cannot carry another request.
+  const streamed = refusal.status === 413 && !context.request.headers.has('content-length');
+  const headers: Record<string, string> = streamed ? { connection: 'close' } : {};
+  if (actionCall(context.request.method, context.url)?.via === 'rpc') {
+    const code = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 413: 'CONTENT_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+    return Response.json(
+      { type: 'AstroActionError', code: code[refusal.status], status: refusal.status, message: refusal.message },
+      { status: refusal.status, headers },
+    );
+  }
+  return new Response(refusal.message, {
+    status: refusal.status,
+    headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' },
+  });
 });
 
 /**
@@ -102,4 +112,4 @@ const authentication = defineMiddleware(async (context, next) => {
   return response;
 });
 
-export const onRequest = sequence(securityHeaders, crossSiteRequests, database, authentication);
+export const onRequest = sequence(securityHeaders, crossSiteRequests, requestBodies, database, authentication);

@@ -22,7 +22,8 @@ export function isCrossSiteRefused(
   trustedOrigins: readonly string[] = [],
 ): boolean {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return false;
-  if (CROSS_SITE_ALLOWED.has(url.pathname)) return false;
+  // The exemption is for those paths' own handlers: an Action posted there is checked like any other.
+  if (CROSS_SITE_ALLOWED.has(url.pathname) && !url.searchParams.has('_action')) return false;
   const allowed = new Set([url.origin, ...trustedOrigins]);
   const origin = headers.get('origin');
   if (origin && origin !== 'null') return !allowed.has(origin);

@@ -27,12 +27,6 @@ export function pagePolicyHeader(policy: string): string {
   return /(^|;)\s*frame-ancestors\s/.test(trimmed) ? trimmed : `${trimmed}; ${FRAME_ANCESTORS}`;
 }
 
-/** The largest request body the server reads (the adapter's `bodySizeLimit` in astro.config.mjs). */
-export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
-
-export const BODY_TOO_LARGE_MESSAGE =
-  'What you sent is larger than this site accepts (1 MB). Go back, shorten it and try again.';
-
 /** HSTS for a site served over HTTPS: two years, subdomains included. */
 export const HSTS = 'max-age=63072000; includeSubDomains';
 

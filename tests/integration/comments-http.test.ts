@@ -880,6 +880,15 @@ describe('moderation', () => {
       );
     });
 
+    it('adds a comment repeated in one file once, and counts the repeat as already here', async () => {
+      const repeated = comment({ id: 'imported-twice-6', body: 'In the file twice.' });
+      const html = await importFile(file([repeated, { ...repeated, body: 'The second copy.' }]));
+      expect(html).toContain('Added 1, already here 1, refused 0.');
+      expect(await rows('SELECT body FROM comments WHERE id = ?', ['imported-twice-6'])).toEqual([
+        expect.objectContaining({ body: 'In the file twice.' }),
+      ]);
+    });
+
     it('refuses imported replies that are nested two deep or under another article', async () => {
       const [existingReply] = await rows(
         "SELECT id FROM comments WHERE parent_id IS NOT NULL AND status = 'published' AND article_slug = ? LIMIT 1",

@@ -20,7 +20,9 @@ export class Browser {
 
   private keep(response: Response) {
     const set = response.headers.getSetCookie().find((c) => c.startsWith('session='));
-    if (set) this.cookie = set.split(';')[0]!.endsWith('=') ? '' : set.split(';')[0]!;
+    // A deleted cookie comes back as `session=deleted` expiring in 1970: a browser drops it.
+    const deleted = (cookie: string) => cookie.split(';')[0]!.endsWith('=') || /expires=[^;]*1970/i.test(cookie);
+    if (set) this.cookie = deleted(set) ? '' : set.split(';')[0]!;
     return response;
   }
 
@@ -39,6 +41,23 @@ export class Browser {
           ...extra,
         }),
         body: new URLSearchParams(fields).toString(),
+      }),
+    );
+  }
+
+  /**
+   * Any method and any body, raw (JSON, text, a stream, none): what a form cannot send. Writes
+   * come from the site's own origin unless `headers` says otherwise.
+   */
+  async send(path: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit } = {}) {
+    const method = init.method ?? 'GET';
+    const origin: Record<string, string> = method === 'GET' || method === 'HEAD' ? {} : { origin: this.base() };
+    return this.keep(
+      await fetch(this.base() + path, {
+        method,
+        redirect: 'manual',
+        headers: this.headers({ ...origin, ...init.headers }),
+        ...(init.body === undefined ? {} : { body: init.body, duplex: 'half' as const }),
       }),
     );
   }

@@ -68,6 +68,14 @@ describe('isCrossSiteRefused', () => {
     ['a DELETE from another origin', request('DELETE', '/x', { origin: 'https://evil.example' }), true],
     ['the one-click unsubscribe from a mail provider', request('POST', '/unsubscribe', {}), false],
     ['a Stripe webhook', request('POST', '/api/stripe/webhook', {}), false],
+    // The exemption is for those paths' own handlers: Astro runs an Action on any path.
+    ['an Action posted to /unsubscribe', request('POST', '/unsubscribe?_action=auth.login', {}), true],
+    [
+      'an Action posted to /email/off from another origin',
+      request('POST', '/email/off?token=x&_action=auth.signup', { origin: 'https://evil.example' }),
+      true,
+    ],
+    ['an Action posted to the webhook path', request('POST', '/api/stripe/webhook?_action=auth.logout', {}), true],
   ])('%s → refused: %s', (_name, req, refused) => {
     expect(isCrossSiteRefused(req)).toBe(refused);
   });

@@ -170,6 +170,8 @@ export async function importComments(
         createdAt: new Date(item.createdAt),
         editedAt: item.editedAt ? new Date(item.editedAt) : null,
       });
+      // The same id again later in the file is already here now (inserting it again failed the import).
+      existing.add(item.id);
       report.added += 1;
     }
     await tx.insert(moderationLog).values({ actorId: coach.id, action: 'import', note: `${report.added} added` });

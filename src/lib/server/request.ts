@@ -1,4 +1,5 @@
 import type { APIContext } from 'astro';
+import { actionCall, BODY_TOO_LARGE_MESSAGE, bodyType, isActionName, MAX_BODY_BYTES } from '../request-body';
 import { trustProxy } from './config';
 
 /** The visitor's address: the socket's, or with TRUST_PROXY the nearest X-Forwarded-For entry. */
@@ -23,5 +24,52 @@ export function isLoopback(context: Pick<APIContext, 'clientAddress'>): boolean 
     return LOOPBACK.has(context.clientAddress);
   } catch {
     return false;
+  }
+}
+
+export interface BodyRefusal {
+  status: 400 | 404 | 413 | 415;
+  message: string;
+}
+
+/**
+ * Why a request's body is refused before Astro or a page reads it, or undefined when it may go on.
+ * Over the size limit anywhere: 413 (a page or an endpoint reading it threw). For an Action: a name
+ * Astro cannot look up (404), and a body that is not a form that parses (415, or 400 when
+ * malformed; JSON that parses is fine on the RPC endpoint). Astro turns such a body into an Action
+ * error, then the page showing the form reads the body again and throws: each was a 500.
+ */
+export async function bodyRefusal(request: Request, url: URL): Promise<BodyRefusal | undefined> {
+  if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+  const tooLarge: BodyRefusal = { status: 413, message: BODY_TOO_LARGE_MESSAGE };
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  let body: ArrayBuffer;
+  try {
+    // The adapter stops reading at its limit, with or without a Content-Length: a copy finds out.
+    body = await request.clone().arrayBuffer();
+  } catch {
+    return tooLarge;
+  }
+  if (body.byteLength > MAX_BODY_BYTES) return tooLarge;
+
+  const action = actionCall(request.method, url);
+  if (!action) return undefined;
+  if (!isActionName(action.name)) return { status: 404, message: 'There is no such action.' };
+  const type = bodyType(request.headers.get('content-type'));
+  const malformed: BodyRefusal = { status: 400, message: 'The form could not be read. Reload the page and try again.' };
+  if (type === 'json' && action.via === 'rpc') {
+    try {
+      JSON.parse(new TextDecoder().decode(body));
+      return undefined;
+    } catch {
+      return malformed;
+    }
+  }
+  if (type !== 'form') return { status: 415, message: 'Forms are sent as a form. Reload the page and try again.' };
+  try {
+    await new Response(body, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
+    return undefined;
+  } catch {
+    return malformed;
   }
 }
