@@ -476,7 +476,7 @@ const errors = [...outcomes.values()].reduce((sum, outcome) => sum + outcome.err
 const whileDown = [...outcomes.values()].reduce((sum, outcome) => sum + outcome.whileDown, 0);
 
 console.log(
-  `\n${faults ? 'Load with faults' : 'Mixed load'}${INSTANCES > 1 ? ` on ${INSTANCES} instances` : ''}: ${CLIENTS} clients, ${(loadMs / 1000).toFixed(1)} s, ${all.length} answered (${(all.length / (loadMs / 1000)).toFixed(0)} req/s)\n`,
+  `\n${faults ? 'Load with faults' : 'Mixed load'}${INSTANCES > 1 ? ` on ${INSTANCES} instances` : ''}: ${CLIENTS} clients at ${RATE} req/s for ${(loadMs / 1000).toFixed(1)} s: ${all.length} answered (${(all.length / (loadMs / 1000)).toFixed(0)} req/s), ${acknowledged.length} writes acknowledged\n`,
 );
 console.log(
   row(['request', 'answered', 'p50', 'p90', 'p99', 'max', 'errors', ...(faults ? ['failed while down'] : [])]),
