@@ -30,6 +30,7 @@ import { startFakeStripe, type FakeStripe } from '../fakes/stripe.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { Browser, PASSWORD, signedUpMember } from '../setup/http-browser.ts';
+import { actionsInSource } from '../setup/source-inventory.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_260_514);
@@ -946,21 +947,6 @@ const ACTIONS: Record<string, ActionSpec> = {
 };
 
 /** The actions in the source: each domain file's `name: defineAction(`, named as index.ts merges them. */
-function actionsInSource(): string[] {
-  const index = readFileSync('src/actions/index.ts', 'utf8');
-  const domains = [...index.matchAll(/^import \{ (\w+) \} from '\.\/([\w-]+)';$/gm)].map((m) => [m[1]!, m[2]!]);
-  expect(domains.length).toBeGreaterThan(0);
-  const merged = /export const server = \{([^}]*)\}/
-    .exec(index)![1]!
-    .split(',')
-    .map((name) => name.trim());
-  expect(merged.sort()).toEqual(domains.map(([name]) => name).sort());
-  return domains.flatMap(([domain, file]) =>
-    [...readFileSync(`src/actions/${file}.ts`, 'utf8').matchAll(/^ {2}(\w+): defineAction\(/gm)].map(
-      (m) => `${domain}.${m[1]}`,
-    ),
-  );
-}
 
 type Encoding =
   | 'form'
