@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
-import { Browser, signedUpMember } from '../setup/http-browser.ts';
+import { Browser, interviewForm, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { actionsInSource } from '../setup/source-inventory.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
@@ -70,18 +70,8 @@ let commentId = '';
 beforeAll(async () => {
   server = await startMemberServer(database.url);
   member = await signedUpMember(base, sql, 'access-member@example.com');
-  coach = await signedUpMember(base, sql, 'access-coach@example.com');
-  await sql.execute("UPDATE users SET role = 'coach' WHERE email = 'access-coach@example.com'");
-  const created = await member.post('/tracker/new?_action=tracker.create', {
-    kind: 'interview',
-    company: 'Northwind',
-    roleTitle: 'Designer',
-    stage: 'first-round',
-    contactName: 'Priya Shah',
-    happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-    happenedAt: '14:00',
-    specificDetail: 'design critiques',
-  });
+  coach = await signedUpCoach(base, sql, 'access-coach@example.com');
+  const created = await member.post('/tracker/new?_action=tracker.create', interviewForm());
   expect(created.status).toBe(303);
   entryId = /\/tracker\/o\/([^?]+)/.exec(created.headers.get('location')!)![1]!;
   const posted = await member.post('/articles/thank-you-note-within-24-hours/comments?_action=comments.post', {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, signedUpMember } from '../setup/http-browser.ts';
+import { Browser, interviewForm, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
@@ -23,20 +23,8 @@ let entryPath = '';
 beforeAll(async () => {
   server = await startMemberServer(database.url);
   member = await signedUpMember(base, sql, 'headers-member@example.com');
-  coach = await signedUpMember(base, sql, 'headers-coach@example.com');
-  await sql.execute("UPDATE users SET role = 'coach' WHERE email = 'headers-coach@example.com'");
-  const created = await member.post('/tracker/new?_action=tracker.create', {
-    kind: 'interview',
-    company: 'Northwind',
-    roleTitle: 'Designer',
-    stage: 'first-round',
-    contactName: 'Priya Shah',
-    contactEmail: 'priya@northwind.example',
-    happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-    happenedAt: '14:00',
-    decisionBy: '',
-    specificDetail: 'design critiques across time zones',
-  });
+  coach = await signedUpCoach(base, sql, 'headers-coach@example.com');
+  const created = await member.post('/tracker/new?_action=tracker.create', interviewForm());
   expect(created.status).toBe(303);
   entryPath = created.headers.get('location')!.split('?')[0]!;
 });

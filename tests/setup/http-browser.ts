@@ -100,3 +100,27 @@ export async function signedUpMember(
   expect(browser.cookie).toMatch(/^session=/);
   return browser;
 }
+
+/** A signed-up member given the coach role (as `npm run coach:grant` does). */
+export async function signedUpCoach(base: () => string, sql: Client, email: string): Promise<Browser> {
+  const coach = await signedUpMember(base, sql, email);
+  await sql.execute({ sql: "UPDATE users SET role = 'coach' WHERE email = ?", args: [email] });
+  return coach;
+}
+
+/** The new-interview form as a member fills it in: yesterday's call with Priya at Northwind. */
+export function interviewForm(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    kind: 'interview',
+    company: 'Northwind',
+    roleTitle: 'Designer',
+    stage: 'first-round',
+    contactName: 'Priya Shah',
+    contactEmail: 'priya@northwind.example',
+    happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+    happenedAt: '14:00',
+    decisionBy: '',
+    specificDetail: 'design critiques across time zones',
+    ...overrides,
+  };
+}
