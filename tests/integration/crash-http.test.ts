@@ -1,0 +1,105 @@
+/**
+ * The server killed with SIGKILL while readers and a member write, then started again on the same
+ * database: every write it acknowledged is there, the database passes its integrity check, and
+ * every queued email reaches the provider exactly once after the restart. (`npm run load --
+ * --faults` does the same at length, with an email outage too.)
+ */
+import { createClient } from '@libsql/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
+import { startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
+import { Browser, interviewForm, signedUpMember } from '../setup/http-browser.ts';
+import { freshDatabaseFile } from '../setup/test-database.ts';
+
+const database = freshDatabaseFile();
+const sql = createClient({ url: database.url });
+let resend: FakeResend;
+let server: RunningServer;
+
+const start = () =>
+  startServer({
+    DATABASE_URL: database.url,
+    TRUST_PROXY: 'true',
+    APP_SECRET: TEST_APP_SECRET,
+    BACKGROUND_JOBS: 'true',
+    RESEND_API_KEY: resend.apiKey,
+    RESEND_BASE_URL: resend.url,
+  });
+
+beforeAll(async () => {
+  resend = await startFakeResend();
+  server = await start();
+});
+afterAll(async () => {
+  await server.stop();
+  await resend.close();
+  sql.close();
+});
+
+const count = async (query: string, args: string[] = []) =>
+  Number((await sql.execute({ sql: query, args })).rows[0]!['n']);
+
+describe('a crash in the middle of writes', () => {
+  it('loses no acknowledged write, leaves the database whole, and sends each queued email once', async () => {
+    const member = await signedUpMember(() => server.url, sql, 'crash@example.com');
+    const acknowledgedLeads: string[] = [];
+    const acknowledgedEntries: string[] = [];
+    let stop = false;
+
+    /** Writes in a loop until told to stop; a refused connection (the server is down) is no acknowledgement. */
+    async function writer(n: number) {
+      for (let round = 0; !stop; round++) {
+        try {
+          if (n % 2 === 0) {
+            const email = `crash-reader-${n}-${round}@example.com`;
+            const reader = new Browser(() => server.url);
+            const answer = await reader.post('/cheat-sheet?_action=leads.capture', { email, consent: 'on' });
+            if (answer.status === 200) acknowledgedLeads.push(email);
+          } else {
+            const company = `Crash ${n}-${round}`;
+            const answer = await member.post('/tracker/new?_action=tracker.create', interviewForm({ company }));
+            if (answer.status === 303) acknowledgedEntries.push(company);
+          }
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    }
+
+    const writers = Array.from({ length: 8 }, (_, n) => writer(n));
+    await expect
+      .poll(() => acknowledgedLeads.length + acknowledgedEntries.length, { timeout: 15_000 })
+      .toBeGreaterThan(40);
+    server.process.kill('SIGKILL');
+    await new Promise((resolve) => server.process.once('exit', resolve));
+    server = await start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stop = true;
+    await Promise.all(writers);
+
+    expect(acknowledgedLeads.length).toBeGreaterThan(10);
+    expect(acknowledgedEntries.length).toBeGreaterThan(10);
+    for (const email of acknowledgedLeads)
+      expect(await count('SELECT count(*) AS n FROM leads WHERE email = ?', [email]), email).toBe(1);
+    for (const company of acknowledgedEntries)
+      expect(await count('SELECT count(*) AS n FROM opportunities WHERE company = ?', [company]), company).toBe(1);
+    expect(String((await sql.execute('PRAGMA integrity_check')).rows[0]![0])).toBe('ok');
+    expect((await sql.execute('PRAGMA foreign_key_check')).rows).toHaveLength(0);
+
+    // A message the killed server had leased comes back when its lease expires (a minute).
+    await expect
+      .poll(() => count("SELECT count(*) AS n FROM outbox WHERE status <> 'sent'"), { timeout: 90_000, interval: 500 })
+      .toBe(0);
+    const queued = (
+      await sql.execute("SELECT idempotency_key FROM outbox WHERE to_address LIKE 'crash-reader-%'")
+    ).rows.map((row) => String(row['idempotency_key']));
+    expect(queued.length).toBeGreaterThanOrEqual(acknowledgedLeads.length);
+    const delivered = resend.deliveries.map((delivery) => delivery.idempotencyKey);
+    for (const key of queued)
+      expect(
+        delivered.filter((each) => each === key),
+        key,
+      ).toHaveLength(1);
+    expect(server.output()).not.toMatch(/\[ERROR\]/);
+  }, 150_000);
+});
