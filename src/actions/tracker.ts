@@ -6,7 +6,7 @@ import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { db } from '../lib/server/db';
 import { throwFieldErrors } from '../lib/server/forms';
-import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
+import { enforceRateLimit, requireTrackerWriter } from '../lib/server/guards';
 import { randomToken, hashToken } from '../lib/server/tokens';
 import * as store from '../lib/server/tracker';
 import { readTrackerCsv } from '../lib/tracker-csv';
@@ -59,7 +59,7 @@ export const tracker = {
     accept: 'form',
     input: newOpportunitySchema,
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       const now = new Date();
       throwFieldErrors(questionDates(input, now, user.timeZone));
       await enforceRateLimit(CREATE_PER_MEMBER, user.id, 'new entries in an hour');
@@ -79,7 +79,7 @@ export const tracker = {
     accept: 'form',
     input: editOpportunitySchema,
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       const { id: opportunityId, ...fields } = input;
       if (!(await store.updateOpportunity(db, user, opportunityId, fields))) throw gone();
       return { id: opportunityId };
@@ -90,7 +90,7 @@ export const tracker = {
     accept: 'form',
     input: newConversationSchema,
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       throwFieldErrors(questionDates(input, new Date(), user.timeZone));
       if (!(await store.addConversation(db, user, input.opportunityId, conversationValue(input, user.timeZone))))
         throw gone();
@@ -114,7 +114,7 @@ export const tracker = {
       sentAt: optionalClockTime,
     }),
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, input.sentAt, user.timeZone, now);
       const logged = await store.logTouch(db, user, input.opportunityId, {
@@ -140,7 +140,7 @@ export const tracker = {
       note: z.string().trim().max(2000, 'Keep the note under 2,000 characters.').nullish(),
     }),
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, null, user.timeZone, now);
       const today = localDate(now, user.timeZone);
@@ -165,7 +165,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ touchId: id, opportunityId: id }),
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       if (!(await store.deleteTouch(db, user, input.touchId))) throw gone();
       return { id: input.opportunityId };
     },
@@ -175,7 +175,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, stage: z.enum(STAGES, { error: 'Choose a stage from the list.' }) }),
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       if (!(await store.setStage(db, user, input.id, input.stage))) throw gone();
       return { id: input.id, stage: input.stage };
     },
@@ -185,7 +185,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, archived: z.enum(['true', 'false']).transform((value) => value === 'true') }),
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       if (!(await store.setArchived(db, user, input.id, input.archived))) throw gone();
       return { id: input.id, archived: input.archived };
     },
@@ -195,7 +195,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, confirm: z.string().nullish() }),
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       if (input.confirm !== 'on')
         throw new ActionError({
           code: 'BAD_REQUEST',
@@ -216,7 +216,7 @@ export const tracker = {
         .refine((file) => file.size <= MAX_IMPORT_BYTES, 'That file is over 1 MB. Split it into smaller files.'),
     }),
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       await enforceRateLimit(IMPORT_PER_MEMBER, user.id, 'imports in an hour');
       const text = await input.file.text();
       const report = readTrackerCsv(text, { timeZone: user.timeZone, now: new Date() });
@@ -231,7 +231,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ enable: z.enum(['on', 'off'], { error: 'Choose to turn the feed on or off.' }) }),
     handler: async (input, context) => {
-      const { user } = requireActionUser(context);
+      const { user } = requireTrackerWriter(context);
       if (input.enable === 'off') {
         await store.setCalendarTokenHash(db, user, null);
         return { token: null };

@@ -238,6 +238,27 @@ describe('bad input on the entry forms', () => {
   });
 });
 
+describe('a burst of tracker writes', () => {
+  it('allows 300 changes a minute per member, then refuses with a message and changes nothing', async () => {
+    const sam = await signedUpMember(base, sql, 'burst@example.com');
+    const ana = await signedUpMember(base, sql, 'burst-other@example.com');
+    const id = await addInterview(sam, { company: 'Burst Co' });
+    // addInterview was the first write of the minute.
+    for (let n = 1; n < 300; n++) {
+      const archived = await sam.post(`/_actions/tracker.archive`, { id, archived: n % 2 ? 'true' : 'false' });
+      expect(archived.status, `write ${n + 1}`).toBe(200);
+    }
+    const stage = await sam.post(`/tracker/o/${id}?_action=tracker.setStage`, { id, stage: 'closed' });
+    expect(stage.status).toBe(429);
+    expect(visible(await stage.text())).toMatch(
+      /Too many changes to your tracker in a minute\. Please wait \d+ seconds?/,
+    );
+    expect(await count(`SELECT count(*) FROM opportunities WHERE id = '${id}' AND stage = 'closed'`)).toBe(0);
+    // Another member is not held back by Sam's burst.
+    expect((await ana.post('/tracker/new?_action=tracker.create', interview({ company: 'Calm Co' }))).status).toBe(303);
+  });
+});
+
 describe("another member's entries", () => {
   it('are answered like ids that do not exist, on every route, and stay unchanged', async () => {
     const sam = await signedUpMember(base, sql, 'owner@example.com');

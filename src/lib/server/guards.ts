@@ -3,6 +3,7 @@ import type { AstroGlobal } from 'astro';
 import { safeReturnPath } from '../auth-form';
 import { siteUrl } from './config';
 import { db } from './db';
+import { BurstLimiter } from '../burst-limiter';
 import { describeWait, hitRateLimit, type RateLimitRule } from './rate-limit';
 import { deleteSessionTokenCookie, setSessionTokenCookie, type Session, type User } from './session';
 import { hashToken } from './tokens';
@@ -26,6 +27,26 @@ export function requireActionUser(context: Pick<ActionAPIContext, 'locals'>): { 
   if (!user || !session)
     throw new ActionError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again to continue.' });
   return { user, session };
+}
+
+/**
+ * Tracker writes are cheap single-row changes a person makes one at a time; 300 a minute per member
+ * is far above any person and keeps one account from filling the database's single write queue.
+ */
+export const TRACKER_WRITES_PER_MINUTE = 300;
+const trackerWrites = new BurstLimiter({ limit: TRACKER_WRITES_PER_MINUTE, windowMs: 60_000, maxKeys: 100_000 });
+
+/** The member in a tracker Action, within their burst limit. */
+export function requireTrackerWriter(context: Pick<ActionAPIContext, 'locals'>): { user: User; session: Session } {
+  const auth = requireActionUser(context);
+  const now = Date.now();
+  if (!trackerWrites.allow(auth.user.id, now)) {
+    throw new ActionError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many changes to your tracker in a minute. Please wait ${describeWait(trackerWrites.retryAfterSeconds(auth.user.id, now))} and try again.`,
+    });
+  }
+  return auth;
 }
 
 /**

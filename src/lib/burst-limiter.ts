@@ -1,0 +1,50 @@
+/**
+ * A ceiling on bursts, held in memory: at most `limit` hits per key in each window of `windowMs`.
+ * For cheap writes where a database-backed limit would double the cost of every request; each
+ * instance counts on its own, so with N instances a key gets up to N times the limit. Memory stays
+ * bounded: expired windows are swept, and past `maxKeys` new keys are refused until some expire.
+ */
+export interface BurstLimits {
+  limit: number;
+  windowMs: number;
+  maxKeys: number;
+}
+
+export class BurstLimiter {
+  private readonly windows = new Map<string, { count: number; until: number }>();
+  private sweptAt = 0;
+
+  constructor(private readonly limits: BurstLimits) {}
+
+  /** Counts a hit and says whether it is within the limit. */
+  allow(key: string, now: number): boolean {
+    this.sweep(now);
+    const window = this.windows.get(key);
+    if (window && window.until > now) {
+      if (window.count >= this.limits.limit) return false;
+      window.count += 1;
+      return true;
+    }
+    if (!window && this.windows.size >= this.limits.maxKeys) return false;
+    this.windows.set(key, { count: 1, until: now + this.limits.windowMs });
+    return true;
+  }
+
+  /** Seconds until the key may write again (0 when it may now). */
+  retryAfterSeconds(key: string, now: number): number {
+    const window = this.windows.get(key);
+    return window && window.until > now && window.count >= this.limits.limit
+      ? Math.ceil((window.until - now) / 1000)
+      : 0;
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private sweep(now: number): void {
+    if (now - this.sweptAt < this.limits.windowMs) return;
+    this.sweptAt = now;
+    for (const [key, window] of this.windows) if (window.until <= now) this.windows.delete(key);
+  }
+}
