@@ -25,6 +25,8 @@ export interface FakeResend {
   requests: number;
   /** Messages sent again with an idempotency key already delivered (answered, not delivered again). */
   repeated: number;
+  /** How many times each idempotency key was accepted, the first delivery and every repeat. */
+  sendsByKey: Map<string, number>;
   /** The next n requests answer with this status (500: outage, 422: message refused). */
   failNext(n: number, status?: number): void;
   /**
@@ -44,6 +46,7 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
     deliveries: [],
     requests: 0,
     repeated: 0,
+    sendsByKey: new Map(),
     answerDelayMs: 0,
     failNext(n, status = 500) {
       failures = n;
@@ -72,6 +75,7 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
         });
       }
       const key = req.headers['idempotency-key'] as string | undefined;
+      if (key) fake.sendsByKey.set(key, (fake.sendsByKey.get(key) ?? 0) + 1);
       if (key && byKey.has(key)) {
         fake.repeated++;
         return reply(200, { id: byKey.get(key) });

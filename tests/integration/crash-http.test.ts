@@ -70,8 +70,19 @@ describe('a crash in the middle of writes', () => {
     await expect
       .poll(() => acknowledgedLeads.length + acknowledgedEntries.length, { timeout: 15_000 })
       .toBeGreaterThan(40);
+    // From now the provider delivers at once but answers 5 s later: the kill lands mid-send, with
+    // messages that went out but that the server never heard about.
+    resend.answerDelayMs = 5_000;
+    const deliveredBefore = resend.deliveries.length;
+    await expect.poll(() => resend.deliveries.length, { timeout: 15_000 }).toBeGreaterThan(deliveredBefore);
+    const leasedAtKill = new Set(
+      (await sql.execute("SELECT idempotency_key FROM outbox WHERE status = 'sending'")).rows.map((row) =>
+        String(row['idempotency_key']),
+      ),
+    );
     server.process.kill('SIGKILL');
     await new Promise((resolve) => server.process.once('exit', resolve));
+    resend.answerDelayMs = 0;
     server = await start();
     await new Promise((resolve) => setTimeout(resolve, 500));
     stop = true;
@@ -94,12 +105,18 @@ describe('a crash in the middle of writes', () => {
       await sql.execute("SELECT idempotency_key FROM outbox WHERE to_address LIKE 'crash-reader-%'")
     ).rows.map((row) => String(row['idempotency_key']));
     expect(queued.length).toBeGreaterThanOrEqual(acknowledgedLeads.length);
-    const delivered = resend.deliveries.map((delivery) => delivery.idempotencyKey);
-    for (const key of queued)
-      expect(
-        delivered.filter((each) => each === key),
-        key,
-      ).toHaveLength(1);
+    // Every queued message reached the provider, none under a key never queued, and only the
+    // messages the killed server held were sent again, under their own key (which the provider,
+    // like Resend, does not deliver twice).
+    const delivered = new Set(resend.deliveries.map((delivery) => delivery.idempotencyKey));
+    for (const key of queued) expect(delivered.has(key), key).toBe(true);
+    const everQueued = new Set(
+      (await sql.execute('SELECT idempotency_key FROM outbox')).rows.map((row) => String(row['idempotency_key'])),
+    );
+    expect([...delivered].filter((key) => !everQueued.has(key!))).toEqual([]);
+    const sentTwice = [...resend.sendsByKey].filter(([, sends]) => sends > 1).map(([key]) => key);
+    expect(sentTwice.filter((key) => !leasedAtKill.has(key))).toEqual([]);
+    expect(sentTwice.length, 'the message delivered as the server died was sent again').toBeGreaterThan(0);
     expect(server.output()).not.toMatch(/\[ERROR\]/);
   }, 150_000);
 });
