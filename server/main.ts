@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SECURITY_HEADERS } from '../src/lib/security-headers.ts';
+import { HSTS, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { createFrontServer } from './fast-path.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
 
@@ -52,7 +52,10 @@ const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Hand
 declare const __SITE_URL__: string | undefined;
 // The public origin the build was made for (SITE_URL at build time, see astro.config.mjs).
 const site = typeof __SITE_URL__ === 'string' ? __SITE_URL__ : (process.env.SITE_URL ?? 'http://localhost:4321');
-const files = loadStaticFiles(resolve(root, 'dist/client'), { hsts: site.startsWith('https:') });
+const hsts = site.startsWith('https:');
+const files = loadStaticFiles(resolve(root, 'dist/client'), { hsts });
+/** The headers of the answers this file makes itself (redirects, refusals). */
+const ownHeaders = { ...SECURITY_HEADERS, ...(hsts ? { 'strict-transport-security': HSTS } : {}) };
 
 function redirectTrailingSlash(req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url ?? '/';
@@ -61,7 +64,7 @@ function redirectTrailingSlash(req: IncomingMessage, res: ServerResponse): boole
   if (path.length < 2 || !path.endsWith('/') || path.startsWith('//')) return false;
   const target = path.replace(/\/+$/, '');
   if (!files.has(target)) return false;
-  res.writeHead(301, { location: target + (queryAt === -1 ? '' : url.slice(queryAt)) });
+  res.writeHead(301, { ...ownHeaders, location: target + (queryAt === -1 ? '' : url.slice(queryAt)) });
   res.end();
   return true;
 }
@@ -74,7 +77,7 @@ function refuseUndecodablePath(req: IncomingMessage, res: ServerResponse): boole
     decodeURI(queryAt === -1 ? url : url.slice(0, queryAt));
     return false;
   } catch {
-    res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.writeHead(400, { ...ownHeaders, 'content-type': 'text/plain; charset=utf-8' });
     res.end('This address has a broken %-escape.');
     return true;
   }
@@ -85,6 +88,9 @@ export const server = createServer((req, res) => {
   void handler(req, res, () => serveNotFound(files, req, res));
 });
 server.keepAliveTimeout = 65_000;
+// A request gets 30 s to arrive whole (headers within 15 s): slow uploads cannot pile up.
+server.requestTimeout = 30_000;
+server.headersTimeout = 15_000;
 /** Listens on the port: answers prerendered pages itself, passes every other connection to `server`. */
 export const front = createFrontServer(files, server);
 

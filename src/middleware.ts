@@ -14,8 +14,6 @@ import {
   validateSessionToken,
 } from './lib/server/session';
 
-const https = new URL(siteUrl).protocol === 'https:';
-
 /**
  * A rendered page comes with Astro's policy (the hashes of the scripts and styles it rendered,
  * `security.csp` in astro.config.mjs), to which frame-ancestors is added; every other response gets
@@ -28,7 +26,8 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
     if (!response.headers.has(name)) response.headers.set(name, value);
   }
   if (policy) response.headers.set('content-security-policy', pagePolicyHeader(policy));
-  if (https) response.headers.set('strict-transport-security', HSTS);
+  // The site is on HTTPS exactly when its cookies are Secure.
+  if (secureCookies) response.headers.set('strict-transport-security', HSTS);
   return response;
 });
 

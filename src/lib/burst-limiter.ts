@@ -30,12 +30,11 @@ export class BurstLimiter {
     return true;
   }
 
-  /** Seconds until the key may write again (0 when it may now). */
+  /** Seconds until a refused key may write again: its window's end, or a whole window when all keys are taken. */
   retryAfterSeconds(key: string, now: number): number {
     const window = this.windows.get(key);
-    return window && window.until > now && window.count >= this.limits.limit
-      ? Math.ceil((window.until - now) / 1000)
-      : 0;
+    if (window && window.until > now) return Math.ceil((window.until - now) / 1000);
+    return Math.ceil(this.limits.windowMs / 1000);
   }
 
   get size(): number {

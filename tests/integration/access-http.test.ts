@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
-import { Browser, interviewForm, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
+import { Browser, interviewForm, PASSWORD, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { actionsInSource } from '../setup/source-inventory.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
@@ -181,9 +181,24 @@ describe('who may call each Action', () => {
   });
 
   it('visitors and forged or ended sessions cannot call members’ or the coach’s Actions', async () => {
-    const before = await snapshot();
     const memberSession = member.cookie.split('=')[1]!;
-    const forged = ['', `session=${memberSession.split('.')[0]}.${'a'.repeat(39)}`, 'session=not-a-session'];
+    // A real session of the member's, signed in and then signed out.
+    const ended = new Browser(base);
+    const signIn = await ended.post('/login?_action=auth.login', {
+      email: 'access-member@example.com',
+      password: PASSWORD,
+    });
+    expect(signIn.status).toBe(303);
+    const endedCookie = ended.cookie;
+    expect(endedCookie).toMatch(/^session=/);
+    expect((await ended.post('/logout?_action=auth.logout', {})).status).toBe(303);
+    const before = await snapshot();
+    const forged = [
+      '',
+      `session=${memberSession.split('.')[0]}.${'a'.repeat(39)}`,
+      'session=not-a-session',
+      endedCookie,
+    ];
     for (const action of Object.keys(ACCESS).filter((name) => ACCESS[name] !== 'anyone')) {
       for (const cookie of forged) {
         const visitor = new Browser(base);

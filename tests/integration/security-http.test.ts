@@ -19,6 +19,7 @@ const base = () => server.url;
 let member: Browser;
 let coach: Browser;
 let entryPath = '';
+let memberId = '';
 
 beforeAll(async () => {
   server = await startMemberServer(database.url);
@@ -27,6 +28,9 @@ beforeAll(async () => {
   const created = await member.post('/tracker/new?_action=tracker.create', interviewForm());
   expect(created.status).toBe(303);
   entryPath = created.headers.get('location')!.split('?')[0]!;
+  memberId = String(
+    (await sql.execute("SELECT id FROM users WHERE email = 'headers-member@example.com'")).rows[0]!['id'],
+  );
 });
 afterAll(async () => {
   await server.stop();
@@ -67,6 +71,8 @@ function expectStrictPolicyTheyMeet(path: string, response: Response, html: stri
   for (const source of [...scriptSources, ...styleSources]) {
     expect(source, context).toMatch(/^'self'$|^'sha256-[A-Za-z0-9+/]+=*'$/);
   }
+  // Inline event handlers and style attributes would need 'unsafe-inline': none may appear.
+  expect(html.match(/<[^>]+\s(on[a-z]+|style)=/gi) ?? [], `${path}: inline attributes`).toEqual([]);
   const { scripts, styles } = inlineCode(html);
   for (const script of scripts)
     expect(scriptSources, `${path}: inline script ${script.slice(0, 80)}`).toContain(sha256(script));
@@ -100,6 +106,13 @@ describe('every page has a strict Content-Security-Policy that it satisfies', ()
       '/cheat-sheet/link-expired',
       '/unsubscribe?token=nonsense',
       '/articles/no-such-article',
+      '/articles/thank-you-note-within-24-hours/comments',
+      '/auth/reset?token=nonsense',
+      '/auth/verify?token=nonsense',
+      '/auth/link?token=nonsense',
+      '/email/off?token=nonsense',
+      '/cheat-sheet/confirm?token=nonsense',
+      '/pricing/canceled',
     ];
     expect(paths.length).toBeGreaterThan(15);
     for (const path of paths) {
@@ -114,6 +127,9 @@ describe('every page has a strict Content-Security-Policy that it satisfies', ()
   it('on the pages of a member and of the coach, rendered for them', async () => {
     const pages: [Browser, string][] = [
       [member, '/tracker'],
+      [member, `${entryPath}/edit`],
+      [member, '/tracker/data'],
+      [member, '/articles/thank-you-note-within-24-hours/comments'],
       [member, '/tracker/new'],
       [member, entryPath],
       [member, '/tracker/board'],
@@ -126,6 +142,7 @@ describe('every page has a strict Content-Security-Policy that it satisfies', ()
       [coach, '/coach/leads'],
       [coach, '/coach/comments'],
       [coach, '/coach/reviews'],
+      [coach, `/coach/members/${memberId}`],
     ];
     for (const [browser, path] of pages) {
       const response = await browser.get(path);

@@ -42,7 +42,13 @@ export interface BodyRefusal {
 export async function bodyRefusal(request: Request, url: URL): Promise<BodyRefusal | undefined> {
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
   const tooLarge: BodyRefusal = { status: 413, message: BODY_TOO_LARGE_MESSAGE };
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  const length = request.headers.get('content-length');
+  if (Number(length ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  const action = actionCall(request.method, url);
+  // A body with its length announced and within the limit is read by whoever needs it, once; only
+  // an Action's body (parsed again by Astro and the page) or one streamed without a length is read
+  // ahead here.
+  if (!action && length !== null) return undefined;
   let body: ArrayBuffer;
   try {
     // The adapter stops reading at its limit, with or without a Content-Length: a copy finds out.
@@ -52,9 +58,10 @@ export async function bodyRefusal(request: Request, url: URL): Promise<BodyRefus
   }
   if (body.byteLength > MAX_BODY_BYTES) return tooLarge;
 
-  const action = actionCall(request.method, url);
   if (!action) return undefined;
   if (!isActionName(action.name)) return { status: 404, message: 'There is no such action.' };
+  // An Action without input, called from script, sends no body at all.
+  if (action.via === 'rpc' && body.byteLength === 0) return undefined;
   const type = bodyType(request.headers.get('content-type'));
   const malformed: BodyRefusal = { status: 400, message: 'The form could not be read. Reload the page and try again.' };
   if (type === 'json' && action.via === 'rpc') {
