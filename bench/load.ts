@@ -542,7 +542,7 @@ if (faults) {
   ]);
   // With one instance the kill must land mid-send, or the run proved nothing about it.
   checks.push([
-    `killed mid-send: ${leasedAtKill.size} messages leased by the killed server; ${resentAfterKill} of them sent again after the lease expired, with the same key (${resend.repeated} repeats the provider dropped)`,
+    `killed mid-send: ${leasedAtKill.size} messages leased by the killed server; ${resentAfterKill} of them had already reached the provider and were sent again with the same key once the lease expired (${resend.repeated} repeats the provider dropped)`,
     INSTANCES > 1 || leasedAtKill.size > 0,
   ]);
 }
