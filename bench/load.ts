@@ -363,7 +363,7 @@ async function client(index: number): Promise<void> {
 const events: string[] = [];
 let restartMs = 0;
 let killedAt = 0;
-/** The messages the killed server held leases on: the only ones that may be sent twice (same key). */
+/** The messages leased when the server was killed: the only ones that may be sent twice (same key). */
 const leasedAtKill = new Set<string>();
 const at = (fraction: number, action: () => void | Promise<void>) =>
   new Promise<void>((done) =>
@@ -527,7 +527,7 @@ const checks: [string, boolean][] = [
     integrity === 'ok' && foreignKeyProblems === 0,
   ],
   [
-    `emails queued: ${outboxRows.length}; sent: ${outboxRows.length - notSent}; reached the provider: ${outboxRows.length - neverDelivered}; delivered under a key never queued: ${unknownDeliveries}; sent more than once by us outside the killed server's leases: ${resentOutsideLeases} (outbox empty ${(drainMs / 1000).toFixed(1)} s after the load; ${resend.requests} requests to the provider)`,
+    `emails queued: ${outboxRows.length}; sent: ${outboxRows.length - notSent}; reached the provider: ${outboxRows.length - neverDelivered}; delivered under a key never queued: ${unknownDeliveries}; sent more than once by us, other than messages leased at the kill: ${resentOutsideLeases} (outbox empty ${(drainMs / 1000).toFixed(1)} s after the load; ${resend.requests} requests to the provider)`,
     notSent === 0 &&
       neverDelivered === 0 &&
       resentOutsideLeases === 0 &&
@@ -542,7 +542,7 @@ if (faults) {
   ]);
   // With one instance the kill must land mid-send, or the run proved nothing about it.
   checks.push([
-    `killed mid-send: ${leasedAtKill.size} messages leased by the killed server; ${resentAfterKill} of them had already reached the provider and were sent again with the same key once the lease expired (${resend.repeated} repeats the provider dropped)`,
+    `killed mid-send: ${leasedAtKill.size} messages leased at the kill${INSTANCES > 1 ? ' (by either instance)' : ''}; ${resentAfterKill} of them had already reached the provider and were sent again with the same key once the lease expired (${resend.repeated} repeats the provider dropped)`,
     INSTANCES > 1 || leasedAtKill.size > 0,
   ]);
 }
