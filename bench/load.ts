@@ -34,6 +34,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient } from '@libsql/client';
 import { startFakeResend } from '../tests/fakes/resend.ts';
+import { interviewForm } from '../tests/fixtures/forms.ts';
 import { createRandom } from './random.ts';
 import { seedTracker, type OpenOpportunity } from './seed-tracker.ts';
 
@@ -279,18 +280,7 @@ async function perform(client: number, operation: Operation, random: ReturnType<
         'POST',
         '/tracker/new?_action=tracker.create',
         asMember,
-        new URLSearchParams({
-          kind: 'interview',
-          company,
-          roleTitle: 'Product Designer',
-          stage: 'first-round',
-          contactName: 'Priya Shah',
-          contactEmail: 'priya@northwind.example',
-          happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-          happenedAt: '14:00',
-          decisionBy: '',
-          specificDetail: 'design critiques across time zones',
-        }).toString(),
+        new URLSearchParams(interviewForm({ company, roleTitle: 'Product Designer' })).toString(),
       );
       const id = /^\/tracker\/o\/([^?]+)/.exec(answer.location)?.[1];
       if (id) entriesOf[member]!.push(id);

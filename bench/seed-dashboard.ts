@@ -25,6 +25,7 @@ import { createClient, type InValue } from '@libsql/client';
 import { entitlementFrom, type SubscriptionState } from '../src/lib/billing.ts';
 import { CONSENT_TEXT } from '../src/lib/consent.ts';
 import { createRandom, type Random } from './random.ts';
+import { inserts } from './sql.ts';
 
 export interface DashboardSeedOptions {
   now?: Date;
@@ -144,28 +145,6 @@ export function publishedArticles(root = resolve(import.meta.dirname, '..')): st
     .filter((name) => !/^draft:\s*true\s*$/m.test(readFileSync(join(folder, name), 'utf8').split(/^---\s*$/m)[1] ?? ''))
     .map((name) => name.slice(0, -'.md'.length))
     .sort();
-}
-
-/** A value written into the SQL text (generated values only, never anything a user typed). */
-function literal(value: InValue): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
-  throw new Error(`no SQL literal for ${typeof value}`);
-}
-
-/** Multi-row INSERTs, ROWS_PER_STATEMENT rows a statement. */
-function inserts(table: string, rows: Record<string, InValue>[]): string[] {
-  if (rows.length === 0) return [];
-  const columns = Object.keys(rows[0]!);
-  const statements: string[] = [];
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const values = rows
-      .slice(start, start + ROWS_PER_STATEMENT)
-      .map((row) => `(${columns.map((column) => literal(row[column] ?? null)).join(',')})`);
-    statements.push(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values.join(',')}`);
-  }
-  return statements;
 }
 
 /** Integers proportional to `weights` that add up to exactly `total` (largest remainders). */
@@ -541,13 +520,13 @@ export async function seedDashboard(databaseUrl: string, options: DashboardSeedO
   const loadStarted = performance.now();
   await client.batch(
     [
-      ...inserts('users', [...coachRows, ...userRows]),
-      ...inserts('sessions', sessionRows),
-      ...inserts('article_views', viewRows),
-      ...inserts('leads', leadRows),
-      ...inserts('billing_customers', customerRows),
-      ...inserts('subscriptions', subscriptionRows),
-      ...inserts('entitlements', entitlementRows),
+      ...inserts('users', [...coachRows, ...userRows], ROWS_PER_STATEMENT),
+      ...inserts('sessions', sessionRows, ROWS_PER_STATEMENT),
+      ...inserts('article_views', viewRows, ROWS_PER_STATEMENT),
+      ...inserts('leads', leadRows, ROWS_PER_STATEMENT),
+      ...inserts('billing_customers', customerRows, ROWS_PER_STATEMENT),
+      ...inserts('subscriptions', subscriptionRows, ROWS_PER_STATEMENT),
+      ...inserts('entitlements', entitlementRows, ROWS_PER_STATEMENT),
     ],
     'write',
   );

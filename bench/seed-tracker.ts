@@ -28,6 +28,7 @@ import type { Plan } from '../src/lib/playbook.ts';
 import type { ConversationRecord, OpportunityKind, Stage, StepId, TouchRecord } from '../src/lib/tracker-model.ts';
 import { loadPlaybook, type Playbook } from './playbook.ts';
 import { createRandom, type Random } from './random.ts';
+import { inserts } from './sql.ts';
 
 export interface SeedOptions {
   members?: number;
@@ -62,6 +63,8 @@ export interface TrackerSeed {
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+/** Rows a statement for the small tables. */
+const SMALL_TABLE_ROWS = 200;
 const SESSION_LIFETIME_MS = 30 * DAY_MS;
 
 const TIME_ZONES = [
@@ -286,28 +289,6 @@ function textVariant(random: Random) {
   };
 }
 
-/** A value written into the SQL text (generated values only, never anything a user typed). */
-function literal(value: InValue): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
-  throw new Error(`no SQL literal for ${typeof value}`);
-}
-
-/** Multi-row INSERTs for the small tables, 200 rows a statement. */
-function inserts(table: string, rows: Record<string, InValue>[]): string[] {
-  if (rows.length === 0) return [];
-  const columns = Object.keys(rows[0]!);
-  const statements: string[] = [];
-  for (let start = 0; start < rows.length; start += 200) {
-    const values = rows
-      .slice(start, start + 200)
-      .map((row) => `(${columns.map((column) => literal(row[column] ?? null)).join(',')})`);
-    statements.push(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values.join(',')}`);
-  }
-  return statements;
-}
-
 /** Fixed-width fields of the packed opportunity list: id, template index, text variant index, member index. */
 const TEMPLATE_WIDTH = 6;
 const TEXT_WIDTH = 5;
@@ -487,18 +468,19 @@ export async function seedTracker(databaseUrl: string, options: SeedOptions = {}
         contact_email, notes, timing_note, specific_detail, value_idea, sent_body)`,
       'CREATE TEMP TABLE seed_users (member INTEGER PRIMARY KEY, id)',
       'CREATE TEMP TABLE seed_opportunities (n INTEGER PRIMARY KEY, id, user_id, template, text)',
-      ...inserts('seed_templates', templateRows),
-      ...inserts('seed_template_conversations', templateConversations),
-      ...inserts('seed_template_touches', templateTouches),
+      ...inserts('seed_templates', templateRows, SMALL_TABLE_ROWS),
+      ...inserts('seed_template_conversations', templateConversations, SMALL_TABLE_ROWS),
+      ...inserts('seed_template_touches', templateTouches, SMALL_TABLE_ROWS),
       'CREATE INDEX temp.seed_template_conversations_template ON seed_template_conversations (template)',
       'CREATE INDEX temp.seed_template_touches_template ON seed_template_touches (template)',
-      ...inserts('seed_texts', textRows),
-      ...inserts('users', users),
+      ...inserts('seed_texts', textRows, SMALL_TABLE_ROWS),
+      ...inserts('users', users, SMALL_TABLE_ROWS),
       ...inserts(
         'seed_users',
         users.map((user, member) => ({ member, id: user['id'] ?? null })),
+        SMALL_TABLE_ROWS,
       ),
-      ...inserts('sessions', sessions),
+      ...inserts('sessions', sessions, SMALL_TABLE_ROWS),
       {
         sql: `WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
           INSERT INTO seed_opportunities (n, id, user_id, template, text)

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, localPath, signedUpCoach, signedUpPerson, test } from './fixtures';
+import { expect, expectAccessible, localPath, projectNetwork, signedUpCoach, signedUpPerson, test } from './fixtures';
 
 const PASSWORD = 'coaching journey phrase';
 const PREMIUM = '/articles/final-round-follow-up-playbook';
@@ -8,7 +8,7 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
   baseURL,
 }, testInfo) => {
   test.setTimeout(90_000);
-  const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
+  const net = projectNetwork(testInfo);
   const coach = await signedUpCoach(browser, {
     name: 'Morgan',
     address: `${net}.211`,

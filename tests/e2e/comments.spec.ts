@@ -1,4 +1,12 @@
-import { expect, expectAccessible, linkFromMail, signedUpCoach, signedUpPerson, test } from './fixtures';
+import {
+  expect,
+  expectAccessible,
+  linkFromMail,
+  projectNetwork,
+  signedUpCoach,
+  signedUpPerson,
+  test,
+} from './fixtures';
 
 const PASSWORD = 'comments journey phrase';
 const ARTICLE = '/articles/follow-up-after-networking-calls';
@@ -8,7 +16,7 @@ test('one member comments, another replies and reports it, and the coach moderat
   baseURL,
 }, testInfo) => {
   test.setTimeout(90_000);
-  const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
+  const net = projectNetwork(testInfo);
   const coach = await signedUpCoach(browser, {
     name: 'Morgan',
     address: `${net}.201`,

@@ -1,5 +1,14 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, linkFromMail, localPath, signedUpCoach, test, watchPolicy } from './fixtures';
+import {
+  expect,
+  expectAccessible,
+  linkFromMail,
+  localPath,
+  projectNetwork,
+  signedUpCoach,
+  test,
+  watchPolicy,
+} from './fixtures';
 
 const PASSWORD = 'dashboard journey phrase';
 // Both projects run at once on one server: each reads its own article's row of the funnel.
@@ -36,7 +45,7 @@ test('the coach sees the funnel move after a reader captures the cheat sheet and
   baseURL,
 }, testInfo) => {
   test.setTimeout(90_000);
-  const net = testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
+  const net = projectNetwork(testInfo);
   const coach = await signedUpCoach(browser, {
     name: 'Morgan',
     address: `${net}.221`,

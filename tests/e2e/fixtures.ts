@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { createClient, type Client } from '@libsql/client';
-import { expect, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { pathToFileURL } from 'node:url';
 
 export { expect };
@@ -49,6 +49,14 @@ export async function expectAccessible(page: Page): Promise<void> {
       `${violation.id} (${violation.impact}): ${violation.help}\n  ${violation.nodes.map((node) => node.target.join(' ')).join('\n  ')}`,
   );
   expect(summary, summary.join('\n')).toEqual([]);
+}
+
+/**
+ * The phone and desktop projects run at once against one server: each takes its own network
+ * (documentation ranges), so their per-network limits and their people do not collide.
+ */
+export function projectNetwork(testInfo: TestInfo): string {
+  return testInfo.project.name === 'phone' ? '203.0.113' : '198.51.100';
 }
 
 /** A link from an email, as a path on the server under test (emails link to the public site). */

@@ -12,7 +12,7 @@ import { splitPremium } from '../../src/lib/articles.ts';
 import { markdownToText } from '../../src/lib/search-query.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
-import { startMemberServer, startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
+import { startMemberServer, stripeEnv, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 const WEBHOOK_SECRET = 'whsec_local_test_secret_for_the_fake';
@@ -30,17 +30,7 @@ const visible = (html: string) =>
 
 beforeAll(async () => {
   fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
-  server = await startServer({
-    DATABASE_URL: database.url,
-    TRUST_PROXY: 'true',
-    BACKGROUND_JOBS: 'false',
-    APP_SECRET: TEST_APP_SECRET,
-    STRIPE_SECRET_KEY: fake.secretKey,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_PRICE_MONTHLY: fake.prices.monthly,
-    STRIPE_PRICE_YEARLY: fake.prices.yearly,
-    STRIPE_API_URL: fake.url,
-  });
+  server = await startMemberServer(database.url, stripeEnv(fake, WEBHOOK_SECRET));
   fake.webhookUrl = `${server.url}/api/stripe/webhook`;
 });
 afterAll(async () => {

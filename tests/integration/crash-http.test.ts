@@ -7,7 +7,7 @@
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
-import { startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
+import { deliveringEnv, startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, interviewForm, signedUpMember } from '../setup/http-browser.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
@@ -16,15 +16,7 @@ const sql = createClient({ url: database.url });
 let resend: FakeResend;
 let server: RunningServer;
 
-const start = () =>
-  startServer({
-    DATABASE_URL: database.url,
-    TRUST_PROXY: 'true',
-    APP_SECRET: TEST_APP_SECRET,
-    BACKGROUND_JOBS: 'true',
-    RESEND_API_KEY: resend.apiKey,
-    RESEND_BASE_URL: resend.url,
-  });
+const start = () => startMemberServer(database.url, deliveringEnv(resend));
 
 beforeAll(async () => {
   resend = await startFakeResend();

@@ -28,7 +28,7 @@ import { createSession, invalidateSession } from '../../src/lib/server/session.t
 import { signToken } from '../../src/lib/server/tokens.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
-import { startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
+import { startMemberServer, stripeEnv, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { Browser, PASSWORD, signedUpMember } from '../setup/http-browser.ts';
 import { actionsInSource } from '../setup/source-inventory.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
@@ -142,17 +142,7 @@ async function payingMember(email: string): Promise<Browser> {
 
 beforeAll(async () => {
   fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
-  server = await startServer({
-    DATABASE_URL: database.url,
-    TRUST_PROXY: 'true',
-    BACKGROUND_JOBS: 'false',
-    APP_SECRET: TEST_APP_SECRET,
-    STRIPE_SECRET_KEY: fake.secretKey,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_PRICE_MONTHLY: fake.prices.monthly,
-    STRIPE_PRICE_YEARLY: fake.prices.yearly,
-    STRIPE_API_URL: fake.url,
-  });
+  server = await startMemberServer(database.url, stripeEnv(fake, WEBHOOK_SECRET));
   fake.webhookUrl = `${server.url}/api/stripe/webhook`;
 
   // The coach, with a comment nobody fuzzes: B likes and reports it.

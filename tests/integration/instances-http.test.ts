@@ -8,7 +8,7 @@
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
-import { startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
+import { deliveringEnv, startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
@@ -20,16 +20,7 @@ const instances: RunningServer[] = [];
 beforeAll(async () => {
   resend = await startFakeResend();
   for (let n = 0; n < 2; n++) {
-    instances.push(
-      await startServer({
-        DATABASE_URL: database.url,
-        TRUST_PROXY: 'true',
-        APP_SECRET: TEST_APP_SECRET,
-        BACKGROUND_JOBS: 'true',
-        RESEND_API_KEY: resend.apiKey,
-        RESEND_BASE_URL: resend.url,
-      }),
-    );
+    instances.push(await startMemberServer(database.url, deliveringEnv(resend)));
   }
 });
 afterAll(async () => {

@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { FakeResend } from '../fakes/resend.ts';
+import type { FakeStripe } from '../fakes/stripe.ts';
 
 export interface RunningServer {
   url: string;
@@ -80,11 +82,28 @@ export const TEST_APP_SECRET = 'a-test-secret-that-is-at-least-32-characters';
  * secret, per-visitor addresses through X-Forwarded-For, and no background jobs (tests read the
  * outbox rather than racing the worker).
  */
-export function startMemberServer(databaseUrl: string): Promise<RunningServer> {
+export function startMemberServer(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningServer> {
   return startServer({
     DATABASE_URL: databaseUrl,
     TRUST_PROXY: 'true',
     BACKGROUND_JOBS: 'false',
     APP_SECRET: TEST_APP_SECRET,
+    ...env,
   });
+}
+
+/** A member server's settings for payments through the local fake Stripe. */
+export function stripeEnv(fake: FakeStripe, webhookSecret: string): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: fake.secretKey,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_PRICE_MONTHLY: fake.prices.monthly,
+    STRIPE_PRICE_YEARLY: fake.prices.yearly,
+    STRIPE_API_URL: fake.url,
+  };
+}
+
+/** A member server's settings for its own background jobs delivering through the local fake Resend. */
+export function deliveringEnv(resend: FakeResend): Record<string, string> {
+  return { BACKGROUND_JOBS: 'true', RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url };
 }

@@ -108,19 +108,4 @@ export async function signedUpCoach(base: () => string, sql: Client, email: stri
   return coach;
 }
 
-/** The new-interview form as a member fills it in: yesterday's call with Priya at Northwind. */
-export function interviewForm(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    kind: 'interview',
-    company: 'Northwind',
-    roleTitle: 'Designer',
-    stage: 'first-round',
-    contactName: 'Priya Shah',
-    contactEmail: 'priya@northwind.example',
-    happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-    happenedAt: '14:00',
-    decisionBy: '',
-    specificDetail: 'design critiques across time zones',
-    ...overrides,
-  };
-}
+export { interviewForm } from '../fixtures/forms.ts';

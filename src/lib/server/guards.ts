@@ -1,5 +1,5 @@
 import { ActionError, type ActionAPIContext } from 'astro:actions';
-import type { AstroGlobal } from 'astro';
+import type { APIContext, AstroGlobal } from 'astro';
 import { safeReturnPath } from '../auth-form';
 import { siteUrl } from './config';
 import { db } from './db';
@@ -66,6 +66,19 @@ export function requireCoach(Astro: AstroGlobal): { user: User; session: Session
   if (auth instanceof Response) return auth;
   if (auth.user.role !== 'coach') return new Response('Not found', { status: 404 });
   return auth;
+}
+
+/**
+ * For the coach's downloads (endpoints): a refusal, or undefined when the coach asks. Visitors are
+ * sent to sign in and back to `returnTo`; members get a 404, as on the coach's pages.
+ */
+export function refuseAllButCoach(
+  context: Pick<APIContext, 'locals' | 'redirect'>,
+  returnTo: string,
+): Response | undefined {
+  if (!context.locals.user) return context.redirect(`/login?next=${encodeURIComponent(returnTo)}`, 303);
+  if (context.locals.user.role !== 'coach') return new Response('Not found', { status: 404 });
+  return undefined;
 }
 
 /** Counts a hit and throws a clear TOO_MANY_REQUESTS error past the limit. */

@@ -1,13 +1,15 @@
 import type { APIRoute } from 'astro';
 import { csvRow } from '../../lib/csv';
 import { allLeads, leadFilterFrom } from '../../lib/server/coach-leads';
+import { refuseAllButCoach } from '../../lib/server/guards';
 
 export const prerender = false;
 
 /** The filtered leads as CSV, for the coach only. */
-export const GET: APIRoute = async ({ locals, url, redirect }) => {
-  if (!locals.user) return redirect(`/login?next=${encodeURIComponent('/coach/leads')}`, 303);
-  if (locals.user.role !== 'coach') return new Response('Not found', { status: 404 });
+export const GET: APIRoute = async (context) => {
+  const refused = refuseAllButCoach(context, '/coach/leads');
+  if (refused) return refused;
+  const { url } = context;
   const rows = await allLeads(leadFilterFrom(url.searchParams));
   let body = csvRow([
     'email',

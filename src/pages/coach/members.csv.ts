@@ -7,6 +7,7 @@ import type { APIRoute } from 'astro';
 import { csvRow } from '../../lib/csv';
 import { allMembers, memberFilterFrom } from '../../lib/server/coach-members';
 import { db } from '../../lib/server/db';
+import { refuseAllButCoach } from '../../lib/server/guards';
 
 export const prerender = false;
 
@@ -26,9 +27,10 @@ const HEADER = [
   'commenting_stopped_at',
 ];
 
-export const GET: APIRoute = async ({ locals, url, redirect }) => {
-  if (!locals.user) return redirect(`/login?next=${encodeURIComponent(`/coach/members${url.search}`)}`, 303);
-  if (locals.user.role !== 'coach') return new Response('Not found', { status: 404 });
+export const GET: APIRoute = async (context) => {
+  const { url } = context;
+  const refused = refuseAllButCoach(context, `/coach/members${url.search}`);
+  if (refused) return refused;
   const rows = await allMembers(db, memberFilterFrom(url.searchParams));
   let body = csvRow(HEADER);
   for (const member of rows) {
