@@ -3,18 +3,15 @@
  * read from db/schema.ts: a new table fails these tests until it has a deletion decision and is
  * exported (or left out of the export with a reason).
  */
-import { is } from 'drizzle-orm';
-import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { deleteAccountData, exportAccountData } from '../../src/lib/server/account-data.ts';
 import { hitRateLimit } from '../../src/lib/server/rate-limit.ts';
 import { hashToken } from '../../src/lib/server/tokens.ts';
+import { tablesInSchema } from '../setup/source-inventory.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
-const TABLES = Object.values(schema)
-  .filter((value): value is SQLiteTable => is(value, SQLiteTable))
-  .map((table) => getTableConfig(table).name);
+const TABLES = tablesInSchema();
 
 /** What deleting an account does to each table (the README says the same). */
 const DELETION: Record<string, string> = {

@@ -4,8 +4,6 @@
  * their bodies 30 days and their rows 90, expired account links, lead confirmation hashes and
  * sessions are removed, and the clean-up can run any number of times.
  */
-import { is } from 'drizzle-orm';
-import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { emailTokens, leads, outbox, sessions } from '../../db/schema.ts';
@@ -15,6 +13,7 @@ import { EmailDeliveryError, type EmailTransport, type OutgoingEmail } from '../
 import { captureLead, confirmLead, type LeadContext } from '../../src/lib/server/leads.ts';
 import { ERASED_HTML, ERASED_TEXT, pruneRetainedData } from '../../src/lib/server/retention.ts';
 import { createSession } from '../../src/lib/server/session.ts';
+import { tablesInSchema } from '../setup/source-inventory.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 const SITE = 'https://coach.example';
@@ -54,9 +53,7 @@ const tokenIn = (text: string, path: string) => new RegExp(`${path}\\?token=([\\
 
 /** Every row of every table of the schema, as text. */
 async function everything(): Promise<string> {
-  const tables = Object.values(schema)
-    .filter((value): value is SQLiteTable => is(value, SQLiteTable))
-    .map((table) => getTableConfig(table).name);
+  const tables = tablesInSchema();
   const dump: Record<string, unknown[]> = {};
   for (const table of tables) dump[table] = (await test.db.$client.execute(`SELECT * FROM "${table}"`)).rows;
   return JSON.stringify(dump);
