@@ -4,7 +4,12 @@
  * their bodies 30 days and their rows 90, expired account links, lead confirmation hashes and
  * sessions are removed, and the clean-up can run any number of times.
  */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS_FOLDER, openDatabase, prepareDatabase } from '../../db/connect.ts';
 import * as schema from '../../db/schema.ts';
 import { emailTokens, leads, outbox, sessions } from '../../db/schema.ts';
 import { requestLoginLink, requestPasswordReset, signUp, type AuthContext } from '../../src/lib/server/auth.ts';
@@ -249,5 +254,57 @@ describe('sessions', () => {
     expect(await pruneRetainedData(test.db, after(30 * DAY))).toMatchObject({ deletedSessions: 1 });
     expect((await test.db.select().from(sessions)).map((row) => row.id)).toEqual([fresh.session.id]);
     expect(old.session.id).not.toBe(fresh.session.id);
+  });
+});
+
+describe('migration 0008 on a database with mail in it', () => {
+  it('gives each message already queued the expiry of its kind, and links members’ mail to them', async () => {
+    // The migrations before 0008, applied to a new file, then the mail an older version queued.
+    const folder = mkdtempSync(join(tmpdir(), 'otfu-migrations-'));
+    cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
+    const journalFile = join(folder, 'meta/_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+    const at = journal.entries.findIndex((entry) => entry.tag.startsWith('0008_'));
+    expect(at).toBeGreaterThan(0);
+    writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+    const file = join(mkdtempSync(join(tmpdir(), 'otfu-db-')), 'old.db');
+    const old = openDatabase({ url: pathToFileURL(file).href });
+    await prepareDatabase(old, folder);
+    const queued = T.getTime();
+    await old.$client.execute({
+      sql: "INSERT INTO users (id, email, password_hash) VALUES ('u1', 'ann@example.com', 'x')",
+      args: [],
+    });
+    for (const [n, kind, to] of [
+      [1, 'auth.login', 'ann@example.com'],
+      [2, 'auth.reset', 'ann@example.com'],
+      [3, 'auth.verify', 'ann@example.com'],
+      [4, 'lead.confirm', 'ann@example.com'],
+      [5, 'lead.delivery', 'ann@example.com'],
+      [6, 'tracker-reminder', 'ann@example.com'],
+      [7, 'comment-reply', 'someone@example.com'],
+    ] as const)
+      await old.$client.execute({
+        sql: `INSERT INTO outbox (idempotency_key, kind, to_address, subject, html, text, next_attempt_at, created_at)
+              VALUES (?, ?, ?, 's', 'h', 't', ?, ?)`,
+        args: [`k${n}`, kind, to, queued, queued],
+      });
+
+    await prepareDatabase(old);
+    const migrated = (
+      await old.$client.execute(
+        'SELECT kind, expires_at - created_at AS life, user_id, erased_at FROM outbox ORDER BY id',
+      )
+    ).rows.map((row) => [row['kind'], row['life'], row['user_id'], row['erased_at']]);
+    old.$client.close();
+    expect(migrated).toEqual([
+      ['auth.login', 15 * MINUTE, 'u1', null],
+      ['auth.reset', 60 * MINUTE, 'u1', null],
+      ['auth.verify', 2 * DAY, 'u1', null],
+      ['lead.confirm', 2 * DAY, null, null],
+      ['lead.delivery', 7 * DAY, null, null],
+      ['tracker-reminder', 30 * DAY, 'u1', null],
+      ['comment-reply', 30 * DAY, null, null],
+    ]);
   });
 });

@@ -4,7 +4,9 @@
  * leases a batch in one UPDATE (so two workers, in one process or on two machines, never hold the
  * same message), sends each with its idempotency key, and records the outcome. A worker that dies
  * mid-send leaves a lease that expires; the next worker resends with the same key, and the
- * provider drops the duplicate.
+ * provider drops the duplicate. Every message has an expiry (its one-time link's, or
+ * BODY_RETENTION_MS): a worker that finds one past it records it as failed and sends nothing, and
+ * the retention job (../retention.ts) erases its body then.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/connect.ts';
