@@ -1,9 +1,13 @@
 /**
  * What the source declares, for tests that must cover all of it: every Astro Action, as
- * `domain.name`, read from src/actions (so a new action without a test row fails those tests).
+ * `domain.name`, read from src/actions (so a new action without a test row fails those tests),
+ * and every table of db/schema.ts.
  */
+import { is } from 'drizzle-orm';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import * as schema from '../../db/schema.ts';
 
 export function actionsInSource(): string[] {
   const index = readFileSync('src/actions/index.ts', 'utf8');
@@ -19,4 +23,11 @@ export function actionsInSource(): string[] {
       (m) => `${domain}.${m[1]}`,
     ),
   );
+}
+
+/** Every table declared in db/schema.ts, by its SQL name. */
+export function tablesInSchema(): string[] {
+  return Object.values(schema as Record<string, unknown>)
+    .filter((value): value is SQLiteTable => is(value, SQLiteTable))
+    .map((table) => getTableConfig(table).name);
 }

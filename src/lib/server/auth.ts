@@ -1,14 +1,13 @@
 /**
- * Accounts: sign-up with a verified address, password and one-time-link sign-in, password reset,
- * and the account's own data (export, delete). Answers never say whether an address has an
- * account: callers show the same message whatever happened.
+ * Accounts: sign-up with a verified address, password and one-time-link sign-in, password reset.
+ * Answers never say whether an address has an account: callers show the same message whatever
+ * happened. The account's own data (export, deletion) is in account-data.ts.
  */
 import { hash, verify } from '@node-rs/argon2';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/connect.ts';
-import { emailTokens, leads, sessions, users } from '../../../db/schema.ts';
+import { emailTokens, leads, users } from '../../../db/schema.ts';
 import { enqueueEmail } from './email/outbox.ts';
-import { trackerData } from './tracker.ts';
 import { loginLinkEmail, passwordResetEmail, verifyEmailEmail } from './email/messages.ts';
 import { createSession, generateSecureRandomString, hashSecret, invalidateUserSessions, type User } from './session.ts';
 
@@ -47,6 +46,7 @@ async function sendLink(ctx: AuthContext, user: User, purpose: LinkPurpose, now:
   const content = await (
     purpose === 'verify' ? verifyEmailEmail : purpose === 'reset' ? passwordResetEmail : loginLinkEmail
   )({ siteUrl: ctx.siteUrl, url });
+  const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS[purpose]);
   await ctx.db.transaction(async (tx) => {
     // One live link per purpose: asking again replaces the previous one.
     await tx.delete(emailTokens).where(and(eq(emailTokens.userId, user.id), eq(emailTokens.purpose, purpose)));
@@ -54,15 +54,18 @@ async function sendLink(ctx: AuthContext, user: User, purpose: LinkPurpose, now:
       tokenHash: hashSecret(token),
       userId: user.id,
       purpose,
-      expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS[purpose]),
+      expiresAt,
       createdAt: now,
     });
+    // The message carries the raw token: it is never sent, and its body is erased, once the link is dead.
     await enqueueEmail(
       tx,
       {
         idempotencyKey: `auth-${purpose}:${hashSecret(token).slice(0, 24)}`,
         kind: `auth.${purpose}`,
         to: user.email,
+        userId: user.id,
+        linkExpiresAt: expiresAt,
         ...content,
       },
       now,
@@ -222,62 +225,4 @@ export async function changePassword(
 
 export async function verifyPassword(user: User, password: string): Promise<boolean> {
   return passwordMatches(user.passwordHash, password);
-}
-
-/** Removes the account and everything that is theirs; sessions stop working at once. */
-export async function deleteAccount(ctx: AuthContext, user: User): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    await tx.delete(leads).where(eq(leads.userId, user.id));
-    await tx.delete(sessions).where(eq(sessions.userId, user.id));
-    await tx.delete(users).where(eq(users.id, user.id));
-  });
-}
-
-/** Everything we hold about the member, as they would want to read it. */
-export async function exportAccountData(ctx: AuthContext, user: User) {
-  const [userSessions, leadHistory, tracker] = await Promise.all([
-    ctx.db
-      .select({
-        createdAt: sessions.createdAt,
-        lastSeenAt: sessions.lastSeenAt,
-        expiresAt: sessions.expiresAt,
-        userAgent: sessions.userAgent,
-      })
-      .from(sessions)
-      .where(eq(sessions.userId, user.id)),
-    ctx.db
-      .select({
-        email: leads.email,
-        status: leads.status,
-        sourcePath: leads.sourcePath,
-        sourceArticle: leads.sourceArticle,
-        consentText: leads.consentText,
-        consentAt: leads.consentAt,
-        confirmedAt: leads.confirmedAt,
-        unsubscribedAt: leads.unsubscribedAt,
-        createdAt: leads.createdAt,
-      })
-      .from(leads)
-      .where(eq(leads.userId, user.id)),
-    trackerData(ctx.db, user),
-  ]);
-  return {
-    exportedAt: (ctx.now ?? new Date()).toISOString(),
-    account: {
-      email: user.email,
-      name: user.name,
-      timeZone: user.timeZone,
-      role: user.role,
-      emailVerifiedAt: user.emailVerifiedAt,
-      emailPreferences: {
-        reminders: user.emailReminders,
-        repliesToMyComments: user.emailReplies,
-        coachEmails: user.emailCoach,
-      },
-      createdAt: user.createdAt,
-    },
-    sessions: userSessions,
-    cheatSheet: leadHistory,
-    tracker: { opportunities: tracker.opportunities, conversations: tracker.conversations, touches: tracker.touches },
-  };
 }

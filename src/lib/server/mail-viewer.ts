@@ -18,6 +18,8 @@ export function listMail(limit = 200) {
       subject: outbox.subject,
       kind: outbox.kind,
       status: outbox.status,
+      lastError: outbox.lastError,
+      erasedAt: outbox.erasedAt,
       createdAt: outbox.createdAt,
     })
     .from(outbox)
