@@ -39,3 +39,12 @@ export function networkOf(text: string): string {
   const prefix = new ipaddr.IPv6([...address.parts.slice(0, 4), 0, 0, 0, 0]);
   return `${prefix.toString()}/64`;
 }
+
+/** True for this machine's own addresses: 127.0.0.0/8 and ::1, alone or IPv4-mapped. */
+export function isLoopbackAddress(text: string): boolean {
+  const address = parseAddress(text);
+  if (!address) return false;
+  if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress())
+    return address.toIPv4Address().range() === 'loopback';
+  return address.range() === 'loopback';
+}

@@ -30,17 +30,6 @@ export function clientNetwork(context: ClientContext): string {
 /** What the sign-in Actions call it: the visitor's network, not their single address. */
 export const clientIp = clientNetwork;
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-/** True only for a request made on this machine, never through a trusted proxy header. */
-export function isLoopback(context: Pick<APIContext, 'clientAddress'>): boolean {
-  try {
-    return LOOPBACK.has(context.clientAddress);
-  } catch {
-    return false;
-  }
-}
-
 export interface BodyRefusal {
   status: 400 | 404 | 413 | 415;
   message: string;
