@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { MailViewerState } from '../src/lib/mail-viewer.ts';
 import { HSTS, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { createFrontServer } from './fast-path.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
@@ -94,7 +95,7 @@ server.headersTimeout = 15_000;
 /** Listens on the port: answers prerendered pages itself, passes every other connection to `server`. */
 export const front = createFrontServer(files, server);
 
-async function selfCheck(): Promise<void> {
+async function selfCheck(): Promise<MailViewerState> {
   // The handler writes to a real ServerResponse only; a loopback request exercises the same path.
   await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
   const address = server.address();
@@ -104,13 +105,15 @@ async function selfCheck(): Promise<void> {
     if (!response.ok) {
       throw new Error(`/healthz answered ${response.status}: ${await response.text()}`);
     }
+    return ((await response.json()) as { mailViewer: MailViewerState }).mailViewer;
   } finally {
     await new Promise((resolveClose) => server.close(resolveClose));
   }
 }
 
+let mailViewer: MailViewerState;
 try {
-  await selfCheck();
+  mailViewer = await selfCheck();
 } catch (error) {
   console.error(
     'The server did not start: its own health check failed.',
@@ -124,6 +127,11 @@ front.listen(port, host, () => {
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(
     `Own the Follow-Up is listening on http://localhost:${actualPort} (${files.size} static files in memory)`,
+  );
+  console.log(
+    mailViewer.on
+      ? `The local mail viewer is on at http://localhost:${actualPort}/dev/mail: ${mailViewer.why}.`
+      : `The local mail viewer is off: ${mailViewer.why}.`,
   );
 });
 

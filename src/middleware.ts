@@ -2,6 +2,7 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { isCrossSiteRefused } from './lib/csrf';
 import { actionCall } from './lib/request-body';
 import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/security-headers';
+import { keepFromSharedCaches } from './lib/shared-caches';
 import { siteUrl } from './lib/server/config';
 import { db, ensureDatabase } from './lib/server/db';
 import { secureCookies } from './lib/server/guards';
@@ -28,6 +29,23 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
   if (policy) response.headers.set('content-security-policy', pagePolicyHeader(policy));
   // The site is on HTTPS exactly when its cookies are Secure.
   if (secureCookies) response.headers.set('strict-transport-security', HSTS);
+  return response;
+});
+
+/**
+ * No shared cache may hand one visitor's response to another (src/lib/shared-caches.ts): a response
+ * that sets or clears a cookie is private, as is a signed-in page that says nothing about caching,
+ * and any other storable one varies on Cookie. First in the sequence, so whatever sets a cookie
+ * inside it (the session's renewal below, an Action, a page) has done so by the time this looks:
+ * Astro adds context.cookies to the response only after the whole sequence.
+ */
+const sharedCaches = defineMiddleware(async (context, next) => {
+  const response = await next();
+  if (context.isPrerendered) return response;
+  keepFromSharedCaches(response.headers, {
+    setsCookie: response.headers.has('set-cookie') || !context.cookies.headers().next().done,
+    signedIn: Boolean(context.locals.user),
+  });
   return response;
 });
 
@@ -104,11 +122,14 @@ const authentication = defineMiddleware(async (context, next) => {
       deleteSessionTokenCookie(context.cookies);
     }
   }
-  const response = await next();
-  // Personal pages must never be stored by a shared cache.
-  if (context.locals.user && !response.headers.has('cache-control'))
-    response.headers.set('cache-control', 'private, no-store');
-  return response;
+  return next();
 });
 
-export const onRequest = sequence(securityHeaders, crossSiteRequests, requestBodies, database, authentication);
+export const onRequest = sequence(
+  sharedCaches,
+  securityHeaders,
+  crossSiteRequests,
+  requestBodies,
+  database,
+  authentication,
+);

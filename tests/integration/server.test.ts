@@ -19,7 +19,12 @@ describe('the built server', () => {
     const response = await get('/healthz');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ status: 'ok', database: 'ok', migrations: MIGRATION_COUNT });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      migrations: MIGRATION_COUNT,
+      mailViewer: { on: true, why: expect.stringContaining('from this machine only') },
+    });
   });
 
   it('serves every article as a prerendered page with no script bundle', async () => {
