@@ -91,8 +91,14 @@ server.keepAliveTimeout = 65_000;
 // A request gets 30 s to arrive whole (headers within 15 s): slow uploads cannot pile up.
 server.requestTimeout = 30_000;
 server.headersTimeout = 15_000;
-/** Listens on the port: answers prerendered pages itself, passes every other connection to `server`. */
-export const front = createFrontServer(files, server);
+/**
+ * Listens on the port: answers prerendered pages itself, passes every other connection to `server`.
+ * Its limits for a request head and an idle connection are the same as Node's here.
+ */
+export const front = createFrontServer(files, server, {
+  headersTimeout: server.headersTimeout,
+  idleTimeout: server.keepAliveTimeout,
+});
 
 async function selfCheck(): Promise<void> {
   // The handler writes to a real ServerResponse only; a loopback request exercises the same path.
