@@ -13,8 +13,8 @@
  *
  * Until then its limits are its own, as Node's would be: a client that does not read its answers
  * is not read from (memory stays at one answer and one read's worth of requests per connection),
- * a request head must be whole within `headersTimeout` of its first byte, and a connection idle
- * for `idleTimeout` is closed.
+ * a request head must be whole within `headersTimeout` of its first byte (the first within that
+ * time of the connection), and a connection idle for `idleTimeout` is closed.
  */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
@@ -144,7 +144,7 @@ export function createFrontServer(
     let pending: Buffer = Buffer.alloc(0);
     /** Reading stopped until the client takes what was written. */
     let waitingForDrain = false;
-    /** Runs while a head is incomplete and we are reading; a byte at a time does not restart it. */
+    /** Runs while a head is awaited and we are reading; a byte at a time does not restart it. */
     let headClock: NodeJS.Timeout | undefined;
 
     const stopHeadClock = () => {
@@ -223,5 +223,8 @@ export function createFrontServer(
     socket.on('drain', onDrain);
     socket.on('close', stopHeadClock);
     socket.on('data', onData);
+    // As with Node's headersTimeout, the first head's time counts from the connection: one that
+    // opens and sends nothing is not left for the idle timeout.
+    startHeadClock();
   });
 }

@@ -299,6 +299,14 @@ describe('the front server with clients that do not play fair', () => {
     expect(await politeGet('/')).toMatch(/^HTTP\/1\.1 200 /);
   });
 
+  it('closes a connection that opens and sends nothing at the same deadline', async () => {
+    const silent = await open();
+    let received = '';
+    silent.on('data', (chunk) => (received += chunk.toString('latin1')));
+    await closed(silent);
+    expect(received).toBe('');
+  });
+
   it('gives a kept-alive connection the deadline only while a head is arriving', async () => {
     const reader = await open();
     let text = '';
