@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { MailViewerState } from '../src/lib/mail-viewer.ts';
 import { HSTS, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { createFrontServer } from './fast-path.ts';
+import { parserRefusal, refusalFor, refuseOnSocket } from './refusals.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<void>;
@@ -84,16 +85,59 @@ function refuseUndecodablePath(req: IncomingMessage, res: ServerResponse): boole
   }
 }
 
-export const server = createServer((req, res) => {
-  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res) || refuseUndecodablePath(req, res)) return;
+/**
+ * A method the site does not serve (TRACE, PUT, OPTIONS…) is a 405 and a Host that is not one
+ * host[:port] a 400, here rather than in Astro's adapter, which answers 500 to both.
+ */
+function refuseUnservedRequest(req: IncomingMessage, res: ServerResponse): boolean {
+  const refusal = refusalFor({ method: req.method, httpVersion: req.httpVersion, hosts: req.headersDistinct.host });
+  if (!refusal) return false;
+  res.writeHead(refusal.status, {
+    ...ownHeaders,
+    ...refusal.headers,
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    // Whatever body the request carries is not read: the connection ends with the answer.
+    connection: 'close',
+  });
+  res.end(`${refusal.message}\n`);
+  return true;
+}
+
+export const server = createServer({ requireHostHeader: false }, (req, res) => {
+  if (
+    refuseUnservedRequest(req, res) ||
+    serveStatic(files, req, res) ||
+    redirectTrailingSlash(req, res) ||
+    refuseUndecodablePath(req, res)
+  ) {
+    return;
+  }
   void handler(req, res, () => serveNotFound(files, req, res));
 });
+// Node's own answers to what its parser refuses, and to CONNECT (which it would drop unanswered),
+// with a message and the security headers.
+server.on('clientError', (error, socket) => refuseOnSocket(socket, parserRefusal(error), ownHeaders));
+server.on('connect', (req: IncomingMessage, socket) =>
+  // CONNECT is no method the site serves: there is always a refusal.
+  refuseOnSocket(
+    socket,
+    refusalFor({ method: req.method, httpVersion: req.httpVersion, hosts: req.headersDistinct.host })!,
+    ownHeaders,
+  ),
+);
 server.keepAliveTimeout = 65_000;
 // A request gets 30 s to arrive whole (headers within 15 s): slow uploads cannot pile up.
 server.requestTimeout = 30_000;
 server.headersTimeout = 15_000;
-/** Listens on the port: answers prerendered pages itself, passes every other connection to `server`. */
-export const front = createFrontServer(files, server);
+/**
+ * Listens on the port: answers prerendered pages itself, passes every other connection to `server`.
+ * Its limits for a request head and an idle connection are the same as Node's here.
+ */
+export const front = createFrontServer(files, server, {
+  headersTimeout: server.headersTimeout,
+  idleTimeout: server.keepAliveTimeout,
+});
 
 async function selfCheck(): Promise<MailViewerState> {
   // The handler writes to a real ServerResponse only; a loopback request exercises the same path.
