@@ -1,6 +1,7 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { isCrossSiteRefused } from './lib/csrf';
 import { actionCall } from './lib/request-body';
+import { SESSIONLESS_PATHS } from './lib/sessionless-paths';
 import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/security-headers';
 import { keepFromSharedCaches } from './lib/shared-caches';
 import { siteUrl } from './lib/server/config';
@@ -110,7 +111,7 @@ const database = defineMiddleware(async (context, next) => {
 const authentication = defineMiddleware(async (context, next) => {
   context.locals.user = null;
   context.locals.session = null;
-  if (context.isPrerendered) return next();
+  if (context.isPrerendered || SESSIONLESS_PATHS.has(context.url.pathname)) return next();
   const token = context.cookies.get(SESSION_COOKIE)?.value;
   if (token) {
     const result = await validateSessionToken(db, token);
