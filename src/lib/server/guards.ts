@@ -56,8 +56,12 @@ export function requireTrackerWriter(context: Pick<ActionAPIContext, 'locals'>):
 export function requireUser(Astro: AstroGlobal): { user: User; session: Session } | Response {
   const { user, session } = Astro.locals;
   if (user && session) return { user, session };
-  const next = safeReturnPath(Astro.url.pathname + Astro.url.search);
-  return Astro.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+  return Astro.redirect(signInPath(Astro.url.pathname + Astro.url.search), 303);
+}
+
+/** The sign-in page, coming back to `returnTo` afterwards if that is a path on this site. */
+function signInPath(returnTo: string): string {
+  return `/login?next=${encodeURIComponent(safeReturnPath(returnTo))}`;
 }
 
 /** For coach pages: signed-in members who are not the coach get a 404, as if nothing were here. */
@@ -76,7 +80,7 @@ export function refuseAllButCoach(
   context: Pick<APIContext, 'locals' | 'redirect'>,
   returnTo: string,
 ): Response | undefined {
-  if (!context.locals.user) return context.redirect(`/login?next=${encodeURIComponent(returnTo)}`, 303);
+  if (!context.locals.user) return context.redirect(signInPath(returnTo), 303);
   if (context.locals.user.role !== 'coach') return new Response('Not found', { status: 404 });
   return undefined;
 }
