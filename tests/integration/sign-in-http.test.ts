@@ -1,7 +1,8 @@
 /**
  * Signing in through the built server, as an attacker would try it (review "Safe in the open"):
- * a return path that leads off the site.
+ * a return path that leads off the site, and password hashes made with old parameters.
  */
+import { hash } from '@node-rs/argon2';
 import { createClient } from '@libsql/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,5 +76,34 @@ describe('the return path after signing in', () => {
     });
     expect(back.headers.get('location')).toBe('/tracker?view=//evil.example');
     expect(readsAsThisSite(back.headers.get('location')!)).toBe(true);
+  });
+});
+
+describe('a password hash made with old parameters', () => {
+  it('is made again with the current ones at the next right sign-in, and not at a wrong one', async () => {
+    const email = 'old-hash@example.com';
+    await member(email);
+    const stored = async () =>
+      String(
+        (await sql.execute({ sql: 'SELECT password_hash FROM users WHERE email = ?', args: [email] })).rows[0]![
+          'password_hash'
+        ],
+      );
+    // What @node-rs/argon2's defaults gave in earlier versions.
+    const old = await hash(PASSWORD, { memoryCost: 4096, timeCost: 3, parallelism: 1 });
+    await sql.execute({ sql: 'UPDATE users SET password_hash = ? WHERE email = ?', args: [old, email] });
+
+    const wrong = await new Browser().post('/login?_action=auth.login', { email, password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    expect(await stored()).toBe(old);
+
+    const right = await new Browser().post('/login?_action=auth.login', { email, password: PASSWORD });
+    expect(right.status).toBe(303);
+    const rehashed = await stored();
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+
+    const again = await new Browser().post('/login?_action=auth.login', { email, password: PASSWORD });
+    expect(again.status).toBe(303);
+    expect(await stored()).toBe(rehashed);
   });
 });

@@ -3,12 +3,12 @@
  * Answers never say whether an address has an account: callers show the same message whatever
  * happened. The account's own data (export, deletion) is in account-data.ts.
  */
-import { hash, verify } from '@node-rs/argon2';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/connect.ts';
 import { emailTokens, leads, users } from '../../../db/schema.ts';
 import { enqueueEmail } from './email/outbox.ts';
 import { loginLinkEmail, passwordResetEmail, verifyEmailEmail } from './email/messages.ts';
+import { hashPassword, needsRehash, NO_ACCOUNT_HASH, passwordMatches } from './passwords.ts';
 import { createSession, generateSecureRandomString, hashSecret, invalidateUserSessions, type User } from './session.ts';
 
 export interface AuthContext {
@@ -20,19 +20,6 @@ export interface AuthContext {
 const LINK_LIFETIME_MS = { verify: 48 * 3_600_000, reset: 3_600_000, login: 15 * 60_000 } as const;
 type LinkPurpose = keyof typeof LINK_LIFETIME_MS;
 const LINK_PATH: Record<LinkPurpose, string> = { verify: '/auth/verify', reset: '/auth/reset', login: '/auth/link' };
-
-/** Spends as long on an unknown address as on a known one, so timing tells nothing. */
-const DUMMY_HASH = hash('not-a-real-password-used-for-timing-only');
-
-export const hashPassword = (password: string) => hash(password);
-
-async function passwordMatches(storedHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(storedHash, password);
-  } catch {
-    return false;
-  }
-}
 
 async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
@@ -105,7 +92,7 @@ export async function signUp(ctx: AuthContext, input: SignUpInput): Promise<void
   const now = ctx.now ?? new Date();
   const existing = await findUserByEmail(ctx.db, input.email);
   if (existing) {
-    await DUMMY_HASH;
+    await NO_ACCOUNT_HASH;
     await sendLink(ctx, existing, 'login', now);
     return;
   }
@@ -149,15 +136,27 @@ async function markVerified(ctx: AuthContext, user: User, now: Date): Promise<vo
   });
 }
 
-/** Undefined for a wrong password and for an unknown address alike. */
+/**
+ * Undefined for a wrong password and for an unknown address alike. A right password checked
+ * against a hash made with older parameters is hashed again with the current ones.
+ */
 export async function signIn(ctx: AuthContext, email: string, password: string, userAgent: string) {
   const user = await findUserByEmail(ctx.db, email);
   if (!user) {
-    await passwordMatches(await DUMMY_HASH, password);
+    await passwordMatches(await NO_ACCOUNT_HASH, password);
     return undefined;
   }
   if (!(await passwordMatches(user.passwordHash, password))) return undefined;
+  if (needsRehash(user.passwordHash)) await rehashPassword(ctx, user, password);
   return { user, ...(await createSession(ctx.db, user.id, userAgent, ctx.now)) };
+}
+
+/** Replaces the stored hash, unless the password changed meanwhile (then the newer hash stays). */
+async function rehashPassword(ctx: AuthContext, user: User, password: string): Promise<void> {
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
 }
 
 export async function requestPasswordReset(ctx: AuthContext, email: string): Promise<void> {
