@@ -1,7 +1,10 @@
 /**
  * Signing in through the built server, as an attacker would try it (review "Safe in the open"):
- * a return path that leads off the site, and password hashes made with old parameters.
+ * a return path that leads off the site, a stranger locking the owner out from another network,
+ * and password hashes made with old parameters. Networks are told apart by X-Forwarded-For, which
+ * the server trusts here as it would behind a proxy.
  */
+import { createHash } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { createClient } from '@libsql/client';
 import fc from 'fast-check';
@@ -14,6 +17,7 @@ import { hostileReturnPath, readsAsThisSite, REVIEWED_RETURN_PATHS } from '../fi
 let server: RunningServer;
 const database = freshDatabaseFile();
 const sql = createClient({ url: database.url });
+const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '');
 
 beforeAll(async () => {
   server = await startMemberServer(database.url);
@@ -30,6 +34,16 @@ class Browser extends HttpBrowser {
     super(base);
   }
 }
+/** Headers that put a request on a network of its own. */
+const on = (network: string) => ({ 'x-forwarded-for': network });
+
+const emailsTo = async (address: string) =>
+  Number(
+    (await sql.execute({ sql: 'SELECT count(*) AS n FROM outbox WHERE to_address = ?', args: [address] })).rows[0]![
+      'n'
+    ],
+  );
+
 describe('the return path after signing in', () => {
   /** `next` exactly as the review sent it, unencoded or encoded by hand. */
   const reviewedQueries = [
@@ -76,6 +90,128 @@ describe('the return path after signing in', () => {
     });
     expect(back.headers.get('location')).toBe('/tracker?view=//evil.example');
     expect(readsAsThisSite(back.headers.get('location')!)).toBe(true);
+  });
+});
+
+describe('a stranger trying an address', () => {
+  it('from one network does not stop its owner on another, and is stopped', async () => {
+    const owner = 'owner@example.com';
+    await member(owner);
+    const [strangers, home] = [on('203.0.113.7'), on('203.0.113.8')];
+    // Twelve wrong passwords: eight are checked, then the stranger's network is refused.
+    for (let guess = 1; guess <= 12; guess++) {
+      const response = await new Browser().post(
+        '/login?_action=auth.login',
+        { email: owner, password: `guess number ${guess}` },
+        strangers,
+      );
+      expect(response.status, `guess ${guess}`).toBe(guess <= 8 ? 401 : 429);
+    }
+    for (let request = 1; request <= 3; request++) {
+      const link = await new Browser().post('/login?_action=auth.loginLink', { email: owner }, strangers);
+      expect(link.status, `link request ${request}`).toBe(200);
+    }
+    const emailed = await emailsTo(owner);
+
+    const signIn = await new Browser().post('/login?_action=auth.login', { email: owner, password: PASSWORD }, home);
+    expect(signIn.status).toBe(303);
+    const link = await new Browser().post('/login?_action=auth.loginLink', { email: owner }, home);
+    expect(visible(await link.text())).toContain('a sign-in link is on its way');
+    const reset = await new Browser().post('/auth/forgot?_action=auth.forgotPassword', { email: owner }, home);
+    expect(visible(await reset.text())).toContain('a reset link is on its way');
+    expect(await emailsTo(owner)).toBe(emailed + 2);
+
+    // The stranger's network is still refused, even the right password (it could be a good guess).
+    for (const password of ['guess number 13', PASSWORD]) {
+      const again = await new Browser().post('/login?_action=auth.login', { email: owner, password }, strangers);
+      expect(again.status).toBe(429);
+      expect(visible(await again.text())).toMatch(
+        /Too many sign-in attempts for this address\. .*please wait \d+ minutes?/,
+      );
+    }
+  });
+
+  it('from many networks is stopped after 50 wrong passwords in 15 minutes', async () => {
+    const target = 'many-networks@example.com';
+    await member(target);
+    for (let network = 1; network <= 50; network++) {
+      const response = await new Browser().post(
+        '/login?_action=auth.login',
+        { email: target, password: `guess number ${network}` },
+        on(`192.0.2.${network}`),
+      );
+      expect(response.status, `network ${network}`).toBe(401);
+    }
+    const refused = await new Browser().post(
+      '/login?_action=auth.login',
+      { email: target, password: 'guess number 51' },
+      on('192.0.2.51'),
+    );
+    expect(refused.status).toBe(429);
+    expect(visible(await refused.text())).toContain('Too many sign-in attempts for this address.');
+  });
+
+  it('never uses up the limits with the owner’s own right passwords', async () => {
+    const owner = 'often@example.com';
+    await member(owner);
+    const home = on('203.0.113.30');
+    // More sign-ins than any address limit allows failures, from one network: within its 20.
+    for (let visit = 1; visit <= 12; visit++) {
+      const signIn = await new Browser().post('/login?_action=auth.login', { email: owner, password: PASSWORD }, home);
+      expect(signIn.status, `sign-in ${visit}`).toBe(303);
+    }
+  });
+
+  it('leaves no counter about the address once its account is deleted', async () => {
+    const leaving = 'counted@example.com';
+    const browser = await member(leaving);
+    for (const network of ['203.0.113.50', '203.0.113.51'])
+      await new Browser().post('/login?_action=auth.login', { email: leaving, password: 'a wrong guess' }, on(network));
+    await new Browser().post('/login?_action=auth.loginLink', { email: leaving }, on('203.0.113.50'));
+    const address = createHash('sha256').update(leaving).digest('hex');
+    const counters = async () =>
+      (await sql.execute({ sql: 'SELECT key FROM rate_limits WHERE key LIKE ?', args: [`%${address}%`] })).rows.length;
+    expect(await counters()).toBeGreaterThanOrEqual(5);
+    const deleted = await browser.post('/account?_action=account.deleteAccount', {
+      password: PASSWORD,
+      confirmText: 'DELETE',
+    });
+    expect(deleted.status).toBe(303);
+    expect(await counters()).toBe(0);
+  });
+
+  it('gets at most 3 emails an hour sent to an address from one network, 10 from all networks', async () => {
+    const flooded = 'flooded@example.com';
+    await member(flooded);
+    expect(await emailsTo(flooded), 'the verification email').toBe(1);
+    const requests = [
+      ['/login?_action=auth.loginLink', 200],
+      ['/auth/forgot?_action=auth.forgotPassword', 200],
+      ['/signup?_action=auth.signup', 200],
+      ['/auth/forgot?_action=auth.forgotPassword', 429],
+      ['/login?_action=auth.loginLink', 429],
+    ] as const;
+    for (const [path, status] of requests) {
+      const response = await new Browser().post(
+        path,
+        { email: flooded, password: 'yet another phrase' },
+        on('203.0.113.40'),
+      );
+      expect(response.status, path).toBe(status);
+      if (status === 429) expect(visible(await response.text())).toContain('Too many emails to this address.');
+    }
+    expect(await emailsTo(flooded)).toBe(4);
+    for (let network = 41; network <= 46; network++) {
+      const response = await new Browser().post(
+        '/login?_action=auth.loginLink',
+        { email: flooded },
+        on(`203.0.113.${network}`),
+      );
+      expect(response.status, `network ${network}`).toBe(200);
+    }
+    const ceiling = await new Browser().post('/login?_action=auth.loginLink', { email: flooded }, on('203.0.113.47'));
+    expect(ceiling.status).toBe(429);
+    expect(await emailsTo(flooded)).toBe(10);
   });
 });
 

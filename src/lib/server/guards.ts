@@ -4,7 +4,7 @@ import { safeReturnPath } from '../auth-form';
 import { siteUrl } from './config';
 import { db } from './db';
 import { BurstLimiter } from '../burst-limiter';
-import { describeWait, hitRateLimit, type RateLimitRule } from './rate-limit';
+import { describeWait, forgiveRateLimitHit, hitRateLimit, type RateLimitRule } from './rate-limit';
 import { deleteSessionTokenCookie, setSessionTokenCookie, type Session, type User } from './session';
 import { hashToken } from './tokens';
 
@@ -85,19 +85,66 @@ export function refuseAllButCoach(
   return undefined;
 }
 
+const tooMany = (what: string, retryAfterSeconds: number) =>
+  new ActionError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Too many ${what}. For your safety, please wait ${describeWait(retryAfterSeconds)} and try again.`,
+  });
+
 /** Counts a hit and throws a clear TOO_MANY_REQUESTS error past the limit. */
 export async function enforceRateLimit(rule: RateLimitRule, subject: string, what: string): Promise<void> {
   const result = await hitRateLimit(db, rule, subject);
-  if (!result.allowed) {
-    throw new ActionError({
-      code: 'TOO_MANY_REQUESTS',
-      message: `Too many ${what}. For your safety, please wait ${describeWait(result.retryAfterSeconds)} and try again.`,
-    });
-  }
+  if (!result.allowed) throw tooMany(what, result.retryAfterSeconds);
 }
 
 /** Rate-limit subjects for addresses are hashed: the table never holds an address in clear. */
 export const addressKey = (email: string) => hashToken(email);
+
+/**
+ * The limits on one email address: one per network it is tried from, and a ceiling across all
+ * networks. The ceiling must be more than twice the per-network limit over the same window (two
+ * fixed windows can overlap any span), so that one network, held by its own limit, can never reach
+ * it: what a stranger does stops the stranger, not the owner somewhere else.
+ */
+export interface AddressLimits {
+  perNetwork: RateLimitRule;
+  acrossNetworks: RateLimitRule;
+}
+
+/** An attempt counted against an address's limits; `forgive` takes it back (a right password). */
+export interface CountedAttempt {
+  forgive: () => Promise<void>;
+}
+
+/**
+ * Counts an attempt on an address from a network, and throws past either limit. An attempt the
+ * per-network limit refuses is not counted towards the ceiling, and one the ceiling refuses is
+ * taken back from the network's count: only attempts that went ahead count.
+ */
+export async function enforceAddressLimits(
+  limits: AddressLimits,
+  email: string,
+  network: string,
+  what: string,
+): Promise<CountedAttempt> {
+  const address = addressKey(email);
+  // The hashed address last, as in every counter keyed by one: deleting the account finds it.
+  const fromNetwork = `${network}:${address}`;
+  const local = await hitRateLimit(db, limits.perNetwork, fromNetwork);
+  if (!local.allowed) throw tooMany(what, local.retryAfterSeconds);
+  const overall = await hitRateLimit(db, limits.acrossNetworks, address);
+  const forgiveLocal = () => forgiveRateLimitHit(db, limits.perNetwork, fromNetwork, local.windowStart);
+  if (!overall.allowed) {
+    await forgiveLocal();
+    throw tooMany(what, overall.retryAfterSeconds);
+  }
+  return {
+    forgive: async () => {
+      await forgiveLocal();
+      await forgiveRateLimitHit(db, limits.acrossNetworks, address, overall.windowStart);
+    },
+  };
+}
 
 type LinkSignIn = (token: string, userAgent: string) => Promise<{ token: string; session: Session } | undefined>;
 
