@@ -8,9 +8,9 @@
  * BODY_RETENTION_MS): a worker that finds one past it records it as failed and sends nothing, and
  * the retention job (../retention.ts) erases its body then.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../../db/connect.ts';
-import { outbox } from '../../../../db/schema.ts';
+import { outbox, users } from '../../../../db/schema.ts';
 import { EmailDeliveryError, type EmailTransport } from './transport.ts';
 
 export const MAX_ATTEMPTS = 8;
@@ -60,6 +60,27 @@ export async function enqueueEmail(executor: Executor, email: EmailToQueue, now 
       createdAt: now,
     })
     .onConflictDoNothing({ target: outbox.idempotencyKey });
+}
+
+/**
+ * Queues a message for the member `account` (a condition on users) selects, with their id, in one
+ * statement that writes a row only if there is such a member: a caller that must not show whether
+ * there is one (does this address have an account?) runs the same statement either way.
+ */
+export async function enqueueEmailForAccount(
+  executor: Pick<Database, 'run'>,
+  account: SQL,
+  email: Omit<EmailToQueue, 'userId'>,
+  now = new Date(),
+): Promise<void> {
+  const expiresAt = email.linkExpiresAt ?? new Date(now.getTime() + BODY_RETENTION_MS);
+  await executor.run(sql`
+    INSERT INTO ${outbox} (idempotency_key, kind, to_address, subject, html, text, headers, user_id, expires_at,
+                           next_attempt_at, created_at)
+    SELECT ${email.idempotencyKey}, ${email.kind}, ${email.to}, ${email.subject}, ${email.html}, ${email.text},
+           ${JSON.stringify(email.headers ?? {})}, ${users.id}, ${expiresAt.getTime()}, ${now.getTime()}, ${now.getTime()}
+      FROM ${users} WHERE ${account}
+    ON CONFLICT (idempotency_key) DO NOTHING`);
 }
 
 /** Wait before attempt n+1: 30 s, 1 min, 2 min … capped at one hour, with ±20 % jitter. */
