@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connect.ts';
 import { pruneRetainedData } from '../../src/lib/server/retention.ts';
 import { hashToken } from '../../src/lib/server/tokens.ts';
-import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
+import { startMemberServer, startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { Browser, interviewForm, PASSWORD, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { tablesInSchema } from '../setup/source-inventory.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
@@ -203,6 +203,14 @@ describe('a member’s data', () => {
 });
 
 describe('the local mail viewer', () => {
+  // The member server trusts X-Forwarded-For, so it has no viewer: this one runs on the embedded
+  // defaults, on the same database, as a developer's would.
+  let local: RunningServer;
+  beforeAll(async () => {
+    local = await startServer({ DATABASE_URL: database.url, APP_SECRET: TEST_APP_SECRET, BACKGROUND_JOBS: 'false' });
+  });
+  afterAll(() => local.stop());
+
   it('says when a one-time link died, then that its content was removed, and shows no token', async () => {
     await new Browser(base).post('/login?_action=auth.loginLink', { email: 'retention-member@example.com' });
     const [row] = await rows(
@@ -210,22 +218,22 @@ describe('the local mail viewer', () => {
     );
     const id = String(row!['id']);
     const token = /\/auth\/link\?token=(\w+)/.exec(String(row!['text']))![1]!;
-    const live = await (await fetch(`${server.url}/dev/mail/${id}`)).text();
+    const live = await (await fetch(`${local.url}/dev/mail/${id}`)).text();
     expect(live).toContain(token);
     expect(text(live)).not.toContain('expired on');
 
     // Fifteen minutes later, before the clean-up.
     await sql.execute({ sql: 'UPDATE outbox SET expires_at = ? WHERE id = ?', args: [Date.now() - 1000, id] });
-    const dead = text(await (await fetch(`${server.url}/dev/mail/${id}`)).text());
+    const dead = text(await (await fetch(`${local.url}/dev/mail/${id}`)).text());
     expect(dead).toContain('Its one-time link expired on');
     expect(dead).toContain('this content is removed at the next clean-up');
 
     await pruneRetainedData(db, new Date());
-    const page = await (await fetch(`${server.url}/dev/mail/${id}`)).text();
+    const page = await (await fetch(`${local.url}/dev/mail/${id}`)).text();
     expect(page).not.toContain(token);
     expect(text(page)).toMatch(/Its content was removed on \d{4}-\d\d-\d\d \d\d:\d\d UTC: it carried a one-time link/);
     expect(page).not.toContain('<iframe');
-    const list = text(await (await fetch(`${server.url}/dev/mail`)).text());
+    const list = text(await (await fetch(`${local.url}/dev/mail`)).text());
     expect(list).toContain('content removed');
   });
 });
