@@ -7,6 +7,7 @@ import { keepFromSharedCaches } from './lib/shared-caches';
 import { siteUrl } from './lib/server/config';
 import { db, ensureDatabase } from './lib/server/db';
 import { secureCookies } from './lib/server/guards';
+import { currentRequest } from './lib/server/log';
 import { bodyRefusal } from './lib/server/request';
 import { startBackgroundJobs } from './lib/server/jobs';
 import {
@@ -126,7 +127,24 @@ const authentication = defineMiddleware(async (context, next) => {
   return next();
 });
 
+/**
+ * Tells the server's request log (server/main.ts) which route matched, and keeps the error a page
+ * or an Action met, with its stack, for that line: Astro answers such an error with the 500 page.
+ */
+const requestLog = defineMiddleware(async (context, next) => {
+  const record = currentRequest();
+  // The 500 page renders through here again: the route that failed is the one to keep.
+  if (record) record.route ??= context.routePattern;
+  try {
+    return await next();
+  } catch (error) {
+    if (record) record.error = error;
+    throw error;
+  }
+});
+
 export const onRequest = sequence(
+  requestLog,
   sharedCaches,
   securityHeaders,
   crossSiteRequests,

@@ -8,7 +8,7 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../setup/built-server.ts';
+import { startServer, type RunningServer, errorLines } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 let server: RunningServer;
@@ -189,5 +189,6 @@ describe('after all of it', () => {
   it('the server logged no error and still answers', async () => {
     expect((await send('GET /healthz HTTP/1.1', [host()])).status).toBe(200);
     expect(server.output()).not.toMatch(/ERROR|Could not render|Internal Server Error/);
+    expect(errorLines(server.output())).toEqual([]);
   });
 });
