@@ -22,13 +22,13 @@ export interface EmailTransport {
 }
 
 export class EmailDeliveryError extends Error {
-  constructor(
-    message: string,
-    /** False when retrying cannot help (the provider refused the message itself). */
-    readonly retryable: boolean,
-  ) {
+  /** False when retrying cannot help (the provider refused the message itself). */
+  readonly retryable: boolean;
+
+  constructor(message: string, retryable: boolean) {
     super(message);
     this.name = 'EmailDeliveryError';
+    this.retryable = retryable;
   }
 }
 
