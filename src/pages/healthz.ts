@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { checkDatabase } from '../../db/connect.ts';
+import { checkDatabase, PendingMigrationsError } from '../../db/connect.ts';
 import { db, ensureDatabase } from '../lib/server/db';
 import { startBackgroundJobs } from '../lib/server/jobs';
 
@@ -14,8 +14,11 @@ export const GET: APIRoute = async () => {
     const { migrations } = await checkDatabase(db);
     return new Response(JSON.stringify({ status: 'ok', database: 'ok', migrations }), { headers });
   } catch (error) {
-    console.error('healthz: database check failed', error);
-    return new Response(JSON.stringify({ status: 'error', database: 'unreachable' }), {
+    const pending = error instanceof PendingMigrationsError;
+    // The message names the command that fixes it; the server's self-check prints it at start.
+    if (pending) console.error(`healthz: ${error.message}`);
+    else console.error('healthz: database check failed', error);
+    return new Response(JSON.stringify({ status: 'error', database: pending ? 'migrations pending' : 'unreachable' }), {
       status: 503,
       headers,
     });

@@ -77,3 +77,8 @@ export const localTransport: EmailTransport = {
     return `local:${idempotencyKey}`;
   },
 };
+
+/** Resend when an API key is configured, else the embedded default: the one rule, for the app and the worker. */
+export function configuredTransport(apiKey: string | undefined, baseUrl: string | undefined): EmailTransport {
+  return apiKey ? createResendTransport(apiKey, baseUrl) : localTransport;
+}
