@@ -174,7 +174,6 @@ export interface PrepareOptions {
    * when MIGRATE_ON_START says so, so a release migrates once, before its instances start.
    */
   migrate?: boolean;
-  migrationsFolder?: string;
 }
 
 /**
@@ -184,7 +183,8 @@ export interface PrepareOptions {
  */
 export async function prepareDatabase(
   db: Database,
-  { migrate: applyMigrations = true, migrationsFolder = MIGRATIONS_FOLDER }: PrepareOptions = {},
+  migrationsFolder = MIGRATIONS_FOLDER,
+  { migrate: applyMigrations = true }: PrepareOptions = {},
 ): Promise<void> {
   const client = db.$client;
   if (client.protocol === 'file') {

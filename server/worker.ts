@@ -75,10 +75,7 @@ const db = (held.db = openDatabase({
   busyTimeoutMs: env.DATABASE_BUSY_TIMEOUT_MS,
 }));
 try {
-  await prepareDatabase(db, {
-    migrate: env.MIGRATE_ON_START === true,
-    migrationsFolder: resolve(root, 'db/migrations'),
-  });
+  await prepareDatabase(db, resolve(root, 'db/migrations'), { migrate: env.MIGRATE_ON_START === true });
 } catch (error) {
   refuse(error instanceof Error ? error.message : String(error));
 }

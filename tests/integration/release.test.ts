@@ -53,7 +53,7 @@ async function databaseOneMigrationBehind(): Promise<{ url: string; newest: stri
   for (const { tag } of older) copyFileSync(join(MIGRATIONS_FOLDER, `${tag}.sql`), join(folder, `${tag}.sql`));
   const url = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'otfu-behind-')), 'app.db')).href;
   const db = openDatabase({ url });
-  await prepareDatabase(db, { migrationsFolder: folder });
+  await prepareDatabase(db, folder);
   db.$client.close();
   return { url, newest: journal.entries.at(-1)!.tag };
 }

@@ -1,5 +1,5 @@
 import { DATABASE_AUTH_TOKEN, DATABASE_BUSY_TIMEOUT_MS, DATABASE_URL, MIGRATE_ON_START } from 'astro:env/server';
-import { openDatabase, prepareDatabase, type Database } from '../../../db/connect.ts';
+import { MIGRATIONS_FOLDER, openDatabase, prepareDatabase, type Database } from '../../../db/connect.ts';
 
 /** The one database of the app: leads, members, sessions, tracker, comments, billing, outbox. */
 export const db: Database = openDatabase({
@@ -17,7 +17,7 @@ let ready: Promise<void> | undefined;
  * call returns the same settled promise.
  */
 export function ensureDatabase(): Promise<void> {
-  ready ??= prepareDatabase(db, { migrate: MIGRATE_ON_START }).catch((error: unknown) => {
+  ready ??= prepareDatabase(db, MIGRATIONS_FOLDER, { migrate: MIGRATE_ON_START }).catch((error: unknown) => {
     ready = undefined;
     throw error;
   });
