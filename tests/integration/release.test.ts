@@ -29,13 +29,24 @@ interface Finished {
   output: string;
 }
 
-/** Runs a command of package.json (or a script) to its end. */
+/** Runs a command of package.json (or a script) to its end; one that does not end in 60 s is killed. */
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Finished> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    detached: true,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  // Its whole process group: npm and what it started.
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
 }
 
 const smoke = (base: string, env: Record<string, string> = {}) =>

@@ -24,6 +24,7 @@ const db = openDatabase({ url: database.url });
 /** The origin the build was made for (astro.config.mjs reads SITE_URL when it builds). */
 const builtFor = process.env.SITE_URL ?? 'http://localhost:4321';
 let resend: FakeResend;
+const started: RunningWorker[] = [];
 
 interface RunningWorker {
   child: ChildProcess;
@@ -34,6 +35,8 @@ interface RunningWorker {
 /** `npm run worker`, started as an operator would, resolved once it says it has started. */
 async function startWorker(): Promise<RunningWorker> {
   const child = spawn('npm', ['run', 'worker'], {
+    // Its own process group, so a test that fails midway can end npm and the worker together.
+    detached: true,
     env: {
       ...process.env,
       DATABASE_URL: database.url,
@@ -48,6 +51,7 @@ async function startWorker(): Promise<RunningWorker> {
   child.stderr!.on('data', (chunk) => (text += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const worker = { child, output: () => text, exited };
+  started.push(worker);
   await expect
     .poll(() => (child.exitCode === null ? /\[worker\] started/.test(text) : `exited:\n${text}`), { timeout: 60_000 })
     .toBe(true);
@@ -77,6 +81,7 @@ beforeAll(async () => {
   resend = await startFakeResend();
 });
 afterAll(async () => {
+  for (const worker of started) if (worker.child.exitCode === null) process.kill(-worker.child.pid!, 'SIGKILL');
   await resend.close();
   db.$client.close();
 });
