@@ -18,14 +18,14 @@ import { openDatabase, prepareDatabase, type Database } from '../db/connect.ts';
 import { startJobs, type RunningJobs } from '../src/lib/server/background/runner.ts';
 import { configuredTransport } from '../src/lib/server/email/transport.ts';
 import { readEnvironment } from '../src/lib/server/env-schema.ts';
-import { createLogger } from '../src/lib/server/log.ts';
+import { logger } from '../src/lib/server/log.ts';
 import { loadSigningSecret } from '../src/lib/server/signing-secret.ts';
 
 declare const __SITE_URL__: string;
 /** How long running jobs get to finish after SIGTERM before their email is released. */
 const GRACE_MS = 3000;
 
-const log = createLogger('worker');
+const log = logger('worker');
 const root = resolve(import.meta.dirname, '../..');
 process.chdir(root);
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -39,16 +39,16 @@ let stopping = false;
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log.info('stopping', { signal });
+  log.info({ signal }, 'worker stopping');
   await held.jobs?.stop(GRACE_MS);
   held.db?.$client.close();
-  log.info('stopped');
+  log.info('worker stopped');
   process.exit(0);
 }
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (name) => void stop(name));
 
 function refuse(message: string): never {
-  log.error('did not start', message);
+  log.fatal(`The worker did not start: ${message}`);
   process.exit(1);
 }
 
@@ -95,10 +95,13 @@ if (!stopping) {
     workerId,
   });
   held.jobs = startJobs(list, { log });
-  log.info('started', {
-    id: workerId,
-    email: transport.name,
-    site,
-    jobs: list.map((job) => `${job.name}/${job.everyMs / 1000}s`).join(','),
-  });
+  log.info(
+    {
+      workerId,
+      email: transport.name,
+      site,
+      jobs: list.map((job) => `${job.name} every ${job.everyMs / 1000} s`),
+    },
+    'worker started',
+  );
 }

@@ -1,24 +1,30 @@
 import type { APIRoute } from 'astro';
 import { checkDatabase, PendingMigrationsError } from '../../db/connect.ts';
 import { db, ensureDatabase } from '../lib/server/db';
+import { currentRequest } from '../lib/server/log';
 import { startBackgroundJobs } from '../lib/server/jobs';
+import { mailViewer } from '../lib/server/mail-viewer';
 
 export const prerender = false;
 
-/** Liveness and database check for load balancers and uptime monitors. Never cached. */
-export const GET: APIRoute = async () => {
+/**
+ * Liveness and database check for load balancers and uptime monitors. Never cached. It also says
+ * whether the local mail viewer is on, and why, which the server logs when it starts.
+ */
+export const GET: APIRoute = async ({ request }) => {
   const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
   try {
     await ensureDatabase();
     startBackgroundJobs();
     const { migrations } = await checkDatabase(db);
-    return new Response(JSON.stringify({ status: 'ok', database: 'ok', migrations }), { headers });
+    return new Response(JSON.stringify({ status: 'ok', database: 'ok', migrations, mailViewer }), { headers });
   } catch (error) {
-    const pending = error instanceof PendingMigrationsError;
-    // The message names the command that fixes it; the server's self-check prints it at start.
-    if (pending) console.error(`healthz: ${error.message}`);
-    else console.error('healthz: database check failed', error);
-    return new Response(JSON.stringify({ status: 'error', database: pending ? 'migrations pending' : 'unreachable' }), {
+    // Logged with the request (server/main.ts); a refusal's message names the command that fixes it.
+    const record = currentRequest();
+    if (record) record.error = error;
+    const requestId = request.headers.get('x-request-id');
+    const database = error instanceof PendingMigrationsError ? 'migrations pending' : 'unreachable';
+    return new Response(JSON.stringify({ status: 'error', database, requestId }), {
       status: 503,
       headers,
     });

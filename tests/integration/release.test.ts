@@ -84,7 +84,7 @@ describe('a release with a new migration', () => {
 
     const worker = await run('npm', ['run', 'worker'], { DATABASE_URL: url });
     expect(worker.code).toBe(1);
-    expect(worker.output).toContain(`[worker] did not start: The database has 1 migration(s)`);
+    expect(worker.output).toContain(`The worker did not start: The database has 1 migration(s)`);
     expect(worker.output).toContain('npm run db:migrate');
 
     // Nothing was applied by the refusals.

@@ -1,17 +1,22 @@
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../src/lib/server/background/jobs.ts';
 import { startJobs } from '../../src/lib/server/background/runner.ts';
-import type { Logger } from '../../src/lib/server/log.ts';
 
-/** A logger that keeps its lines. */
-function recordingLogger(): Logger & { lines: string[] } {
+/** A pino logger like the processes' (debug included), keeping each line as `level msg {fields}`. */
+function recordingLogger() {
   const lines: string[] = [];
-  return {
-    lines,
-    info: (message, fields) => lines.push(`info ${message} ${JSON.stringify(fields ?? {})}`),
-    error: (message, error) =>
-      lines.push(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
-  };
+  const log = pino(
+    { level: 'debug', base: null, timestamp: false, formatters: { level: (label) => ({ level: label }) } },
+    {
+      write: (line: string) => {
+        const { level, msg, err, ...fields } = JSON.parse(line) as Record<string, unknown>;
+        const reason = err ? `: ${(err as { message: string }).message}` : '';
+        lines.push(`${String(level)} ${String(msg)}${reason} ${JSON.stringify(fields)}`);
+      },
+    },
+  );
+  return Object.assign(log, { lines });
 }
 
 /** A job whose runs end when the test says so. */
@@ -53,7 +58,7 @@ describe('the job runner', () => {
     runs[0]!.finish();
     await vi.advanceTimersByTimeAsync(1000);
     expect(runs).toHaveLength(2);
-    expect(log.lines).toEqual(['info deliver {"done":1}']);
+    expect(log.lines).toEqual(['info job ran {"job":"deliver","done":1}']);
     runs[1]!.finish();
     await running.stop(0);
   });
@@ -65,7 +70,7 @@ describe('the job runner', () => {
     await vi.advanceTimersByTimeAsync(0);
     runs[0]!.fail(new Error('database is locked'));
     await vi.advanceTimersByTimeAsync(1000);
-    expect(log.lines).toEqual(['error nurture failed: database is locked']);
+    expect(log.lines).toEqual(['error job failed: database is locked {"job":"nurture"}']);
     expect(runs).toHaveLength(2);
     runs[1]!.finish();
     await running.stop(0);
@@ -86,8 +91,8 @@ describe('the job runner', () => {
     await stopping;
     expect(released).toEqual([1]);
     expect(log.lines).toEqual([
-      'info not waiting longer for {"jobs":"deliver"}',
-      'info deliver released {"released":1}',
+      'info not waiting longer for running jobs {"jobs":["deliver"]}',
+      'info job released {"job":"deliver","released":1}',
     ]);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(runs).toHaveLength(1);
@@ -103,6 +108,9 @@ describe('the job runner', () => {
     await vi.advanceTimersByTimeAsync(0);
     await stopping;
     expect(released).toEqual([1]);
-    expect(log.lines).not.toContain('info not waiting longer for {"jobs":"deliver"}');
+    expect(log.lines).toEqual([
+      'info job ran {"job":"deliver","done":1}',
+      'info job released {"job":"deliver","released":1}',
+    ]);
   });
 });

@@ -56,6 +56,13 @@ export const ENV_SCHEMA = {
   STRIPE_API_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   BACKGROUND_JOBS: envField.boolean({ context: 'server', access: 'secret', default: true }),
   TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
+  // Read by src/lib/server/log.ts (the server and the worker): declared so a typo stops the start.
+  LOG_LEVEL: envField.enum({
+    context: 'server',
+    access: 'secret',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+  }),
 };
 
 type Schema = typeof ENV_SCHEMA;

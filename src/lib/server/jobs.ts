@@ -9,9 +9,9 @@ import { backgroundJobs } from './background/jobs.ts';
 import { startJobs } from './background/runner.ts';
 import { emailFrom, emailTransport, signingSecret, siteUrl } from './config';
 import { db } from './db';
-import { createLogger } from './log.ts';
+import { logger } from './log.ts';
 
-const log = createLogger('jobs');
+const log = logger('web');
 let started = false;
 
 /** Starts the jobs once the database is ready (the middleware and /healthz call this after ensureDatabase). */
@@ -33,7 +33,7 @@ export function startBackgroundJobs(): void {
     },
     (error: unknown) => {
       started = false;
-      log.error('background jobs not started: the signing secret could not be read', error);
+      log.error({ err: error }, 'background jobs not started: the signing secret could not be read');
     },
   );
 }

@@ -10,7 +10,6 @@ import { deliverDueEmails, releaseLeases } from '../email/outbox.ts';
 import type { EmailTransport } from '../email/transport.ts';
 import { refreshRollup } from '../funnel.ts';
 import { runNurture } from '../leads.ts';
-import type { LogFields } from '../log.ts';
 import { pruneRateLimits } from '../rate-limit.ts';
 import { runReminders } from '../reminders.ts';
 
@@ -28,22 +27,25 @@ export interface JobConfig {
   workerId: string;
 }
 
+/** What a run did, counted, for its log line. */
+export type JobReport = Record<string, number>;
+
 export interface Job {
   name: string;
   everyMs: number;
-  /** One run. Returns what it did, for the log, when it did anything. Stops early once `signal` aborts. */
-  run(signal: AbortSignal): Promise<LogFields | undefined>;
+  /** One run. Returns what it did when it did anything. Stops early once `signal` aborts. */
+  run(signal: AbortSignal): Promise<JobReport | undefined>;
   /** When the process stops, after its runs have ended or been given up on: gives back what it holds. */
-  release?(): Promise<LogFields | undefined>;
+  release?(): Promise<JobReport | undefined>;
 }
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-/** Fields for the log when a job did something; nothing when it did not. */
-const did = (fields: Record<string, number>): LogFields | undefined =>
-  Object.values(fields).some((n) => n > 0) ? fields : undefined;
+/** The counts when a job did something; nothing when it did not. */
+const did = (counts: JobReport): JobReport | undefined =>
+  Object.values(counts).some((n) => n > 0) ? counts : undefined;
 
 export function backgroundJobs({ db, transport, from, secret, siteUrl, clock, workerId }: JobConfig): Job[] {
   return [

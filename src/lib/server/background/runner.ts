@@ -2,8 +2,9 @@
  * Runs the job list: each job at once, then every `everyMs`, skipping a tick while its previous
  * run is still going; a failed run is logged and the next tick tries again. `stop` stops taking
  * work, gives the runs in progress a grace period, then lets each job release what it holds.
+ * A run that did something is logged at info, one that did nothing at debug.
  */
-import type { Logger } from '../log.ts';
+import type { Logger } from 'pino';
 import type { Job } from './jobs.ts';
 
 export interface RunningJobs {
@@ -11,7 +12,8 @@ export interface RunningJobs {
 }
 
 export interface RunOptions {
-  log: Logger;
+  /** The process's logger (src/lib/server/log.ts). */
+  log: Pick<Logger, 'info' | 'debug' | 'error'>;
   /** Let the process exit while jobs are scheduled (an app instance, whose server keeps it alive). */
   unref?: boolean;
 }
@@ -26,8 +28,9 @@ export function startJobs(jobs: Job[], { log, unref = false }: RunOptions): Runn
     const run = Promise.resolve()
       .then(() => job.run(stopping.signal))
       .then(
-        (fields) => fields && log.info(job.name, fields),
-        (error: unknown) => log.error(`${job.name} failed`, error),
+        (report) =>
+          report ? log.info({ job: job.name, ...report }, 'job ran') : log.debug({ job: job.name }, 'job ran'),
+        (error: unknown) => log.error({ job: job.name, err: error }, 'job failed'),
       )
       .finally(() => running.delete(job));
     running.set(job, run);
@@ -49,14 +52,15 @@ export function startJobs(jobs: Job[], { log, unref = false }: RunOptions): Runn
       const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs)));
       await Promise.race([Promise.all(running.values()), grace]);
       clearTimeout(graceTimer);
-      if (running.size > 0)
-        log.info('not waiting longer for', { jobs: [...running.keys()].map((job) => job.name).join(',') });
+      if (running.size > 0) {
+        log.info({ jobs: [...running.keys()].map((job) => job.name) }, 'not waiting longer for running jobs');
+      }
       for (const job of jobs) {
         try {
-          const fields = await job.release?.();
-          if (fields) log.info(`${job.name} released`, fields);
+          const report = await job.release?.();
+          if (report) log.info({ job: job.name, ...report }, 'job released');
         } catch (error) {
-          log.error(`${job.name} could not release`, error);
+          log.error({ job: job.name, err: error }, 'job could not release');
         }
       }
     },

@@ -2,7 +2,7 @@
  * Where email goes. With RESEND_API_KEY set it goes through Resend's SDK (RESEND_BASE_URL points
  * the SDK elsewhere, which is how tests reach a local fake). Without it, the embedded default,
  * nothing leaves the machine: messages stay in the outbox and /dev/mail shows them.
- * No astro: imports, so the standalone worker (scripts/worker.ts) can use it too.
+ * No astro: imports, so the standalone worker (server/worker.ts) can use it too.
  */
 import { Resend } from 'resend';
 
