@@ -219,7 +219,12 @@ front.listen(port, host, () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     front.close();
-    server.close(() => process.exit(0));
+    // Background jobs (when this instance runs them) finish or hand back what they hold first.
+    const stopJobs = (globalThis as { [key: symbol]: ((graceMs: number) => Promise<void>) | undefined })[
+      Symbol.for('own-the-follow-up.stop-background-jobs')
+    ];
+    const jobsStopped = stopJobs ? stopJobs(3000).catch(() => undefined) : Promise.resolve();
+    server.close(() => void jobsStopped.then(() => process.exit(0)));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 5000).unref();
   });
