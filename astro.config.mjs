@@ -3,6 +3,8 @@ import { defineConfig, envField } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { MAX_BODY_BYTES } from './src/lib/request-body.ts';
@@ -12,6 +14,8 @@ import { PAGE_CSP_DIRECTIVES } from './src/lib/security-headers.ts';
 // The public origin is baked into prerendered pages (canonical URLs, feeds, sitemap),
 // so it is read at build time rather than through astro:env.
 const site = process.env.SITE_URL ?? 'http://localhost:4321';
+/** Where the server bundle goes (dist/server, or <outDir>/server with `astro build --outDir`). */
+let serverDir = 'dist/server';
 
 export default defineConfig({
   site,
@@ -33,11 +37,16 @@ export default defineConfig({
       // to plain JavaScript so it starts without Node's TypeScript loader.
       name: 'own-the-follow-up:server',
       hooks: {
+        'astro:config:done': ({ config }) => {
+          serverDir = fileURLToPath(config.build.server);
+        },
         'astro:build:done': async ({ dir, logger }) => {
           logger.info(`${precompressDirectory(fileURLToPath(dir))} precompressed files written`);
+          // The origin this build is for, read by the commands that run it (npm run serve:proxy).
+          writeFileSync(join(serverDir, 'build.json'), JSON.stringify({ site }) + '\n');
           await esbuild({
             entryPoints: ['server/main.ts'],
-            outfile: 'dist/server/main.mjs',
+            outfile: join(serverDir, 'main.mjs'),
             bundle: true,
             platform: 'node',
             format: 'esm',
@@ -46,7 +55,7 @@ export default defineConfig({
             logLevel: 'warning',
             define: { __SITE_URL__: JSON.stringify(site) },
           });
-          logger.info('dist/server/main.mjs written');
+          logger.info(`${join(serverDir, 'main.mjs')} written`);
         },
       },
     },

@@ -32,7 +32,11 @@ const root = projectRoot(import.meta.dirname);
 process.chdir(root);
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-const entry = resolve(root, 'dist/server/entry.mjs');
+// Bundled, this file is <build>/server/main.mjs beside Astro's entry; run from source, the build is dist/.
+const serverDir = existsSync(resolve(import.meta.dirname, 'entry.mjs'))
+  ? import.meta.dirname
+  : resolve(root, 'dist/server');
+const entry = resolve(serverDir, 'entry.mjs');
 if (!existsSync(entry)) {
   console.error('No build found in dist/. Run `npm run build` first (or `npm start`, which builds when needed).');
   process.exit(1);
@@ -53,7 +57,7 @@ declare const __SITE_URL__: string | undefined;
 // The public origin the build was made for (SITE_URL at build time, see astro.config.mjs).
 const site = typeof __SITE_URL__ === 'string' ? __SITE_URL__ : (process.env.SITE_URL ?? 'http://localhost:4321');
 const hsts = site.startsWith('https:');
-const files = loadStaticFiles(resolve(root, 'dist/client'), { hsts });
+const files = loadStaticFiles(resolve(serverDir, '../client'), { hsts });
 /** The headers of the answers this file makes itself (redirects, refusals). */
 const ownHeaders = { ...SECURITY_HEADERS, ...(hsts ? { 'strict-transport-security': HSTS } : {}) };
 
