@@ -28,9 +28,13 @@ const upToDate = built !== 0 && Math.max(...inputs.map(newest)) <= built;
 if (checkAt !== -1) process.exit(upToDate ? 0 : 1);
 if (!upToDate) {
   console.log(built === 0 ? 'No build yet: building the site…' : 'Sources changed since the last build: rebuilding…');
+  // Vite reads import.meta.env's own names from the environment: a SITE, PROD or DEV left there by
+  // a test runner (vitest sets them) would override the site's origin or mode in the build.
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+  for (const name of ['SITE', 'BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'ASSETS_PREFIX']) delete env[name];
   execFileSync('npx', ['astro', 'build', ...(outDir === 'dist' ? [] : ['--outDir', outDir])], {
     stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    env,
   });
   writeFileSync(stamp, new Date().toISOString() + '\n');
 }

@@ -10,27 +10,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MailViewerState } from '../src/lib/mail-viewer.ts';
 import { HSTS, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
 import { logger, requestStore, type RequestRecord } from '../src/lib/server/log.ts';
 import { createFrontServer } from './fast-path.ts';
+import { projectRoot } from './project-root.ts';
 import { parserRefusal, refusalFor, refuseOnSocket } from './refusals.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<void>;
-
-/** The project folder: the nearest one above this file with a package.json (this file also runs bundled from dist/server). */
-function projectRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(resolve(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 const root = projectRoot(import.meta.dirname);
 process.chdir(root);

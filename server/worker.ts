@@ -19,16 +19,17 @@ import { startJobs, type RunningJobs } from '../src/lib/server/background/runner
 import { configuredTransport } from '../src/lib/server/email/transport.ts';
 import { readEnvironment } from '../src/lib/server/env-schema.ts';
 import { logger } from '../src/lib/server/log.ts';
+import { projectRoot } from './project-root.ts';
 import { loadSigningSecret } from '../src/lib/server/signing-secret.ts';
 
 declare const __SITE_URL__: string;
 /** How long running jobs get to finish after SIGTERM before their email is released. */
 const GRACE_MS = 3000;
 
-const log = logger('worker');
-const root = resolve(import.meta.dirname, '../..');
+const root = projectRoot(import.meta.dirname);
 process.chdir(root);
 if (existsSync('.env')) process.loadEnvFile('.env');
+const log = logger('worker');
 // The email templates' React picks its build when it loads: the jobs are imported below, after this.
 process.env.NODE_ENV ??= 'production';
 

@@ -31,6 +31,7 @@ async function freePort(): Promise<number> {
 
 const proxyDir = resolve('.proxy/test');
 let httpsPort: number;
+let httpPort: number;
 let appPorts: number[];
 let origin: string;
 let topology: ChildProcess;
@@ -58,7 +59,11 @@ function visitor(address: string) {
             host: `localhost:${httpsPort}`,
             ...(cookie ? { cookie } : {}),
             ...(body
-              ? { 'content-type': 'application/x-www-form-urlencoded', origin, 'content-length': Buffer.byteLength(body) }
+              ? {
+                  'content-type': 'application/x-www-form-urlencoded',
+                  origin,
+                  'content-length': Buffer.byteLength(body),
+                }
               : {}),
             ...headers,
           },
@@ -99,7 +104,7 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
 beforeAll(async () => {
   rmSync(proxyDir, { recursive: true, force: true });
   [httpsPort, appPorts] = [await freePort(), [await freePort(), await freePort()]];
-  const httpPort = await freePort();
+  httpPort = await freePort();
   origin = `https://localhost:${httpsPort}`;
   resend = await startFakeResend();
   const database = freshDatabaseFile();
@@ -151,6 +156,9 @@ describe('npm run serve:proxy: Caddy with TLS, two instances, one worker', () =>
       expect(answer.headers['strict-transport-security'], path).toMatch(/max-age=\d+/);
       expect(answer.body, path).toContain(`${origin}/`);
     }
+    const plain = await fetch(`http://localhost:${httpPort}/login?next=%2Ftracker`, { redirect: 'manual' });
+    expect(plain.status).toBe(308);
+    expect(plain.headers.get('location')).toBe(`${origin}/login?next=%2Ftracker`);
   });
 
   it('gives Secure session cookies that both instances accept', async () => {
@@ -160,7 +168,9 @@ describe('npm run serve:proxy: Caddy with TLS, two instances, one worker', () =>
     expect(signUp.status).toBeLessThan(400);
     const link = await eventually('the verification email', async () => {
       const delivered = resend.deliveries.find((message) => message.to.includes(email));
-      return delivered ? /https:\/\/localhost:\d+(\/auth\/verify\?token=[a-z0-9]+)/.exec(delivered.text)?.[1] : undefined;
+      return delivered
+        ? /https:\/\/localhost:\d+(\/auth\/verify\?token=[a-z0-9]+)/.exec(delivered.text)?.[1]
+        : undefined;
     });
     const verify = await member.get(link);
     expect(verify.status).toBe(303);
@@ -212,11 +222,23 @@ describe('npm run serve:proxy: Caddy with TLS, two instances, one worker', () =>
 
   it('delivers every queued email exactly once, through the worker alone', async () => {
     const queued = await eventually('an empty outbox', async () => {
-      const rows = (await sql.execute("SELECT idempotency_key, status FROM outbox")).rows;
+      const rows = (await sql.execute('SELECT idempotency_key, status FROM outbox')).rows;
       return rows.length > 0 && rows.every((row) => row['status'] === 'sent') ? rows : undefined;
     });
     expect(resend.deliveries).toHaveLength(queued.length);
     for (const row of queued) expect(resend.sendsByKey.get(String(row['idempotency_key']))).toBe(1);
     expect(resend.repeated).toBe(0);
+    // The web instances run no jobs: every delivery is in the worker's own job lines.
+    const delivered = (role: string) =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith(`[${role}`) && line.includes('"job":"deliver-email"'))
+        .reduce(
+          (sum, line) => sum + Number((JSON.parse(line.slice(line.indexOf('{'))) as { sent?: number }).sent ?? 0),
+          0,
+        );
+    expect(delivered('worker')).toBe(queued.length);
+    expect(delivered('web')).toBe(0);
+    expect(output).not.toMatch(/\[web-\d\] .*"job":/);
   });
 });
