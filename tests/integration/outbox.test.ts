@@ -192,6 +192,83 @@ describe('the outbox through the real Resend SDK', () => {
   });
 });
 
+describe('header injection from stored rows', () => {
+  const injected = 'Hello\r\nBcc: victim@example.com';
+
+  it('a row queued with a line break in its subject or a header goes to the provider on one line', async () => {
+    // Written as an older version of the site could have: straight into the table.
+    await test.db.insert(outbox).values({
+      idempotencyKey: 'legacy:1',
+      kind: 'test',
+      toAddress: 'reader@example.com',
+      subject: injected,
+      html: '<p>Hi</p>',
+      text: 'Hi\r\n\r\nBye',
+      headers: { 'List-Unsubscribe': '<https://example.com/off>\r\nBcc: victim@example.com' },
+      nextAttemptAt: at('2026-11-26T10:00:00Z'),
+    });
+    const report = await deliverDueEmails({
+      db: test.db,
+      transport,
+      from: FROM,
+      workerId: 'w1',
+      now: at('2026-11-26T10:00:01Z'),
+    });
+    expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(resend.deliveries[0]).toMatchObject({
+      to: ['reader@example.com'],
+      subject: 'Hello Bcc: victim@example.com',
+      text: 'Hi\r\n\r\nBye',
+      headers: { 'List-Unsubscribe': '<https://example.com/off> Bcc: victim@example.com' },
+    });
+  });
+
+  it('a row whose address has a line break is failed for good and never sent', async () => {
+    await test.db.insert(outbox).values({
+      idempotencyKey: 'legacy:2',
+      kind: 'test',
+      toAddress: 'reader@example.com\r\nBcc: victim@example.com',
+      subject: 'Hello',
+      html: '<p>Hi</p>',
+      text: 'Hi',
+      headers: {},
+      nextAttemptAt: at('2026-11-26T10:00:00Z'),
+    });
+    const requests = resend.requests;
+    const report = await deliverDueEmails({
+      db: test.db,
+      transport,
+      from: FROM,
+      workerId: 'w1',
+      now: at('2026-11-26T10:00:01Z'),
+    });
+    expect(report).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect(resend.requests).toBe(requests);
+    expect((await rows())[0]).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
+  });
+
+  it('queuing stores the subject and headers on one line, and a bad address as failed without failing the caller', async () => {
+    await enqueueEmail(
+      test.db,
+      { ...message(201), subject: injected, headers: { 'X-Note': injected } },
+      at('2026-11-26T10:00:00Z'),
+    );
+    await enqueueEmail(
+      test.db,
+      { ...message(202), to: 'reader202@example.com\nBcc: victim@example.com' },
+      at('2026-11-26T10:00:00Z'),
+    );
+    const [first, second] = await rows();
+    expect(first).toMatchObject({
+      subject: 'Hello Bcc: victim@example.com',
+      headers: { 'X-Note': 'Hello Bcc: victim@example.com' },
+    });
+    expect(second).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
+    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:01Z') });
+    expect(resend.deliveries.map((delivery) => delivery.to)).toEqual([['reader201@example.com']]);
+  });
+});
+
 describe('retryDelayMs', () => {
   it.each([
     [1, 30_000],

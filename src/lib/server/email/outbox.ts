@@ -9,6 +9,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../../db/connect.ts';
 import { outbox } from '../../../../db/schema.ts';
+import { EmailHeaderError, headerValue, headerValues } from './headers.ts';
 import { EmailDeliveryError, type EmailTransport } from './transport.ts';
 
 export const MAX_ATTEMPTS = 8;
@@ -27,19 +28,31 @@ export interface EmailToQueue {
 /** Anything drizzle can run statements on: the database or an open transaction. */
 export type Executor = Pick<Database, 'insert' | 'update' | 'select' | 'delete'>;
 
-/** Queues a message; a second call with the same idempotency key changes nothing. */
+/**
+ * Queues a message; a second call with the same idempotency key changes nothing. Its subject and
+ * headers are stored on one line. A recipient address that cannot be sent (a line break in a
+ * legacy row) is stored as failed, with why, rather than failing the change that caused it.
+ */
 export async function enqueueEmail(executor: Executor, email: EmailToQueue, now = new Date()): Promise<void> {
+  let refused: string | null = null;
+  try {
+    headerValue('To', email.to);
+  } catch (error) {
+    if (!(error instanceof EmailHeaderError)) throw error;
+    refused = error.message;
+  }
   await executor
     .insert(outbox)
     .values({
       idempotencyKey: email.idempotencyKey,
       kind: email.kind,
       toAddress: email.to,
-      subject: email.subject,
+      subject: headerValue('Subject', email.subject),
       html: email.html,
       text: email.text,
-      headers: email.headers ?? {},
+      headers: headerValues(email.headers ?? {}),
       nextAttemptAt: now,
+      ...(refused ? { status: 'failed' as const, lastError: refused } : {}),
     })
     .onConflictDoNothing({ target: outbox.idempotencyKey });
 }
