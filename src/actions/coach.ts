@@ -5,6 +5,7 @@
  */
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
+import { singleLineText } from '../lib/form-fields';
 import { MEMBER_ROLES, setMemberRole } from '../lib/server/coach-members';
 import { db } from '../lib/server/db';
 import { requireActionUser } from '../lib/server/guards';
@@ -20,11 +21,7 @@ export const coach = {
   setRole: defineAction({
     accept: 'form',
     input: z.object({
-      userId: z
-        .string({ error: 'Choose a member first.' })
-        .trim()
-        .min(1, 'Choose a member first.')
-        .max(64, 'Choose a member first.'),
+      userId: singleLineText({ max: 64, missing: 'Choose a member first.', tooLong: 'Choose a member first.' }),
       role: z.enum(MEMBER_ROLES, { error: 'Choose member or coach as the role.' }),
     }),
     handler: async (input, context) => {
