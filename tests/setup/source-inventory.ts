@@ -1,9 +1,11 @@
 /**
  * What the source declares, for tests that must cover all of it: every Astro Action, as
  * `domain.name`, read from src/actions (so a new action without a test row fails those tests),
- * and each one's input schema (so a new field is covered too).
+ * and each one's input schema (so a new field is covered too); every route in src/pages with the
+ * query parameters it reads; every server island.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { expect, vi } from 'vitest';
 
 export function actionsInSource(): string[] {
@@ -48,4 +50,65 @@ export async function actionDefinitions(): Promise<Record<string, ActionDefiniti
       Object.entries(actions).map(([name, definition]) => [`${domain}.${name}`, definition]),
     ),
   );
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+/** A page's own reads of its query string: `searchParams.get('q')`, `params.getAll('q')`. */
+const QUERY_READ = /(?:searchParams|params)\.get(?:All)?\('([\w-]+)'\)/g;
+
+/**
+ * Functions in src/lib that read a page's query string (they take URLSearchParams or Astro), and
+ * the parameters each reads, literally or through queryDateProblem's list.
+ */
+function queryReadersInLib(): Map<string, string[]> {
+  const readers = new Map<string, string[]>();
+  for (const file of filesUnder('src/lib').filter((name) => name.endsWith('.ts'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/export (?:async )?function (\w+)\(([^)]*)\)[^{]*\{/g)) {
+      if (!/URLSearchParams|AstroGlobal/.test(match[2]!)) continue;
+      const end = text.indexOf('\n}\n', match.index);
+      const body = text.slice(match.index, end === -1 ? undefined : end);
+      const names = [...body.matchAll(QUERY_READ)].map((read) => read[1]!);
+      for (const list of body.matchAll(/queryDateProblem\(\w+, \[([^\]]*)\]\)/g))
+        names.push(...[...list[1]!.matchAll(/'([\w-]+)'/g)].map((name) => name[1]!));
+      readers.set(match[1]!, names);
+    }
+  }
+  return readers;
+}
+
+export interface RouteInSource {
+  route: string;
+  prerendered: boolean;
+  /** The query parameters it reads, itself or through a function of src/lib. */
+  query: string[];
+}
+
+/** Every file under src/pages as the route it serves, whether it is prerendered, and what it reads. */
+export function routesInSource(): RouteInSource[] {
+  const readers = queryReadersInLib();
+  return filesUnder('src/pages').map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const route = `/${relative('src/pages', file).split(sep).join('/')}`
+      .replace(/\.(astro|ts|md|mdx)$/, '')
+      .replace(/\/index$/, '');
+    const query = new Set([...text.matchAll(QUERY_READ)].map((read) => read[1]!));
+    for (const [name, params] of readers)
+      if (new RegExp(`\\b${name}\\(`).test(text)) for (const param of params) query.add(param);
+    return { route: route || '/', prerendered: /export const prerender = true/.test(text), query: [...query].sort() };
+  });
+}
+
+/** The components rendered as server islands (`<Name server:defer`), by name. */
+export function serverIslandsInSource(): string[] {
+  const names = new Set<string>();
+  for (const file of filesUnder('src').filter((name) => name.endsWith('.astro')))
+    for (const match of readFileSync(file, 'utf8').matchAll(/<([A-Z]\w*)\b[^>]*\bserver:defer\b/g))
+      names.add(match[1]!);
+  return [...names].sort();
 }
