@@ -112,6 +112,13 @@ export default defineConfig({
       STRIPE_API_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
       BACKGROUND_JOBS: envField.boolean({ context: 'server', access: 'secret', default: true }),
       TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
+      // Read by src/lib/server/log.ts, which the worker shares; declared here so a typo stops the start.
+      LOG_LEVEL: envField.enum({
+        context: 'server',
+        access: 'secret',
+        values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+        default: 'info',
+      }),
     },
   },
   security: {

@@ -19,6 +19,11 @@ const stripe = {
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 // The config is read again in every worker: the first read picks the file and hands it on.
 const databaseFile = (process.env.E2E_DATABASE_FILE ??= join(mkdtempSync(join(tmpdir(), 'otfu-e2e-')), 'e2e.db'));
+// The local mail viewer answers only a development server (TRUST_PROXY off) and only requests with
+// no proxy header: journeys read their email from a second server on the same database, started
+// with the embedded defaults, as a developer's machine runs it (tests/e2e/fixtures.ts#readMail).
+const MAIL_PORT = Number(process.env.E2E_MAIL_PORT ?? 4397);
+process.env.E2E_MAIL_VIEWER ??= `http://127.0.0.1:${MAIL_PORT}`;
 
 const launchOptions = {
   ...(executablePath ? { executablePath } : {}),
@@ -72,6 +77,18 @@ export default defineConfig({
         DATABASE_URL: pathToFileURL(databaseFile).href,
         TRUST_PROXY: 'true',
         ...stripe,
+      },
+    },
+    {
+      command: 'node dist/server/main.mjs',
+      url: `${process.env.E2E_MAIL_VIEWER}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: {
+        PORT: String(MAIL_PORT),
+        HOST: '127.0.0.1',
+        DATABASE_URL: pathToFileURL(databaseFile).href,
+        BACKGROUND_JOBS: 'false',
       },
     },
   ],

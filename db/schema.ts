@@ -92,12 +92,25 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     providerMessageId: text('provider_message_id'),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    /** The member the message is for, when it is for one (deleted with their account). */
+    userId: text('user_id'),
+    /**
+     * When the message stops being worth anything: the expiry of the one-time link it carries, or
+     * the end of the retention period of its body. Never sent after it; its body is erased then.
+     */
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    /** When its HTML, text and headers were replaced by a short note (src/lib/server/retention.ts). */
+    erasedAt: integer('erased_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
   (table) => [
     uniqueIndex('outbox_idempotency_key_unique').on(table.idempotencyKey),
     index('outbox_due').on(table.status, table.nextAttemptAt),
     index('outbox_to_created').on(table.toAddress, table.createdAt),
+    index('outbox_user').on(table.userId),
+    // The retention job: bodies due for erasure, then rows past their keeping period.
+    index('outbox_erase_due').on(table.erasedAt, table.expiresAt),
+    index('outbox_created').on(table.createdAt),
   ],
 );
 
@@ -292,7 +305,8 @@ export const trackerSettings = sqliteTable(
  * Comments under articles: Markdown as written and its sanitized HTML. Replies are one level
  * deep (a reply's parent is always a top-level comment). Held comments wait for the coach;
  * hidden ones are seen by the coach only; deleted ones keep their place for their replies.
- * A deleted member's comments stay, signed "a former member".
+ * Deleting an account deletes its comments the same way (src/lib/server/account-data.ts); only
+ * imported comments by unknown authors are signed "a former member".
  */
 export const comments = sqliteTable(
   'comments',

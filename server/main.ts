@@ -7,12 +7,16 @@
  * (astro:env), applies migrations and checks the database: a bad configuration stops the
  * start with Astro's message instead of failing the first visitor.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { MailViewerState } from '../src/lib/mail-viewer.ts';
 import { HSTS, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
+import { logger, requestStore, type RequestRecord } from '../src/lib/server/log.ts';
 import { createFrontServer } from './fast-path.ts';
+import { parserRefusal, refusalFor, refuseOnSocket } from './refusals.ts';
 import { loadStaticFiles, serveNotFound, serveStatic } from './static-files.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<void>;
@@ -31,17 +35,18 @@ function projectRoot(from: string): string {
 const root = projectRoot(import.meta.dirname);
 process.chdir(root);
 if (existsSync('.env')) process.loadEnvFile('.env');
+const log = logger('web');
 
 const entry = resolve(root, 'dist/server/entry.mjs');
 if (!existsSync(entry)) {
-  console.error('No build found in dist/. Run `npm run build` first (or `npm start`, which builds when needed).');
+  log.fatal('No build found in dist/. Run `npm run build` first (or `npm start`, which builds when needed).');
   process.exit(1);
 }
 
 const port = Number(process.env.PORT ?? 4321);
 const host = process.env.HOST ?? '0.0.0.0';
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a whole number from 0 to 65535, not "${process.env.PORT}".`);
+  log.fatal(`PORT must be a whole number from 0 to 65535, not "${process.env.PORT}".`);
   process.exit(1);
 }
 
@@ -83,18 +88,96 @@ function refuseUndecodablePath(req: IncomingMessage, res: ServerResponse): boole
   }
 }
 
-export const server = createServer((req, res) => {
-  if (serveStatic(files, req, res) || redirectTrailingSlash(req, res) || refuseUndecodablePath(req, res)) return;
-  void handler(req, res, () => serveNotFound(files, req, res));
+/**
+ * A method the site does not serve (TRACE, PUT, OPTIONS…) is a 405 and a Host that is not one
+ * host[:port] a 400, here rather than in Astro's adapter, which answers 500 to both.
+ */
+function refuseUnservedRequest(req: IncomingMessage, res: ServerResponse): boolean {
+  const refusal = refusalFor({ method: req.method, httpVersion: req.httpVersion, hosts: req.headersDistinct.host });
+  if (!refusal) return false;
+  res.writeHead(refusal.status, {
+    ...ownHeaders,
+    ...refusal.headers,
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    // Whatever body the request carries is not read: the connection ends with the answer.
+    connection: 'close',
+  });
+  res.end(`${refusal.message}\n`);
+  return true;
+}
+
+/**
+ * One JSON line per request: method, path (never the query, which can hold one-time tokens), the
+ * route Astro matched, status, duration and the request id, which every answer carries in
+ * X-Request-Id and a 5xx page shows. An error met on the way is logged with its stack.
+ */
+function logRequest(req: IncomingMessage, res: ServerResponse, record: RequestRecord, started: number): void {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const line = {
+    reqId: record.id,
+    method: req.method,
+    path: queryAt === -1 ? url : url.slice(0, queryAt),
+    route: record.route ?? null,
+    status: res.statusCode,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    ...(res.writableFinished ? {} : { aborted: true }),
+    ...(record.error ? { err: record.error } : {}),
+  };
+  if (res.statusCode >= 500 || record.error) log.error(line, 'request failed');
+  else log.info(line, 'request');
+}
+
+export const server = createServer({ requireHostHeader: false }, (req, res) => {
+  const record: RequestRecord = { id: randomUUID() };
+  const started = performance.now();
+  // Our own id replaces any a client sent: Astro's pages read it from the request.
+  req.headers['x-request-id'] = record.id;
+  res.setHeader('x-request-id', record.id);
+  res.once('close', () => logRequest(req, res, record, started));
+  requestStore().run(record, () => {
+    if (
+      refuseUnservedRequest(req, res) ||
+      serveStatic(files, req, res) ||
+      redirectTrailingSlash(req, res) ||
+      refuseUndecodablePath(req, res)
+    ) {
+      return;
+    }
+    handler(req, res, () => serveNotFound(files, req, res)).catch((error: unknown) => {
+      record.error = error;
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { ...ownHeaders, 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`Something went wrong on our side. If it keeps happening, quote request ${record.id}.`);
+    });
+  });
 });
+// Node's own answers to what its parser refuses, and to CONNECT (which it would drop unanswered),
+// with a message and the security headers.
+server.on('clientError', (error, socket) => refuseOnSocket(socket, parserRefusal(error), ownHeaders));
+server.on('connect', (req: IncomingMessage, socket) =>
+  // CONNECT is no method the site serves: there is always a refusal.
+  refuseOnSocket(
+    socket,
+    refusalFor({ method: req.method, httpVersion: req.httpVersion, hosts: req.headersDistinct.host })!,
+    ownHeaders,
+  ),
+);
 server.keepAliveTimeout = 65_000;
 // A request gets 30 s to arrive whole (headers within 15 s): slow uploads cannot pile up.
 server.requestTimeout = 30_000;
 server.headersTimeout = 15_000;
-/** Listens on the port: answers prerendered pages itself, passes every other connection to `server`. */
-export const front = createFrontServer(files, server);
+/**
+ * Listens on the port: answers prerendered pages itself, passes every other connection to `server`.
+ * Its limits for a request head and an idle connection are the same as Node's here.
+ */
+export const front = createFrontServer(files, server, {
+  headersTimeout: server.headersTimeout,
+  idleTimeout: server.keepAliveTimeout,
+});
 
-async function selfCheck(): Promise<void> {
+async function selfCheck(): Promise<MailViewerState> {
   // The handler writes to a real ServerResponse only; a loopback request exercises the same path.
   await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
   const address = server.address();
@@ -104,26 +187,32 @@ async function selfCheck(): Promise<void> {
     if (!response.ok) {
       throw new Error(`/healthz answered ${response.status}: ${await response.text()}`);
     }
+    return ((await response.json()) as { mailViewer: MailViewerState }).mailViewer;
   } finally {
     await new Promise((resolveClose) => server.close(resolveClose));
   }
 }
 
+let mailViewer: MailViewerState;
 try {
-  await selfCheck();
+  mailViewer = await selfCheck();
 } catch (error) {
-  console.error(
-    'The server did not start: its own health check failed.',
-    error instanceof Error ? error.message : error,
-  );
+  log.fatal({ err: error }, 'The server did not start: its own health check failed.');
   process.exit(1);
 }
 
 front.listen(port, host, () => {
   const address = front.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  console.log(
+  // Start-up lines are written whatever LOG_LEVEL says: they tell where the server is.
+  const startup = log.level === 'silent' ? log : log.child({}, { level: 'info' });
+  startup.info(
     `Own the Follow-Up is listening on http://localhost:${actualPort} (${files.size} static files in memory)`,
+  );
+  startup.info(
+    mailViewer.on
+      ? `The local mail viewer is on at http://localhost:${actualPort}/dev/mail: ${mailViewer.why}.`
+      : `The local mail viewer is off: ${mailViewer.why}.`,
   );
 });
 

@@ -1,10 +1,13 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { isCrossSiteRefused } from './lib/csrf';
 import { actionCall } from './lib/request-body';
+import { SESSIONLESS_PATHS } from './lib/sessionless-paths';
 import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/security-headers';
+import { keepFromSharedCaches } from './lib/shared-caches';
 import { siteUrl } from './lib/server/config';
 import { db, ensureDatabase } from './lib/server/db';
 import { secureCookies } from './lib/server/guards';
+import { currentRequest } from './lib/server/log';
 import { bodyRefusal } from './lib/server/request';
 import {
   IslandPropsError,
@@ -35,6 +38,23 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
   if (policy) response.headers.set('content-security-policy', pagePolicyHeader(policy));
   // The site is on HTTPS exactly when its cookies are Secure.
   if (secureCookies) response.headers.set('strict-transport-security', HSTS);
+  return response;
+});
+
+/**
+ * No shared cache may hand one visitor's response to another (src/lib/shared-caches.ts): a response
+ * that sets or clears a cookie is private, as is a signed-in page that says nothing about caching,
+ * and any other storable one varies on Cookie. First in the sequence, so whatever sets a cookie
+ * inside it (the session's renewal below, an Action, a page) has done so by the time this looks:
+ * Astro adds context.cookies to the response only after the whole sequence.
+ */
+const sharedCaches = defineMiddleware(async (context, next) => {
+  const response = await next();
+  if (context.isPrerendered) return response;
+  keepFromSharedCaches(response.headers, {
+    setsCookie: response.headers.has('set-cookie') || !context.cookies.headers().next().done,
+    signedIn: Boolean(context.locals.user),
+  });
   return response;
 });
 
@@ -99,7 +119,7 @@ const database = defineMiddleware(async (context, next) => {
 const authentication = defineMiddleware(async (context, next) => {
   context.locals.user = null;
   context.locals.session = null;
-  if (context.isPrerendered) return next();
+  if (context.isPrerendered || SESSIONLESS_PATHS.has(context.url.pathname)) return next();
   const token = context.cookies.get(SESSION_COOKIE)?.value;
   if (token) {
     const result = await validateSessionToken(db, token);
@@ -111,11 +131,23 @@ const authentication = defineMiddleware(async (context, next) => {
       deleteSessionTokenCookie(context.cookies);
     }
   }
-  const response = await next();
-  // Personal pages must never be stored by a shared cache.
-  if (context.locals.user && !response.headers.has('cache-control'))
-    response.headers.set('cache-control', 'private, no-store');
-  return response;
+  return next();
+});
+
+/**
+ * Tells the server's request log (server/main.ts) which route matched, and keeps the error a page
+ * or an Action met, with its stack, for that line: Astro answers such an error with the 500 page.
+ */
+const requestLog = defineMiddleware(async (context, next) => {
+  const record = currentRequest();
+  // The 500 page renders through here again: the route that failed is the one to keep.
+  if (record) record.route ??= context.routePattern;
+  try {
+    return await next();
+  } catch (error) {
+    if (record) record.error = error;
+    throw error;
+  }
 });
 
 /**
@@ -152,6 +184,8 @@ const serverIslands = defineMiddleware(async (context, next) => {
 });
 
 export const onRequest = sequence(
+  requestLog,
+  sharedCaches,
   securityHeaders,
   crossSiteRequests,
   requestBodies,

@@ -2,7 +2,8 @@ import { ActionError, defineAction } from 'astro:actions';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSchema } from '../lib/auth-form';
-import { changePassword, deleteAccount, verifyPassword } from '../lib/server/auth';
+import { deleteAccountData } from '../lib/server/account-data';
+import { changePassword, verifyPassword } from '../lib/server/auth';
 import { deleteCustomerOf } from '../lib/server/billing';
 import { siteUrl } from '../lib/server/config';
 import { payments } from '../lib/server/payments';
@@ -105,7 +106,7 @@ export const account = {
           });
         }
       }
-      await deleteAccount({ db, siteUrl }, user);
+      await deleteAccountData(db, user);
       endSession(context);
       return { deleted: true as const };
     },

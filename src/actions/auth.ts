@@ -3,7 +3,13 @@ import { emailOnlySchema, resetSchema, signInSchema, signUpSchema } from '../lib
 import { requestLoginLink, requestPasswordReset, resetPassword, signIn, signUp } from '../lib/server/auth';
 import { siteUrl } from '../lib/server/config';
 import { db } from '../lib/server/db';
-import { addressKey, endSession, enforceRateLimit, startSession } from '../lib/server/guards';
+import {
+  endSession,
+  enforceAddressLimits,
+  enforceRateLimit,
+  startSession,
+  type AddressLimits,
+} from '../lib/server/guards';
 import { clientIp } from '../lib/server/request';
 import { invalidateSession } from '../lib/server/session';
 
@@ -12,11 +18,25 @@ const HOUR = 60 * MINUTE;
 export const AUTH_LIMITS = {
   signUpIp: { name: 'signup:ip', limit: 5, windowMs: HOUR },
   signInIp: { name: 'signin:ip', limit: 20, windowMs: 15 * MINUTE },
-  signInAddress: { name: 'signin:address', limit: 8, windowMs: 15 * MINUTE },
   linkIp: { name: 'link:ip', limit: 10, windowMs: HOUR },
-  linkAddress: { name: 'link:address', limit: 3, windowMs: HOUR },
   resetIp: { name: 'reset:ip', limit: 10, windowMs: HOUR },
 };
+
+/**
+ * Limits on one address, per network and across networks (see `enforceAddressLimits`): failed
+ * passwords (a right one is forgiven), and account emails (every request, known address or not,
+ * so that a refusal says nothing about whether the address has an account).
+ */
+export const ADDRESS_LIMITS = {
+  signInFailures: {
+    perNetwork: { name: 'signin-failures:address-network', limit: 8, windowMs: 15 * MINUTE },
+    acrossNetworks: { name: 'signin-failures:address', limit: 50, windowMs: 15 * MINUTE },
+  },
+  accountEmails: {
+    perNetwork: { name: 'account-emails:address-network', limit: 3, windowMs: HOUR },
+    acrossNetworks: { name: 'account-emails:address', limit: 10, windowMs: HOUR },
+  },
+} satisfies Record<string, AddressLimits>;
 
 const authContext = () => ({ db, siteUrl });
 const userAgent = (request: Request) => request.headers.get('user-agent') ?? '';
@@ -26,8 +46,9 @@ export const auth = {
     accept: 'form',
     input: signUpSchema,
     handler: async (input, context) => {
-      await enforceRateLimit(AUTH_LIMITS.signUpIp, clientIp(context), 'sign-ups from your network');
-      await enforceRateLimit(AUTH_LIMITS.linkAddress, addressKey(input.email), 'emails to this address');
+      const network = clientIp(context);
+      await enforceRateLimit(AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
+      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
       await signUp(authContext(), input);
       return { ok: true as const };
     },
@@ -37,8 +58,14 @@ export const auth = {
     accept: 'form',
     input: signInSchema,
     handler: async (input, context) => {
-      await enforceRateLimit(AUTH_LIMITS.signInIp, clientIp(context), 'sign-in attempts from your network');
-      await enforceRateLimit(AUTH_LIMITS.signInAddress, addressKey(input.email), 'sign-in attempts for this address');
+      const network = clientIp(context);
+      await enforceRateLimit(AUTH_LIMITS.signInIp, network, 'sign-in attempts from your network');
+      const attempt = await enforceAddressLimits(
+        ADDRESS_LIMITS.signInFailures,
+        input.email,
+        network,
+        'sign-in attempts for this address',
+      );
       const result = await signIn(authContext(), input.email, input.password, userAgent(context.request));
       if (!result) {
         throw new ActionError({
@@ -47,6 +74,7 @@ export const auth = {
             'That email and password do not match an account. Check them, or sign in with a link by email instead.',
         });
       }
+      await attempt.forgive();
       startSession(context, result.token, result.session.expiresAt);
       return { ok: true as const };
     },
@@ -65,8 +93,9 @@ export const auth = {
     accept: 'form',
     input: emailOnlySchema,
     handler: async (input, context) => {
-      await enforceRateLimit(AUTH_LIMITS.resetIp, clientIp(context), 'reset requests from your network');
-      await enforceRateLimit(AUTH_LIMITS.linkAddress, addressKey(input.email), 'emails to this address');
+      const network = clientIp(context);
+      await enforceRateLimit(AUTH_LIMITS.resetIp, network, 'reset requests from your network');
+      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
       await requestPasswordReset(authContext(), input.email);
       return { ok: true as const };
     },
@@ -76,8 +105,9 @@ export const auth = {
     accept: 'form',
     input: emailOnlySchema,
     handler: async (input, context) => {
-      await enforceRateLimit(AUTH_LIMITS.linkIp, clientIp(context), 'sign-in link requests from your network');
-      await enforceRateLimit(AUTH_LIMITS.linkAddress, addressKey(input.email), 'emails to this address');
+      const network = clientIp(context);
+      await enforceRateLimit(AUTH_LIMITS.linkIp, network, 'sign-in link requests from your network');
+      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
       await requestLoginLink(authContext(), input.email);
       return { ok: true as const };
     },

@@ -1,5 +1,6 @@
 /**
- * The coach's changes to members' accounts, from a member's page. Coach only: anyone else gets
+ * The coach's changes to members' accounts, from a member's page, and the deletion of a lead from
+ * the leads page. Coach only: anyone else gets
  * NOT_FOUND, as if nothing were here. A coach cannot remove their own role, so the site always
  * keeps at least one coach and nobody locks themselves out by a slip of the mouse.
  */
@@ -9,6 +10,7 @@ import { singleLineText } from '../lib/form-fields';
 import { MEMBER_ROLES, setMemberRole } from '../lib/server/coach-members';
 import { db } from '../lib/server/db';
 import { requireActionUser } from '../lib/server/guards';
+import { deleteLead } from '../lib/server/leads';
 import type { User } from '../lib/server/session';
 
 function requireCoachUser(context: Parameters<typeof requireActionUser>[0]): User {
@@ -34,6 +36,27 @@ export const coach = {
       if (!(await setMemberRole(db, input.userId, input.role)))
         throw new ActionError({ code: 'NOT_FOUND', message: 'There is no member with that id.' });
       return { userId: input.userId, role: input.role };
+    },
+  }),
+
+  deleteLead: defineAction({
+    accept: 'form',
+    input: z.object({
+      leadId: z
+        .string({ error: 'Choose a lead to delete first.' })
+        .trim()
+        .min(1, 'Choose a lead to delete first.')
+        .max(64, 'There is no lead with that id.'),
+    }),
+    handler: async (input, context) => {
+      requireCoachUser(context);
+      const deleted = await deleteLead(db, input.leadId);
+      if (!deleted)
+        throw new ActionError({
+          code: 'NOT_FOUND',
+          message: 'There is no lead with that id: it may have been deleted already. Nothing was changed.',
+        });
+      return { becameMember: deleted.userId !== null };
     },
   }),
 };

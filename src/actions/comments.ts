@@ -27,7 +27,7 @@ import { checkbox, singleLineText } from '../lib/form-fields';
 import { db } from '../lib/server/db';
 import { throwFieldErrors } from '../lib/server/forms';
 import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
-import { clientIp } from '../lib/server/request';
+import { clientNetwork } from '../lib/server/request';
 
 export const COMMENTS_PER_MEMBER = { name: 'comment:member', limit: 6, windowMs: 10 * 60_000 };
 export const COMMENTS_PER_IP = { name: 'comment:ip', limit: 30, windowMs: 3_600_000 };
@@ -88,7 +88,7 @@ export const comments = {
       // A refused body costs nothing: only comments that could be posted count towards the limits.
       await refusing(async () => checkBody(input.body));
       await enforceRateLimit(COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
-      await enforceRateLimit(COMMENTS_PER_IP, clientIp(actionContext), 'comments from your network');
+      await enforceRateLimit(COMMENTS_PER_IP, clientNetwork(actionContext), 'comments from your network');
       const result = await refusing(async () =>
         postComment(await context(), viewer, { slug: input.slug, parentId: input.parentId, body: input.body }),
       );

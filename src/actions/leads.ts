@@ -4,7 +4,7 @@ import { leadContext } from '../lib/server/config';
 import { db } from '../lib/server/db';
 import { captureLead } from '../lib/server/leads';
 import { describeWait, hitRateLimit } from '../lib/server/rate-limit';
-import { clientIp } from '../lib/server/request';
+import { clientNetwork } from '../lib/server/request';
 
 export const CAPTURE_PER_IP = { name: 'capture:ip', limit: 10, windowMs: 3_600_000 };
 
@@ -15,7 +15,7 @@ export const leads = {
     input: captureSchema,
     handler: async (input, context) => {
       if (input.website) return { ok: true as const };
-      const perIp = await hitRateLimit(db, CAPTURE_PER_IP, clientIp(context));
+      const perIp = await hitRateLimit(db, CAPTURE_PER_IP, clientNetwork(context));
       if (!perIp.allowed) {
         throw new ActionError({
           code: 'TOO_MANY_REQUESTS',

@@ -91,18 +91,25 @@ export const deleteAccountSchema = z.object({
 
 export const sessionIdSchema = z.object({ sessionId: z.string().regex(/^[a-z2-7]{1,64}$/, 'Unknown session.') });
 
+/** Any fixed origin will do: a return path is read against it and must stay on it. */
+const RETURN_BASE = new URL('https://return-path.invalid');
+
 /**
- * Where to go after signing in: only a path on this site. Anything else (another origin, a
- * protocol-relative `//host`, a backslash trick) falls back to the account page.
+ * Where to go after signing in: only a path on this site, as the URL parser serialises it, so that
+ * what the browser follows is what was checked. Anything else (another origin, a protocol-relative
+ * `//host`, a backslash, a control character, or a path that normalises into `//host`, as
+ * `/.//host`, `/%2e//host` and `/a/..//host` do) falls back to the account page.
  */
 export function safeReturnPath(next: string | null | undefined, fallback = '/account'): string {
-  if (!next || next.length > 500) return fallback;
-  if (!next.startsWith('/') || next.startsWith('//') || next.includes('\\') || /[\u0000-\u001f]/.test(next))
-    return fallback;
+  if (!next || next.length > 500 || !next.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(next)) return fallback;
+  let url: URL;
   try {
-    const url = new URL(next, 'http://local.invalid');
-    return url.origin === 'http://local.invalid' ? url.pathname + url.search + url.hash : fallback;
+    url = new URL(next, RETURN_BASE);
   } catch {
     return fallback;
   }
+  if (url.origin !== RETURN_BASE.origin) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  // Removing dot segments can leave `//host` at the start, which a browser reads as another host.
+  return path.startsWith('//') ? fallback : path;
 }

@@ -1,21 +1,28 @@
 import type { APIRoute } from 'astro';
 import { checkDatabase } from '../../db/connect.ts';
 import { db, ensureDatabase } from '../lib/server/db';
+import { currentRequest } from '../lib/server/log';
 import { startBackgroundJobs } from '../lib/server/jobs';
+import { mailViewer } from '../lib/server/mail-viewer';
 
 export const prerender = false;
 
-/** Liveness and database check for load balancers and uptime monitors. Never cached. */
-export const GET: APIRoute = async () => {
+/**
+ * Liveness and database check for load balancers and uptime monitors. Never cached. It also says
+ * whether the local mail viewer is on, and why, which the server logs when it starts.
+ */
+export const GET: APIRoute = async ({ request }) => {
   const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
   try {
     await ensureDatabase();
     startBackgroundJobs();
     const { migrations } = await checkDatabase(db);
-    return new Response(JSON.stringify({ status: 'ok', database: 'ok', migrations }), { headers });
+    return new Response(JSON.stringify({ status: 'ok', database: 'ok', migrations, mailViewer }), { headers });
   } catch (error) {
-    console.error('healthz: database check failed', error);
-    return new Response(JSON.stringify({ status: 'error', database: 'unreachable' }), {
+    const record = currentRequest();
+    if (record) record.error = error;
+    const requestId = request.headers.get('x-request-id');
+    return new Response(JSON.stringify({ status: 'error', database: 'unreachable', requestId }), {
       status: 503,
       headers,
     });

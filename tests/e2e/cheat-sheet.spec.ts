@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, test, watchPolicy } from './fixtures';
+import { expect, expectAccessible, mailViewer, test, watchPolicy } from './fixtures';
 
 /** Links in emails carry the public origin the site was built for; follow them on this server. */
 function localPath(href: string): string {
@@ -7,8 +7,9 @@ function localPath(href: string): string {
   return url.pathname + url.search;
 }
 
+/** Opens the email in the local mail viewer, in this page: a reader's own, with no proxy header. */
 async function openLatestMail(page: Page, to: string, subject: string): Promise<string> {
-  await page.goto('/dev/mail');
+  await page.goto(mailViewer());
   const row = page.getByRole('row').filter({ hasText: to }).filter({ hasText: subject }).first();
   await row.getByRole('link', { name: subject }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(subject);

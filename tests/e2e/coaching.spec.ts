@@ -1,4 +1,13 @@
-import { expect, expectAccessible, localPath, projectNetwork, signedUpCoach, signedUpPerson, test } from './fixtures';
+import {
+  expect,
+  expectAccessible,
+  localPath,
+  projectNetwork,
+  readMail,
+  signedUpCoach,
+  signedUpPerson,
+  test,
+} from './fixtures';
 
 const PASSWORD = 'coaching journey phrase';
 const PREMIUM = '/articles/final-round-follow-up-playbook';
@@ -89,13 +98,7 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
   await expect(coach.page.getByText('Answered. The member has been emailed.')).toBeVisible();
 
   // The member is emailed, and sees both versions side by side.
-  await page.goto('/dev/mail');
-  await page
-    .getByRole('row')
-    .filter({ hasText: email })
-    .getByRole('link', { name: `Your follow-up to ${company} is reviewed` })
-    .click();
-  const text = (await page.locator('.mail-text').textContent()) ?? '';
+  const text = await readMail(browser, email, `Your follow-up to ${company} is reviewed`);
   expect(text).toContain('Say what stayed with you');
   await page.goto(localPath(/https?:\/\/\S+\/tracker\/o\/\S+#review/.exec(text)![0]));
   const review = page.getByRole('region', { name: 'Coach review' });

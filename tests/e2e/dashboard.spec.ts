@@ -5,6 +5,7 @@ import {
   linkFromMail,
   localPath,
   projectNetwork,
+  readMail,
   signedUpCoach,
   test,
   watchPolicy,
@@ -69,13 +70,7 @@ test('the coach sees the funnel move after a reader captures the cheat sheet and
   await form.getByLabel(/Send me the Interview Success Cheat Sheet/).check();
   await form.getByRole('button', { name: 'Send me the cheat sheet' }).click();
   await expect(reader.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
-  await reader.goto('/dev/mail');
-  await reader
-    .getByRole('row')
-    .filter({ hasText: email })
-    .getByRole('link', { name: 'Confirm your email to get the cheat sheet' })
-    .click();
-  const mail = (await reader.locator('.mail-text').textContent()) ?? '';
+  const mail = await readMail(browser, email, 'Confirm your email to get the cheat sheet');
   await reader.goto(localPath(/https?:\/\/\S+\/cheat-sheet\/confirm\?token=[\w-]+/.exec(mail)![0]));
   await expect(reader.getByRole('heading', { level: 1 })).toHaveText("You're in. Your cheat sheet is ready.");
 

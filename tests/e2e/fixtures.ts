@@ -65,22 +65,46 @@ export function localPath(href: string): string {
   return url.pathname + url.search;
 }
 
-/** Opens the newest email to `to` with `subject` in the local mail viewer and returns its link to `path`. */
+/**
+ * The local mail viewer's address: on the e2e server that runs with the embedded defaults
+ * (playwright.config.ts), since the one under test trusts X-Forwarded-For and so has no viewer.
+ */
+export function mailViewer(path = '/dev/mail'): string {
+  return `${process.env.E2E_MAIL_VIEWER!}${path}`;
+}
+
+/**
+ * Opens the newest email to `to` with `subject` in the local mail viewer and returns its text. It
+ * reads it as the developer of this machine does, in a context of its own: a person's context
+ * sends X-Forwarded-For, and the viewer answers no request that a proxy passed on.
+ */
+export async function readMail(browser: Browser, to: string, subject: string): Promise<string> {
+  const context = watchPolicy(await browser.newContext());
+  try {
+    const page = await context.newPage();
+    let text = '';
+    await expect(async () => {
+      await page.goto(mailViewer());
+      await page
+        .getByRole('row')
+        .filter({ hasText: to })
+        .filter({ hasText: subject })
+        .first()
+        .getByRole('link', { name: subject })
+        .click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(subject);
+      text = (await page.locator('.mail-text').textContent()) ?? '';
+    }).toPass({ timeout: 10_000 });
+    return text;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The link to `path` in the newest email to `to` with `subject`, as a path on the server under test. */
 export async function linkFromMail(page: Page, to: string, subject: string, path: string): Promise<string> {
-  let link = '';
-  await expect(async () => {
-    await page.goto('/dev/mail');
-    await page
-      .getByRole('row')
-      .filter({ hasText: to })
-      .filter({ hasText: subject })
-      .first()
-      .getByRole('link', { name: subject })
-      .click();
-    const text = (await page.locator('.mail-text').textContent()) ?? '';
-    link = new RegExp(`https?://\\S+${path}\\?token=[a-z0-9]+`).exec(text)![0];
-  }).toPass({ timeout: 10_000 });
-  return localPath(link);
+  const text = await readMail(page.context().browser()!, to, subject);
+  return localPath(new RegExp(`https?://\\S+${path}\\?token=[a-z0-9]+`).exec(text)![0]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, test, watchPolicy } from './fixtures';
+import { expect, expectAccessible, mailViewer, test, watchPolicy } from './fixtures';
 
 test.describe('a reader', () => {
   test('goes from the home page to an article, its tag, and back through the index', async ({ page }) => {
@@ -150,7 +150,7 @@ const pageTypes = [
   ['cheat sheet', '/cheat-sheet'],
   ['expired download link', '/cheat-sheet/link-expired?reason=expired'],
   ['unsubscribe with a bad link', '/unsubscribe?token=bad'],
-  ['local mail', '/dev/mail'],
+  ['local mail', mailViewer()],
   ['sign in', '/login'],
   ['sign up', '/signup'],
   ['forgotten password', '/auth/forgot'],

@@ -773,6 +773,12 @@ const ACTIONS: Record<string, ActionSpec> = {
     page: (i) => `/coach/members/${i.d.id}`,
     fields: (i) => ({ userId: [i.d.id, i.coach.id, 'no-such-user'], role: ['member', 'coach', 'admin'] }),
   },
+  'coach.deleteLead': {
+    // Only ids of no lead: B's lead is B's to keep, and deleting it is the coach's right, not a bug.
+    who: 'coach',
+    page: () => '/coach/leads',
+    fields: () => ({ leadId: ['no-such-lead', ''] }),
+  },
   'comments.post': {
     who: 'member',
     page: () => `/articles/${SLUG}/comments`,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabaseFile, MIGRATION_COUNT } from '../setup/test-database.ts';
-import { startExpectingFailure, startServer, type RunningServer } from '../setup/built-server.ts';
+import { startExpectingFailure, startServer, type RunningServer, errorLines } from '../setup/built-server.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
@@ -19,7 +19,12 @@ describe('the built server', () => {
     const response = await get('/healthz');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ status: 'ok', database: 'ok', migrations: MIGRATION_COUNT });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      migrations: MIGRATION_COUNT,
+      mailViewer: { on: true, why: expect.stringContaining('from this machine only') },
+    });
   });
 
   it('serves every article as a prerendered page with no script bundle', async () => {
@@ -130,7 +135,7 @@ describe('requests a form cannot make', () => {
     const before = server.output().length;
     for (const path of ['/tracker/o/%E0%A4%A', '/articles/%ZZ/comments', '/coach/members/%'])
       expect((await get(path)).status, path).toBe(400);
-    expect(server.output().slice(before)).not.toContain('[ERROR]');
+    expect(errorLines(server.output().slice(before))).toEqual([]);
   });
 });
 

@@ -7,6 +7,16 @@ import { existsSync } from 'node:fs';
 import type { FakeResend } from '../fakes/resend.ts';
 import type { FakeStripe } from '../fakes/stripe.ts';
 
+/**
+ * The lines of a server's output that report an error: Astro's own `[ERROR]`, our structured
+ * error and fatal lines (src/lib/server/log.ts), and anything unhandled.
+ */
+export function errorLines(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => /\[ERROR\]|"level":"(error|fatal)"|Unhandled|uncaught|^\s+at /i.test(line));
+}
+
 export interface RunningServer {
   url: string;
   process: ChildProcess;

@@ -1,12 +1,15 @@
 /**
  * What the source declares, for tests that must cover all of it: every Astro Action, as
- * `domain.name`, read from src/actions (so a new action without a test row fails those tests),
- * and each one's input schema (so a new field is covered too); every route in src/pages with the
- * query parameters it reads; every server island.
+ * `domain.name`, read from src/actions, and each one's input schema; every route in src/pages
+ * with the query parameters it reads; every server island; every table of db/schema.ts (so a new
+ * one, or a new field or parameter, without a test row fails those tests).
  */
+import { is } from 'drizzle-orm';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { expect, vi } from 'vitest';
+import * as schema from '../../db/schema.ts';
 
 export function actionsInSource(): string[] {
   const index = readFileSync('src/actions/index.ts', 'utf8');
@@ -52,10 +55,11 @@ export async function actionDefinitions(): Promise<Record<string, ActionDefiniti
   );
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
+/** Every table declared in db/schema.ts, by its SQL name. */
+export function tablesInSchema(): string[] {
+  return Object.values(schema as Record<string, unknown>)
+    .filter((value): value is SQLiteTable => is(value, SQLiteTable))
+    .map((table) => getTableConfig(table).name);
 }
 
 /** A page's own reads of its query string: `searchParams.get('q')`, `params.getAll('q')`. */
@@ -67,8 +71,9 @@ const QUERY_READ = /(?:searchParams|params)\.get(?:All)?\('([\w-]+)'\)/g;
  */
 function queryReadersInLib(): Map<string, string[]> {
   const readers = new Map<string, string[]>();
-  for (const file of filesUnder('src/lib').filter((name) => name.endsWith('.ts'))) {
-    const text = readFileSync(file, 'utf8');
+  for (const entry of readdirSync('src/lib', { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
     for (const match of text.matchAll(/export (?:async )?function (\w+)\(([^)]*)\)[^{]*\{/g)) {
       if (!/URLSearchParams|AstroGlobal/.test(match[2]!)) continue;
       const end = text.indexOf('\n}\n', match.index);
@@ -83,6 +88,7 @@ function queryReadersInLib(): Map<string, string[]> {
 }
 
 export interface RouteInSource {
+  /** `/articles/[slug]` */
   route: string;
   prerendered: boolean;
   /** The query parameters it reads, itself or through a function of src/lib. */
@@ -91,8 +97,12 @@ export interface RouteInSource {
 
 /** Every file under src/pages as the route it serves, whether it is prerendered, and what it reads. */
 export function routesInSource(): RouteInSource[] {
+  const files = readdirSync('src/pages', { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+  expect(files.length).toBeGreaterThan(0);
   const readers = queryReadersInLib();
-  return filesUnder('src/pages').map((file) => {
+  return files.map((file) => {
     const text = readFileSync(file, 'utf8');
     const route = `/${relative('src/pages', file).split(sep).join('/')}`
       .replace(/\.(astro|ts|md|mdx)$/, '')
@@ -104,11 +114,14 @@ export function routesInSource(): RouteInSource[] {
   });
 }
 
-/** The components rendered as server islands (`<Name server:defer`), by name. */
+/** The components rendered as server islands (`<Name server:defer>` anywhere under src). */
 export function serverIslandsInSource(): string[] {
   const names = new Set<string>();
-  for (const file of filesUnder('src').filter((name) => name.endsWith('.astro')))
-    for (const match of readFileSync(file, 'utf8').matchAll(/<([A-Z]\w*)\b[^>]*\bserver:defer\b/g))
-      names.add(match[1]!);
+  for (const entry of readdirSync('src', { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.astro')) continue;
+    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    for (const [, name] of text.matchAll(/<([A-Z]\w*)\b[^>]*\sserver:defer\b/g)) names.add(name!);
+  }
+  expect(names.size).toBeGreaterThan(0);
   return [...names].sort();
 }

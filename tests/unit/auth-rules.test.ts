@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { safeReturnPath, signUpSchema } from '../../src/lib/auth-form';
 import { isCrossSiteRefused } from '../../src/lib/csrf';
 import { csvCell, csvRow } from '../../src/lib/csv';
 import { signToken, verifyToken } from '../../src/lib/server/tokens';
+import { hostileReturnPath, readsAsThisSite, REVIEWED_RETURN_PATHS, SITE } from '../fixtures/hostile-return-paths';
 
 describe('safeReturnPath', () => {
   it.each([
@@ -19,6 +21,36 @@ describe('safeReturnPath', () => {
     ['x'.repeat(600), '/account'],
   ])('%j → %s', (next, expected) => {
     expect(safeReturnPath(next)).toBe(expected);
+  });
+
+  it.each(REVIEWED_RETURN_PATHS)('%j comes back as a path on this site, not another host', (next) => {
+    expect(readsAsThisSite(safeReturnPath(next))).toBe(true);
+  });
+
+  it('whatever `next` holds, gives a path on this site that it would give back unchanged', () => {
+    fc.assert(
+      fc.property(hostileReturnPath, (next) => {
+        const path = safeReturnPath(next);
+        expect(readsAsThisSite(path), `${JSON.stringify(next)} → ${JSON.stringify(path)}`).toBe(true);
+        expect(safeReturnPath(path)).toBe(path);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('keeps an ordinary path, query and fragment where a browser would have gone', () => {
+    const segment = fc.stringMatching(/^[a-z0-9-]{1,12}$/);
+    fc.assert(
+      fc.property(
+        fc.array(segment, { maxLength: 5 }),
+        fc.webQueryParameters(),
+        fc.webFragments(),
+        (parts, query, hash) => {
+          const next = `/${parts.join('/')}${query ? `?${query}` : ''}${hash ? `#${hash}` : ''}`;
+          expect(new URL(safeReturnPath(next), SITE).href).toBe(new URL(next, SITE).href);
+        },
+      ),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { connect, type Server } from 'node:net';
+import { connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,10 @@ describe('parseFastRequest', () => {
     ['HTTP/1.0', head('GET / HTTP/1.0', 'Host: a')],
     ['no Host', head('GET / HTTP/1.1')],
     ['two Hosts', head('GET / HTTP/1.1', 'Host: a', 'Host: b')],
+    ['a Host with user:pass@', head('GET / HTTP/1.1', 'Host: user:pass@a')],
+    ['a Host with a path', head('GET / HTTP/1.1', 'Host: a/b')],
+    ['a Host with a bad port', head('GET / HTTP/1.1', 'Host: a:99999')],
+    ['an empty Host', head('GET / HTTP/1.1', 'Host: ')],
     ['a body length', head('GET / HTTP/1.1', 'Host: a', 'Content-Length: 5')],
     ['chunked', head('GET / HTTP/1.1', 'Host: a', 'Transfer-Encoding: chunked')],
     ['an upgrade', head('GET / HTTP/1.1', 'Host: a', 'Connection: Upgrade', 'Upgrade: websocket')],
@@ -152,5 +157,167 @@ describe('the front server', () => {
     const text = await exchange(['GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], 5000);
     expect(statuses(text)).toEqual([200]);
     expect(text).toMatch(/^connection: close$/m);
+  });
+});
+
+describe('the front server with clients that do not play fair', () => {
+  const HEAD_DEADLINE_MS = 300;
+  const BIG_FILE_BYTES = 32 * 1024;
+  let front: Server;
+  let port: number;
+  /** The server's end of each connection, by the client's port. */
+  const serverSide = new Map<number, Socket>();
+  /** The most bytes a server socket held unsent right after any of its writes. */
+  const mostBuffered = new Map<number, number>();
+  /** How many answers each server socket wrote. */
+  const answersWritten = new Map<number, number>();
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otfu-front-unfair-'));
+    writeFileSync(join(dir, 'index.html'), '<p>home</p>');
+    // Random bytes in a type that is never compressed: every answer is the full size.
+    writeFileSync(join(dir, 'big.pdf'), randomBytes(BIG_FILE_BYTES));
+    const app = createHttpServer((req, res) => res.end(`app saw ${req.method} ${req.url}`));
+    front = createFrontServer(loadStaticFiles(dir), app, { headersTimeout: HEAD_DEADLINE_MS, idleTimeout: 60_000 });
+    front.on('connection', (socket: Socket) => {
+      const key = socket.remotePort!;
+      serverSide.set(key, socket);
+      const write = socket.write.bind(socket) as (chunk: Buffer) => boolean;
+      socket.write = ((chunk: Buffer) => {
+        const flushed = write(chunk);
+        answersWritten.set(key, (answersWritten.get(key) ?? 0) + 1);
+        mostBuffered.set(key, Math.max(mostBuffered.get(key) ?? 0, socket.writableLength));
+        return flushed;
+      }) as Socket['write'];
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    port = (front.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    // A test that failed midway may leave a connection open: close them all.
+    for (const socket of serverSide.values()) socket.destroy();
+    await new Promise<void>((resolve) => front.close(() => resolve()));
+  });
+
+  const open = () =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(socket));
+      socket.on('error', reject);
+    });
+  /** Polls a condition until it holds; the test's own timeout is the limit. */
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  const closed = (socket: Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+  /** A reader that behaves: one request, the whole answer, the connection closed by the server. */
+  async function politeGet(path: string): Promise<string> {
+    const socket = await open();
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+    const done = closed(socket);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    await done;
+    return text;
+  }
+
+  it('stops reading from a client that pipelines requests and never reads, and serves it all once it does', async () => {
+    const requests = 1000;
+    // Long heads (under the 16 KiB limit) so the requests alone would fill the kernel's buffers.
+    const request = Buffer.from(`GET /big.pdf HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(12_000)}\r\n\r\n`, 'latin1');
+    const answerBytes = (await politeGet('/big.pdf')).length - 'connection: close\r\n'.length;
+
+    const greedy = await open();
+    greedy.pause();
+    const server = () => serverSide.get(greedy.localPort!)!;
+    await until(() => serverSide.has(greedy.localPort!));
+    for (let i = 0; i < requests; i++) greedy.write(request);
+
+    // The state to reach: the server has stopped reading this connection, and the requests it
+    // has not read pile up on the client's side instead (or, failing that, the server's buffer
+    // has outgrown its bound).
+    const bound = () => server().writableHighWaterMark + answerBytes;
+    await until(() => (server().isPaused() && greedy.writableLength > 0) || server().writableLength > bound());
+    expect(server().isPaused()).toBe(true);
+    const answered = answersWritten.get(greedy.localPort!)!;
+    expect(answered).toBeLessThan(requests);
+    // What the server holds for this client: less than one answer beyond its high-water mark…
+    expect(server().writableLength).toBeLessThanOrEqual(bound());
+    // …and, of requests read but not answered, at most the read in hand, one unfinished head and
+    // the stream's own read-ahead.
+    const unanswered = server().bytesRead - answered * request.length;
+    expect(unanswered).toBeLessThanOrEqual(2 * 64 * 1024 + 16 * 1024 + server().readableHighWaterMark);
+
+    // Meanwhile another reader is served.
+    expect(await politeGet('/')).toMatch(/^HTTP\/1\.1 200 /);
+
+    // Once the client reads, every answer arrives, and the buffer never grew past the bound.
+    let received = 0;
+    greedy.on('data', (chunk: Buffer) => (received += chunk.length));
+    greedy.resume();
+    await until(() => received >= requests * answerBytes);
+    expect(received).toBe(requests * answerBytes);
+    expect(mostBuffered.get(greedy.localPort!)).toBeLessThanOrEqual(bound());
+    greedy.destroy();
+  }, 60_000);
+
+  it('hands the requests it stopped reading to the app once the client reads again', async () => {
+    const greedy = await open();
+    greedy.pause();
+    await until(() => serverSide.has(greedy.localPort!));
+    greedy.write('GET /big.pdf HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(400));
+    greedy.write('POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello');
+    await until(() => serverSide.get(greedy.localPort!)!.isPaused());
+    let text = '';
+    greedy.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    greedy.resume();
+    await until(() => text.endsWith('app saw POST /form'));
+    // Four hundred answers from memory, then the app's, in order.
+    expect(text.split('HTTP/1.1 200 OK\r\n')).toHaveLength(402);
+    greedy.destroy();
+  });
+
+  it('closes a connection whose request head is not whole within the deadline, though a byte keeps arriving', async () => {
+    const slow = await open();
+    let received = '';
+    slow.on('data', (chunk) => (received += chunk.toString('latin1')));
+    let isClosed = false;
+    slow.once('close', () => (isClosed = true));
+    slow.on('error', () => {});
+    slow.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    // One byte every 10 ms: the idle timer (a minute here) never fires; only the head's deadline
+    // can end this. 200 bytes take at least 2 s, several deadlines.
+    let dripped = 0;
+    while (!isClosed && dripped < 200) {
+      slow.write('a');
+      dripped += 1;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(isClosed).toBe(true);
+    expect(received).toBe('');
+    // Meanwhile another reader is served.
+    expect(await politeGet('/')).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('closes a connection that opens and sends nothing at the same deadline', async () => {
+    const silent = await open();
+    let received = '';
+    silent.on('data', (chunk) => (received += chunk.toString('latin1')));
+    await closed(silent);
+    expect(received).toBe('');
+  });
+
+  it('gives a kept-alive connection the deadline only while a head is arriving', async () => {
+    const reader = await open();
+    let text = '';
+    reader.on('data', (chunk) => (text += chunk.toString('latin1')));
+    reader.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await until(() => text.includes('<p>home</p>'));
+    // Idle between requests for several deadlines: not a head in progress, so still open.
+    await new Promise((resolve) => setTimeout(resolve, 3 * HEAD_DEADLINE_MS));
+    reader.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await until(() => text.split('<p>home</p>').length === 3);
+    expect(reader.destroyed).toBe(false);
+    reader.destroy();
   });
 });

@@ -1,15 +1,14 @@
 /**
- * Accounts: sign-up with a verified address, password and one-time-link sign-in, password reset,
- * and the account's own data (export, delete). Answers never say whether an address has an
- * account: callers show the same message whatever happened.
+ * Accounts: sign-up with a verified address, password and one-time-link sign-in, password reset.
+ * Answers never say whether an address has an account: callers show the same message whatever
+ * happened. The account's own data (export, deletion) is in account-data.ts.
  */
-import { hash, verify } from '@node-rs/argon2';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/connect.ts';
-import { emailTokens, leads, sessions, users } from '../../../db/schema.ts';
-import { enqueueEmail } from './email/outbox.ts';
-import { trackerData } from './tracker.ts';
-import { loginLinkEmail, passwordResetEmail, verifyEmailEmail } from './email/messages.ts';
+import { emailTokens, leads, users } from '../../../db/schema.ts';
+import { enqueueEmailForAccount } from './email/outbox.ts';
+import { loginLinkEmail, passwordResetEmail, verifyEmailEmail, type EmailContent } from './email/messages.ts';
+import { hashPassword, needsRehash, NO_ACCOUNT_HASH, passwordMatches } from './passwords.ts';
 import { createSession, generateSecureRandomString, hashSecret, invalidateUserSessions, type User } from './session.ts';
 
 export interface AuthContext {
@@ -22,52 +21,77 @@ const LINK_LIFETIME_MS = { verify: 48 * 3_600_000, reset: 3_600_000, login: 15 *
 type LinkPurpose = keyof typeof LINK_LIFETIME_MS;
 const LINK_PATH: Record<LinkPurpose, string> = { verify: '/auth/verify', reset: '/auth/reset', login: '/auth/link' };
 
-/** Spends as long on an unknown address as on a known one, so timing tells nothing. */
-const DUMMY_HASH = hash('not-a-real-password-used-for-timing-only');
-
-export const hashPassword = (password: string) => hash(password);
-
-async function passwordMatches(storedHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(storedHash, password);
-  } catch {
-    return false;
-  }
-}
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   return user;
 }
 
-/** Creates a one-time link for the user and queues the email that carries it, in one transaction. */
-async function sendLink(ctx: AuthContext, user: User, purpose: LinkPurpose, now: Date): Promise<void> {
+/** A one-time link and the email that carries it, made before the transaction that stores them. */
+interface PreparedLink {
+  purpose: LinkPurpose;
+  token: string;
+  content: EmailContent;
+}
+
+async function prepareLink(ctx: AuthContext, purpose: LinkPurpose): Promise<PreparedLink> {
   const token = generateSecureRandomString();
   const url = new URL(`${LINK_PATH[purpose]}?token=${token}`, ctx.siteUrl).href;
-  const content = await (
-    purpose === 'verify' ? verifyEmailEmail : purpose === 'reset' ? passwordResetEmail : loginLinkEmail
-  )({ siteUrl: ctx.siteUrl, url });
-  await ctx.db.transaction(async (tx) => {
-    // One live link per purpose: asking again replaces the previous one.
-    await tx.delete(emailTokens).where(and(eq(emailTokens.userId, user.id), eq(emailTokens.purpose, purpose)));
-    await tx.insert(emailTokens).values({
-      tokenHash: hashSecret(token),
-      userId: user.id,
-      purpose,
-      expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS[purpose]),
-      createdAt: now,
-    });
-    await enqueueEmail(
-      tx,
-      {
-        idempotencyKey: `auth-${purpose}:${hashSecret(token).slice(0, 24)}`,
-        kind: `auth.${purpose}`,
-        to: user.email,
-        ...content,
-      },
-      now,
+  const render = purpose === 'verify' ? verifyEmailEmail : purpose === 'reset' ? passwordResetEmail : loginLinkEmail;
+  return { purpose, token, content: await render({ siteUrl: ctx.siteUrl, url }) };
+}
+
+/**
+ * Stores a prepared link for the account `account` selects and queues its email to `to`, in the
+ * caller's transaction. The database decides whether there is such an account: the statements are
+ * the same either way, and write rows only when there is one, so a request for an unknown address
+ * does the same work as one for a known address and takes as long.
+ */
+async function storeLink(tx: Transaction, account: SQL, to: string, link: PreparedLink, now: Date): Promise<void> {
+  const tokenHash = hashSecret(link.token);
+  const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS[link.purpose]);
+  // One live link per purpose: asking again replaces the previous one.
+  await tx
+    .delete(emailTokens)
+    .where(
+      and(
+        eq(emailTokens.purpose, link.purpose),
+        inArray(emailTokens.userId, tx.select({ id: users.id }).from(users).where(account)),
+      ),
     );
-  });
+  await tx.insert(emailTokens).select(
+    tx
+      .select({
+        tokenHash: sql<string>`${tokenHash}`.as('token_hash'),
+        userId: users.id,
+        purpose: sql<LinkPurpose>`${link.purpose}`.as('purpose'),
+        expiresAt: sql<number>`${expiresAt.getTime()}`.as('expires_at'),
+        createdAt: sql<number>`${now.getTime()}`.as('created_at'),
+      })
+      .from(users)
+      .where(account),
+  );
+  // The message carries the raw token: it is never sent, and its body is erased, once the link is dead.
+  await enqueueEmailForAccount(
+    tx,
+    account,
+    {
+      idempotencyKey: `auth-${link.purpose}:${tokenHash.slice(0, 24)}`,
+      kind: `auth.${link.purpose}`,
+      to,
+      linkExpiresAt: expiresAt,
+      ...link.content,
+    },
+    now,
+  );
+}
+
+/** Sends a link of this purpose if the address has an account, and does the same work if not. */
+async function sendLinkIfAccount(ctx: AuthContext, email: string, purpose: LinkPurpose): Promise<void> {
+  const now = ctx.now ?? new Date();
+  const link = await prepareLink(ctx, purpose);
+  await ctx.db.transaction((tx) => storeLink(tx, eq(users.email, email), email, link, now));
 }
 
 /** Uses a one-time link: valid once, before it expires. Returns the user it belongs to. */
@@ -96,33 +120,35 @@ export interface SignUpInput {
 
 /**
  * A new address gets an account and a verification link; an address that already has one gets a
- * sign-in link instead. Either way the visitor is told to check their inbox.
+ * sign-in link instead. Either way the visitor is told to check their inbox, and the server does
+ * the same work: one password hash, one email rendered, one transaction of the same statements.
  */
 export async function signUp(ctx: AuthContext, input: SignUpInput): Promise<void> {
   const now = ctx.now ?? new Date();
   const existing = await findUserByEmail(ctx.db, input.email);
-  if (existing) {
-    await DUMMY_HASH;
-    await sendLink(ctx, existing, 'login', now);
-    return;
-  }
+  // Hashed for a known address too (and thrown away): skipping it would show in the time taken.
   const passwordHash = await hashPassword(input.password);
-  const [user] = await ctx.db
-    .insert(users)
-    .values({
-      id: generateSecureRandomString(),
-      email: input.email,
-      passwordHash,
-      name: input.name,
-      timeZone: input.timeZone,
-      // Reply emails are opt-in: a member asks for them when commenting, or on /account.
-      emailReplies: false,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (user) await sendLink(ctx, user, 'verify', now);
+  const link = await prepareLink(ctx, existing ? 'login' : 'verify');
+  const id = generateSecureRandomString();
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(users)
+      .values({
+        id,
+        email: input.email,
+        passwordHash,
+        name: input.name,
+        timeZone: input.timeZone,
+        // Reply emails are opt-in: a member asks for them when commenting, or on /account.
+        emailReplies: false,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing();
+    // A sign-in link for the account that was there; a verification link only for the account
+    // made here, not for one another request for the same address made a moment ago.
+    await storeLink(tx, eq(users.id, existing?.id ?? id), input.email, link, now);
+  });
 }
 
 /** The verification link: confirms the address, joins any cheat-sheet history, signs in. */
@@ -146,25 +172,35 @@ async function markVerified(ctx: AuthContext, user: User, now: Date): Promise<vo
   });
 }
 
-/** Undefined for a wrong password and for an unknown address alike. */
+/**
+ * Undefined for a wrong password and for an unknown address alike. A right password checked
+ * against a hash made with older parameters is hashed again with the current ones.
+ */
 export async function signIn(ctx: AuthContext, email: string, password: string, userAgent: string) {
   const user = await findUserByEmail(ctx.db, email);
   if (!user) {
-    await passwordMatches(await DUMMY_HASH, password);
+    await passwordMatches(await NO_ACCOUNT_HASH, password);
     return undefined;
   }
   if (!(await passwordMatches(user.passwordHash, password))) return undefined;
+  if (needsRehash(user.passwordHash)) await rehashPassword(ctx, user, password);
   return { user, ...(await createSession(ctx.db, user.id, userAgent, ctx.now)) };
 }
 
-export async function requestPasswordReset(ctx: AuthContext, email: string): Promise<void> {
-  const user = await findUserByEmail(ctx.db, email);
-  if (user) await sendLink(ctx, user, 'reset', ctx.now ?? new Date());
+/** Replaces the stored hash, unless the password changed meanwhile (then the newer hash stays). */
+async function rehashPassword(ctx: AuthContext, user: User, password: string): Promise<void> {
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
 }
 
-export async function requestLoginLink(ctx: AuthContext, email: string): Promise<void> {
-  const user = await findUserByEmail(ctx.db, email);
-  if (user) await sendLink(ctx, user, 'login', ctx.now ?? new Date());
+export function requestPasswordReset(ctx: AuthContext, email: string): Promise<void> {
+  return sendLinkIfAccount(ctx, email, 'reset');
+}
+
+export function requestLoginLink(ctx: AuthContext, email: string): Promise<void> {
+  return sendLinkIfAccount(ctx, email, 'login');
 }
 
 /** Checks a reset link without using it, so the form can say early that it has expired. */
@@ -222,62 +258,4 @@ export async function changePassword(
 
 export async function verifyPassword(user: User, password: string): Promise<boolean> {
   return passwordMatches(user.passwordHash, password);
-}
-
-/** Removes the account and everything that is theirs; sessions stop working at once. */
-export async function deleteAccount(ctx: AuthContext, user: User): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    await tx.delete(leads).where(eq(leads.userId, user.id));
-    await tx.delete(sessions).where(eq(sessions.userId, user.id));
-    await tx.delete(users).where(eq(users.id, user.id));
-  });
-}
-
-/** Everything we hold about the member, as they would want to read it. */
-export async function exportAccountData(ctx: AuthContext, user: User) {
-  const [userSessions, leadHistory, tracker] = await Promise.all([
-    ctx.db
-      .select({
-        createdAt: sessions.createdAt,
-        lastSeenAt: sessions.lastSeenAt,
-        expiresAt: sessions.expiresAt,
-        userAgent: sessions.userAgent,
-      })
-      .from(sessions)
-      .where(eq(sessions.userId, user.id)),
-    ctx.db
-      .select({
-        email: leads.email,
-        status: leads.status,
-        sourcePath: leads.sourcePath,
-        sourceArticle: leads.sourceArticle,
-        consentText: leads.consentText,
-        consentAt: leads.consentAt,
-        confirmedAt: leads.confirmedAt,
-        unsubscribedAt: leads.unsubscribedAt,
-        createdAt: leads.createdAt,
-      })
-      .from(leads)
-      .where(eq(leads.userId, user.id)),
-    trackerData(ctx.db, user),
-  ]);
-  return {
-    exportedAt: (ctx.now ?? new Date()).toISOString(),
-    account: {
-      email: user.email,
-      name: user.name,
-      timeZone: user.timeZone,
-      role: user.role,
-      emailVerifiedAt: user.emailVerifiedAt,
-      emailPreferences: {
-        reminders: user.emailReminders,
-        repliesToMyComments: user.emailReplies,
-        coachEmails: user.emailCoach,
-      },
-      createdAt: user.createdAt,
-    },
-    sessions: userSessions,
-    cheatSheet: leadHistory,
-    tracker: { opportunities: tracker.opportunities, conversations: tracker.conversations, touches: tracker.touches },
-  };
 }

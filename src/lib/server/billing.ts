@@ -359,6 +359,7 @@ async function noticeFor(ctx: BillingContext, event: Stripe.Event, plan: EventPl
     idempotencyKey: `payment-failed:${invoice.id}`,
     kind: 'payment-failed',
     to: member.email,
+    userId: member.id,
     ...content,
   };
 }

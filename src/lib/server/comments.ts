@@ -317,6 +317,7 @@ async function notifyReply(
       idempotencyKey: `comment-reply:${replyId}`,
       kind: 'comment-reply',
       to: author.email,
+      userId: author.id,
       ...content,
       headers: { 'List-Unsubscribe': `<${offUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     },

@@ -4,7 +4,7 @@ import { safeReturnPath } from '../auth-form';
 import { siteUrl } from './config';
 import { db } from './db';
 import { BurstLimiter } from '../burst-limiter';
-import { describeWait, hitRateLimit, type RateLimitRule } from './rate-limit';
+import { describeWait, forgiveRateLimitHit, hitRateLimit, type RateLimitRule } from './rate-limit';
 import { deleteSessionTokenCookie, setSessionTokenCookie, type Session, type User } from './session';
 import { hashToken } from './tokens';
 
@@ -56,8 +56,12 @@ export function requireTrackerWriter(context: Pick<ActionAPIContext, 'locals'>):
 export function requireUser(Astro: AstroGlobal): { user: User; session: Session } | Response {
   const { user, session } = Astro.locals;
   if (user && session) return { user, session };
-  const next = safeReturnPath(Astro.url.pathname + Astro.url.search);
-  return Astro.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+  return Astro.redirect(signInPath(Astro.url.pathname + Astro.url.search), 303);
+}
+
+/** The sign-in page, coming back to `returnTo` afterwards if that is a path on this site. */
+function signInPath(returnTo: string): string {
+  return `/login?next=${encodeURIComponent(safeReturnPath(returnTo))}`;
 }
 
 /** For coach pages: signed-in members who are not the coach get a 404, as if nothing were here. */
@@ -76,24 +80,71 @@ export function refuseAllButCoach(
   context: Pick<APIContext, 'locals' | 'redirect'>,
   returnTo: string,
 ): Response | undefined {
-  if (!context.locals.user) return context.redirect(`/login?next=${encodeURIComponent(returnTo)}`, 303);
+  if (!context.locals.user) return context.redirect(signInPath(returnTo), 303);
   if (context.locals.user.role !== 'coach') return new Response('Not found', { status: 404 });
   return undefined;
 }
 
+const tooMany = (what: string, retryAfterSeconds: number) =>
+  new ActionError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Too many ${what}. For your safety, please wait ${describeWait(retryAfterSeconds)} and try again.`,
+  });
+
 /** Counts a hit and throws a clear TOO_MANY_REQUESTS error past the limit. */
 export async function enforceRateLimit(rule: RateLimitRule, subject: string, what: string): Promise<void> {
   const result = await hitRateLimit(db, rule, subject);
-  if (!result.allowed) {
-    throw new ActionError({
-      code: 'TOO_MANY_REQUESTS',
-      message: `Too many ${what}. For your safety, please wait ${describeWait(result.retryAfterSeconds)} and try again.`,
-    });
-  }
+  if (!result.allowed) throw tooMany(what, result.retryAfterSeconds);
 }
 
 /** Rate-limit subjects for addresses are hashed: the table never holds an address in clear. */
 export const addressKey = (email: string) => hashToken(email);
+
+/**
+ * The limits on one email address: one per network it is tried from, and a ceiling across all
+ * networks. The ceiling must be more than twice the per-network limit over the same window (two
+ * fixed windows can overlap any span), so that one network, held by its own limit, can never reach
+ * it: what a stranger does stops the stranger, not the owner somewhere else.
+ */
+export interface AddressLimits {
+  perNetwork: RateLimitRule;
+  acrossNetworks: RateLimitRule;
+}
+
+/** An attempt counted against an address's limits; `forgive` takes it back (a right password). */
+export interface CountedAttempt {
+  forgive: () => Promise<void>;
+}
+
+/**
+ * Counts an attempt on an address from a network, and throws past either limit. An attempt the
+ * per-network limit refuses is not counted towards the ceiling, and one the ceiling refuses is
+ * taken back from the network's count: only attempts that went ahead count.
+ */
+export async function enforceAddressLimits(
+  limits: AddressLimits,
+  email: string,
+  network: string,
+  what: string,
+): Promise<CountedAttempt> {
+  const address = addressKey(email);
+  // The hashed address last, as in every counter keyed by one: deleting the account finds it.
+  const fromNetwork = `${network}:${address}`;
+  const local = await hitRateLimit(db, limits.perNetwork, fromNetwork);
+  if (!local.allowed) throw tooMany(what, local.retryAfterSeconds);
+  const overall = await hitRateLimit(db, limits.acrossNetworks, address);
+  const forgiveLocal = () => forgiveRateLimitHit(db, limits.perNetwork, fromNetwork, local.windowStart);
+  if (!overall.allowed) {
+    await forgiveLocal();
+    throw tooMany(what, overall.retryAfterSeconds);
+  }
+  return {
+    forgive: async () => {
+      await forgiveLocal();
+      await forgiveRateLimitHit(db, limits.acrossNetworks, address, overall.windowStart);
+    },
+  };
+}
 
 type LinkSignIn = (token: string, userAgent: string) => Promise<{ token: string; session: Session } | undefined>;
 

@@ -5,9 +5,9 @@
  *
  * Nothing here tells a visitor whether an address was known: capture always answers the same.
  */
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNull, like, lte } from 'drizzle-orm';
 import type { Database } from '../../../db/connect.ts';
-import { leads, outbox } from '../../../db/schema.ts';
+import { leads, outbox, rateLimits } from '../../../db/schema.ts';
 import { enqueueEmail, type Executor } from './email/outbox.ts';
 import {
   cheatSheetDeliveryEmail,
@@ -27,6 +27,7 @@ export const NURTURE_OFFSETS_MS: Record<number, number> = { 2: 2 * 86_400_000, 3
 const MIN_MS_BETWEEN_CONFIRMATIONS = 5 * 60_000;
 /** Emails one address can be sent from the capture form in a day, whatever anyone submits. */
 export const ADDRESS_EMAILS_PER_DAY = 3;
+const ADDRESS_LIMIT_NAME = 'capture:address';
 
 export interface LeadContext {
   db: Database;
@@ -54,9 +55,10 @@ export function unsubscribeUrl(ctx: LeadContext, leadId: string): string {
   return link(ctx, `/unsubscribe?token=${signToken(ctx.secret, 'unsub', leadId)}`);
 }
 
+const downloadExpiry = (now: Date) => new Date(now.getTime() + DOWNLOAD_LINK_DAYS * 86_400_000);
+
 export function downloadUrl(ctx: LeadContext, leadId: string, now: Date): string {
-  const expires = new Date(now.getTime() + DOWNLOAD_LINK_DAYS * 86_400_000);
-  return link(ctx, `/cheat-sheet/download?token=${signToken(ctx.secret, 'dl', leadId, expires)}`);
+  return link(ctx, `/cheat-sheet/download?token=${signToken(ctx.secret, 'dl', leadId, downloadExpiry(now))}`);
 }
 
 /** Marketing email carries one-click unsubscribe headers (RFC 8058) as well as a visible link. */
@@ -75,8 +77,9 @@ async function queue(
   content: EmailContent,
   headers: Record<string, string>,
   now: Date,
+  linkExpiresAt?: Date,
 ) {
-  await enqueueEmail(executor, { idempotencyKey: key, kind, to, ...content, headers }, now);
+  await enqueueEmail(executor, { idempotencyKey: key, kind, to, ...content, headers, linkExpiresAt }, now);
 }
 
 async function queueDelivery(
@@ -93,7 +96,17 @@ async function queueDelivery(
     cheatSheetUrl: link(ctx, '/cheat-sheet'),
     unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
   });
-  await queue(executor, key, 'lead.delivery', lead.email, content, marketingHeaders(ctx, lead.id), now);
+  // The download link dies after DOWNLOAD_LINK_DAYS: the message is not sent, and is erased, after that.
+  await queue(
+    executor,
+    key,
+    'lead.delivery',
+    lead.email,
+    content,
+    marketingHeaders(ctx, lead.id),
+    now,
+    downloadExpiry(now),
+  );
 }
 
 /**
@@ -115,7 +128,7 @@ export async function captureLead(ctx: LeadContext, input: CaptureInput): Promis
   }
   const perAddress = await hitRateLimit(
     ctx.db,
-    { name: 'capture:address', limit: ADDRESS_EMAILS_PER_DAY, windowMs: 86_400_000 },
+    { name: ADDRESS_LIMIT_NAME, limit: ADDRESS_EMAILS_PER_DAY, windowMs: 86_400_000 },
     hashToken(email),
     now.getTime(),
   );
@@ -173,6 +186,7 @@ export async function captureLead(ctx: LeadContext, input: CaptureInput): Promis
       confirmation,
       {},
       now,
+      confirmFields.confirmExpiresAt,
     );
   });
 }
@@ -310,4 +324,29 @@ export async function runNurture(ctx: LeadContext, limit = 100): Promise<number>
     if (claimed) queued++;
   }
   return queued;
+}
+
+export interface DeletedLead {
+  email: string;
+  /** The member the lead became, whose account (and its own email) is not touched. */
+  userId: string | null;
+}
+
+/**
+ * The coach's erasure of a lead: the lead (its source, campaign and consent), every cheat-sheet
+ * email it was sent, and the per-address counter of the capture form, in one transaction. A lead
+ * who became a member keeps their account; only they can delete it. Daily counts of the funnel
+ * hold no one and stay.
+ */
+export async function deleteLead(db: Database, leadId: string): Promise<DeletedLead | undefined> {
+  return db.transaction(async (tx) => {
+    const [lead] = await tx
+      .delete(leads)
+      .where(eq(leads.id, leadId))
+      .returning({ email: leads.email, userId: leads.userId });
+    if (!lead) return undefined;
+    await tx.delete(outbox).where(and(eq(outbox.toAddress, lead.email), like(outbox.kind, 'lead.%')));
+    await tx.delete(rateLimits).where(eq(rateLimits.key, `${ADDRESS_LIMIT_NAME}:${hashToken(lead.email)}`));
+    return lead;
+  });
 }

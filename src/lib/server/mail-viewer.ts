@@ -1,13 +1,22 @@
 import type { APIContext } from 'astro';
 import { desc, eq } from 'drizzle-orm';
 import { outbox } from '../../../db/schema.ts';
-import { mailMode } from './config';
+import { mailViewerAnswers, mailViewerState } from '../mail-viewer';
+import { mailMode, siteUrl, trustProxy } from './config';
 import { db } from './db';
-import { isLoopback } from './request';
 
-/** The local mail viewer exists only on the embedded default, and only for this machine. */
-export function mailViewerAllowed(context: Pick<APIContext, 'clientAddress'>): boolean {
-  return mailMode === 'local' && isLoopback(context);
+/** Whether this server has the local mail viewer at all, and why (/healthz reports it for the start-up log). */
+export const mailViewer = mailViewerState({ emailKey: mailMode === 'resend', trustProxy, siteUrl });
+
+/** The local mail viewer answers only a development server, and only requests from this machine (src/lib/mail-viewer.ts). */
+export function mailViewerAllowed(context: Pick<APIContext, 'clientAddress' | 'request'>): boolean {
+  let socketAddress: string | undefined;
+  try {
+    socketAddress = context.clientAddress;
+  } catch {
+    socketAddress = undefined;
+  }
+  return mailViewerAnswers(mailViewer, { socketAddress, headers: context.request.headers });
 }
 
 export function listMail(limit = 200) {
@@ -18,6 +27,8 @@ export function listMail(limit = 200) {
       subject: outbox.subject,
       kind: outbox.kind,
       status: outbox.status,
+      lastError: outbox.lastError,
+      erasedAt: outbox.erasedAt,
       createdAt: outbox.createdAt,
     })
     .from(outbox)

@@ -17,6 +17,8 @@ export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window restarts (when refused). */
   retryAfterSeconds: number;
+  /** When the window that counted this hit began: what `forgiveRateLimitHit` needs. */
+  windowStart: number;
 }
 
 export async function hitRateLimit(
@@ -41,7 +43,25 @@ export async function hitRateLimit(
   return {
     allowed: count <= rule.limit,
     retryAfterSeconds: Math.max(1, Math.ceil((windowStart + rule.windowMs - now) / 1000)),
+    windowStart,
   };
+}
+
+/**
+ * Takes back one hit, for an attempt counted up front that turned out not to be what the rule
+ * limits (a right password). Counting first keeps the limit exact under concurrent requests; a hit
+ * from a window that has since restarted is left alone.
+ */
+export async function forgiveRateLimitHit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string,
+  windowStart: number,
+): Promise<void> {
+  await db.$client.execute({
+    sql: 'UPDATE rate_limits SET count = count - 1 WHERE key = ? AND window_start = ? AND count > 0',
+    args: [`${rule.name}:${subject}`, windowStart],
+  });
 }
 
 /** Drops counters whose window ended long ago. */

@@ -108,6 +108,7 @@ export async function runReminders(ctx: ReminderContext): Promise<number> {
           idempotencyKey: `reminder:${userId}:${today}`,
           kind: 'tracker-reminder',
           to: first.email,
+          userId,
           ...content,
           headers: {
             'List-Unsubscribe': `<${emailOffUrl(ctx, 'reminders', userId)}>`,

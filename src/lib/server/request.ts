@@ -1,31 +1,34 @@
 import type { APIContext } from 'astro';
+import { networkOf } from '../client-network';
 import { actionCall, BODY_TOO_LARGE_MESSAGE, bodyType, isActionName, MAX_BODY_BYTES } from '../request-body';
 import { trustProxy } from './config';
 
-/** The visitor's address: the socket's, or with TRUST_PROXY the nearest X-Forwarded-For entry. */
-export function clientIp(context: Pick<APIContext, 'clientAddress' | 'request'>): string {
+type ClientContext = Pick<APIContext, 'clientAddress' | 'request'>;
+
+/** The address the request came from: the socket's, or with TRUST_PROXY the nearest X-Forwarded-For entry. */
+function clientAddress(context: ClientContext): string {
   if (trustProxy) {
-    const forwarded = context.request.headers.get('x-forwarded-for');
-    const nearest = forwarded?.split(',').pop()?.trim();
+    // Our own proxy appends the address it saw last; whatever comes before it, the visitor wrote.
+    const nearest = context.request.headers.get('x-forwarded-for')?.split(',').pop()?.trim();
     if (nearest) return nearest;
   }
   try {
     return context.clientAddress;
   } catch {
-    return 'unknown';
+    return '';
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-/** True only for a request made on this machine, never through a trusted proxy header. */
-export function isLoopback(context: Pick<APIContext, 'clientAddress'>): boolean {
-  try {
-    return LOOPBACK.has(context.clientAddress);
-  } catch {
-    return false;
-  }
+/**
+ * The visitor's network, the key of every per-network rate limit and of the view counter: an IPv4
+ * address, an IPv6 /64 (`2001:db8:1:2::/64`) or `unknown` (src/lib/client-network.ts says why).
+ */
+export function clientNetwork(context: ClientContext): string {
+  return networkOf(clientAddress(context));
 }
+
+/** What the sign-in Actions call it: the visitor's network, not their single address. */
+export const clientIp = clientNetwork;
 
 export interface BodyRefusal {
   status: 400 | 404 | 413 | 415;

@@ -240,7 +240,13 @@ export async function answerReview(
     if (changed.length === 0) throw new ReviewRefusal('This draft changed while you were answering it.', 'CONFLICT');
     await enqueueEmail(
       tx,
-      { idempotencyKey: `review-answered:${id}`, kind: 'review-answered', to: found.memberEmail, ...email },
+      {
+        idempotencyKey: `review-answered:${id}`,
+        kind: 'review-answered',
+        to: found.memberEmail,
+        userId: found.review.userId,
+        ...email,
+      },
       now,
     );
   });

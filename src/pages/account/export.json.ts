@@ -1,6 +1,5 @@
 import type { APIRoute } from 'astro';
-import { exportAccountData } from '../../lib/server/auth';
-import { siteUrl } from '../../lib/server/config';
+import { exportAccountData } from '../../lib/server/account-data';
 import { db } from '../../lib/server/db';
 
 export const prerender = false;
@@ -8,7 +7,7 @@ export const prerender = false;
 /** "Download all my data": the signed-in member's own data only. */
 export const GET: APIRoute = async ({ locals, redirect }) => {
   if (!locals.user) return redirect('/login?next=%2Faccount', 303);
-  const data = await exportAccountData({ db, siteUrl }, locals.user);
+  const data = await exportAccountData(db, locals.user);
   return new Response(JSON.stringify(data, null, 2), {
     headers: {
       'content-type': 'application/json; charset=utf-8',

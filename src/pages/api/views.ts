@@ -16,16 +16,15 @@ import { ViewLimiter } from '../../lib/view-limiter';
 import { getPublishedEntries } from '../../lib/server/articles';
 import { db } from '../../lib/server/db';
 import { countView } from '../../lib/server/funnel';
-import { clientIp } from '../../lib/server/request';
+import { clientNetwork } from '../../lib/server/request';
 
 export const prerender = false;
 
 const salt = randomBytes(16);
 const limiter = new ViewLimiter();
 
-/** A short salted hash of the reader's network: IPv4 address or IPv6 /64. */
-function networkOf(address: string): string {
-  const network = address.includes(':') ? address.split(':').slice(0, 4).join(':') : address;
+/** A short salted hash of the reader's network (IPv4 address or IPv6 /64, see clientNetwork). */
+function networkHash(network: string): string {
   return createHash('sha256').update(salt).update(network).digest('base64url').slice(0, 16);
 }
 
@@ -43,7 +42,7 @@ export const POST: APIRoute = async (context) => {
   if (isBot(request.headers.get('user-agent')) || /prefetch|prerender/i.test(purpose)) return noContent();
   const article = articleOfPath(body);
   if (!article || !(await publishedArticles()).has(article)) return noContent();
-  if (!limiter.counts(networkOf(clientIp(context)), article, Date.now())) return noContent();
+  if (!limiter.counts(networkHash(clientNetwork(context)), article, Date.now())) return noContent();
   await countView(db, article);
   return noContent();
 };

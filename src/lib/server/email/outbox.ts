@@ -4,16 +4,24 @@
  * leases a batch in one UPDATE (so two workers, in one process or on two machines, never hold the
  * same message), sends each with its idempotency key, and records the outcome. A worker that dies
  * mid-send leaves a lease that expires; the next worker resends with the same key, and the
- * provider drops the duplicate.
+ * provider drops the duplicate. Every message has an expiry (its one-time link's, or
+ * BODY_RETENTION_MS): a worker that finds one past it records it as failed and sends nothing, and
+ * the retention job (../retention.ts) erases its body then.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../../db/connect.ts';
-import { outbox } from '../../../../db/schema.ts';
+import { outbox, users } from '../../../../db/schema.ts';
 import { EmailHeaderError, headerValue, headerValues } from './headers.ts';
 import { EmailDeliveryError, type EmailTransport } from './transport.ts';
 
 export const MAX_ATTEMPTS = 8;
 export const LEASE_MS = 60_000;
+/** A message without a one-time link keeps its body this long after it is queued. */
+export const BODY_RETENTION_MS = 30 * 86_400_000;
+/** Every message, sent or failed, is deleted this long after it is queued. */
+export const ROW_RETENTION_MS = 90 * 86_400_000;
+/** What a message that expired before it could be delivered records as its error. */
+export const EXPIRED_BEFORE_DELIVERY = 'expired: not sent, its link or its keeping period ended before delivery';
 
 export interface EmailToQueue {
   idempotencyKey: string;
@@ -23,6 +31,13 @@ export interface EmailToQueue {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** The member it is for, when it is for one: their account's deletion deletes it. */
+  userId?: string | undefined;
+  /**
+   * When the one-time link it carries stops working: it is never delivered after that, and its
+   * body is erased then. Without one, the body is kept BODY_RETENTION_MS.
+   */
+  linkExpiresAt?: Date | undefined;
 }
 
 /** Anything drizzle can run statements on: the database or an open transaction. */
@@ -34,13 +49,7 @@ export type Executor = Pick<Database, 'insert' | 'update' | 'select' | 'delete'>
  * legacy row) is stored as failed, with why, rather than failing the change that caused it.
  */
 export async function enqueueEmail(executor: Executor, email: EmailToQueue, now = new Date()): Promise<void> {
-  let refused: string | null = null;
-  try {
-    headerValue('To', email.to);
-  } catch (error) {
-    if (!(error instanceof EmailHeaderError)) throw error;
-    refused = error.message;
-  }
+  const refused = refusedAddress(email.to);
   await executor
     .insert(outbox)
     .values({
@@ -51,10 +60,48 @@ export async function enqueueEmail(executor: Executor, email: EmailToQueue, now 
       html: email.html,
       text: email.text,
       headers: headerValues(email.headers ?? {}),
+      userId: email.userId ?? null,
+      expiresAt: email.linkExpiresAt ?? new Date(now.getTime() + BODY_RETENTION_MS),
       nextAttemptAt: now,
+      createdAt: now,
       ...(refused ? { status: 'failed' as const, lastError: refused } : {}),
     })
     .onConflictDoNothing({ target: outbox.idempotencyKey });
+}
+
+/** Why a recipient cannot be sent to as it is (a line break, a control character), or null. */
+function refusedAddress(to: string): string | null {
+  try {
+    headerValue('To', to);
+    return null;
+  } catch (error) {
+    if (error instanceof EmailHeaderError) return error.message;
+    throw error;
+  }
+}
+
+/**
+ * Queues a message for the member `account` (a condition on users) selects, with their id, in one
+ * statement that writes a row only if there is such a member: a caller that must not show whether
+ * there is one (does this address have an account?) runs the same statement either way.
+ */
+export async function enqueueEmailForAccount(
+  executor: Pick<Database, 'run'>,
+  account: SQL,
+  email: Omit<EmailToQueue, 'userId'>,
+  now = new Date(),
+): Promise<void> {
+  const expiresAt = email.linkExpiresAt ?? new Date(now.getTime() + BODY_RETENTION_MS);
+  // As enqueueEmail: subject and headers on one line, a recipient that cannot be sent stored as failed.
+  const refused = refusedAddress(email.to);
+  await executor.run(sql`
+    INSERT INTO ${outbox} (idempotency_key, kind, to_address, subject, html, text, headers, user_id, expires_at,
+                           next_attempt_at, created_at, status, last_error)
+    SELECT ${email.idempotencyKey}, ${email.kind}, ${email.to}, ${headerValue('Subject', email.subject)}, ${email.html},
+           ${email.text}, ${JSON.stringify(headerValues(email.headers ?? {}))}, ${users.id}, ${expiresAt.getTime()},
+           ${now.getTime()}, ${now.getTime()}, ${refused ? 'failed' : 'pending'}, ${refused}
+      FROM ${users} WHERE ${account}
+    ON CONFLICT (idempotency_key) DO NOTHING`);
 }
 
 /** Wait before attempt n+1: 30 s, 1 min, 2 min … capped at one hour, with ±20 % jitter. */
@@ -94,7 +141,7 @@ export async function deliverDueEmails({
                          WHERE (status = 'pending' AND next_attempt_at <= ?)
                             OR (status = 'sending' AND lease_expires_at < ?)
                          ORDER BY next_attempt_at LIMIT ?)
-       RETURNING id, idempotency_key, to_address, subject, html, text, headers, attempts`,
+       RETURNING id, idempotency_key, to_address, subject, html, text, headers, attempts, expires_at`,
     args: [workerId, nowMs + LEASE_MS, nowMs, nowMs, batchSize],
   });
 
@@ -103,6 +150,16 @@ export async function deliverDueEmails({
     const id = Number(row['id']);
     const attempts = Number(row['attempts']);
     const mine = and(eq(outbox.id, id), eq(outbox.leaseOwner, workerId), eq(outbox.status, 'sending'));
+    const expiresAt = row['expires_at'] === null ? undefined : Number(row['expires_at']);
+    if (expiresAt !== undefined && expiresAt <= nowMs) {
+      // A dead link (or a message past its keeping period) helps no one: record it, send nothing.
+      await db
+        .update(outbox)
+        .set({ status: 'failed', lastError: EXPIRED_BEFORE_DELIVERY, leaseOwner: null, leaseExpiresAt: null })
+        .where(mine);
+      report.failed++;
+      continue;
+    }
     try {
       const providerId = await transport.send(
         {
