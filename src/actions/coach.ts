@@ -42,11 +42,11 @@ export const coach = {
   deleteLead: defineAction({
     accept: 'form',
     input: z.object({
-      leadId: z
-        .string({ error: 'Choose a lead to delete first.' })
-        .trim()
-        .min(1, 'Choose a lead to delete first.')
-        .max(64, 'There is no lead with that id.'),
+      leadId: singleLineText({
+        max: 64,
+        missing: 'Choose a lead to delete first.',
+        tooLong: 'There is no lead with that id.',
+      }),
     }),
     handler: async (input, context) => {
       requireCoachUser(context);

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { outbox } from '../../db/schema.ts';
+import { outbox, users } from '../../db/schema.ts';
 import {
   deliverDueEmails,
   enqueueEmail,
+  enqueueEmailForAccount,
   LEASE_MS,
   MAX_ATTEMPTS,
   retryDelayMs,
@@ -266,6 +267,33 @@ describe('header injection from stored rows', () => {
     expect(second).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
     await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:01Z') });
     expect(resend.deliveries.map((delivery) => delivery.to)).toEqual([['reader201@example.com']]);
+  });
+});
+
+describe('header injection through the account path', () => {
+  it('a message queued for an account has its subject and headers on one line, and a bad address failed', async () => {
+    await test.db.insert(users).values({ id: 'u1', email: 'member@example.com', passwordHash: 'x', name: 'M' });
+    const account = eq(users.id, 'u1');
+    const content = { kind: 'test', html: '<p>Hi</p>', text: 'Hi', headers: { 'X-Note': 'a\r\nBcc: v@example.com' } };
+    await enqueueEmailForAccount(test.db, account, {
+      ...content,
+      idempotencyKey: 'account:1',
+      to: 'member@example.com',
+      subject: 'Hi\r\nBcc: v@example.com',
+    });
+    await enqueueEmailForAccount(test.db, account, {
+      ...content,
+      idempotencyKey: 'account:2',
+      to: 'member@example.com\nBcc: v@example.com',
+      subject: 'Hi',
+    });
+    const [first, second] = await rows();
+    expect(first).toMatchObject({
+      status: 'pending',
+      subject: 'Hi Bcc: v@example.com',
+      headers: { 'X-Note': 'a Bcc: v@example.com' },
+    });
+    expect(second).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
   });
 });
 
