@@ -1,5 +1,5 @@
 // @ts-check
-import { defineConfig, envField } from 'astro/config';
+import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
@@ -8,6 +8,7 @@ import { build as esbuild } from 'esbuild';
 import { MAX_BODY_BYTES } from './src/lib/request-body.ts';
 import { precompressDirectory } from './server/precompress.ts';
 import { PAGE_CSP_DIRECTIVES } from './src/lib/security-headers.ts';
+import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
 
 // The public origin is baked into prerendered pages (canonical URLs, feeds, sitemap),
 // so it is read at build time rather than through astro:env.
@@ -29,15 +30,21 @@ export default defineConfig({
         ),
     }),
     {
-      // Last, so the sitemap is compressed too. The production server (server/main.ts) is bundled
-      // to plain JavaScript so it starts without Node's TypeScript loader.
+      // Last, so the sitemap is compressed too. The production server (server/main.ts) and the
+      // worker (server/worker.ts) are bundled to plain JavaScript: Node's type stripping cannot
+      // run the email templates (JSX) or extensionless imports, and both processes then carry the
+      // public origin this build was made for.
       name: 'own-the-follow-up:server',
       hooks: {
         'astro:build:done': async ({ dir, logger }) => {
           logger.info(`${precompressDirectory(fileURLToPath(dir))} precompressed files written`);
           await esbuild({
-            entryPoints: ['server/main.ts'],
-            outfile: 'dist/server/main.mjs',
+            entryPoints: { main: 'server/main.ts', worker: 'server/worker.ts' },
+            outdir: 'dist/server',
+            outExtension: { '.js': '.mjs' },
+            // The worker loads its jobs (and React) with a dynamic import, once NODE_ENV is set.
+            splitting: true,
+            chunkNames: 'processes/[name]-[hash]',
             bundle: true,
             platform: 'node',
             format: 'esm',
@@ -46,7 +53,7 @@ export default defineConfig({
             logLevel: 'warning',
             define: { __SITE_URL__: JSON.stringify(site) },
           });
-          logger.info('dist/server/main.mjs written');
+          logger.info('dist/server/main.mjs and dist/server/worker.mjs written');
         },
       },
     },
@@ -62,65 +69,8 @@ export default defineConfig({
     // start. Left external: native code (libSQL, argon2, sharp) and @react-pdf, which loads its fonts by path.
     ssr: { noExternal: true, external: ['@libsql/client', '@node-rs/argon2', 'sharp', '@react-pdf/renderer'] },
   },
-  env: {
-    validateSecrets: true,
-    schema: {
-      DATABASE_URL: envField.string({
-        context: 'server',
-        access: 'secret',
-        default: 'file:data/app.db',
-        url: true,
-      }),
-      DATABASE_AUTH_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
-      // Server variables marked `public` are inlined at build time; runtime settings are `secret`.
-      DATABASE_BUSY_TIMEOUT_MS: envField.number({
-        context: 'server',
-        access: 'secret',
-        default: 5000,
-        int: true,
-        gt: 0,
-      }),
-      APP_SECRET: envField.string({ context: 'server', access: 'secret', optional: true, min: 32 }),
-      RESEND_API_KEY: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 're_' }),
-      RESEND_BASE_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
-      EMAIL_FROM: envField.string({
-        context: 'server',
-        access: 'secret',
-        default: 'Own the Follow-Up <coach@ownthefollowup.localhost>',
-      }),
-      // Payments are on when the secret key, the webhook secret and at least one price are set.
-      STRIPE_SECRET_KEY: envField.string({ context: 'server', access: 'secret', optional: true, min: 8 }),
-      STRIPE_WEBHOOK_SECRET: envField.string({
-        context: 'server',
-        access: 'secret',
-        optional: true,
-        startsWith: 'whsec_',
-      }),
-      STRIPE_PRICE_MONTHLY: envField.string({
-        context: 'server',
-        access: 'secret',
-        optional: true,
-        startsWith: 'price_',
-      }),
-      STRIPE_PRICE_YEARLY: envField.string({
-        context: 'server',
-        access: 'secret',
-        optional: true,
-        startsWith: 'price_',
-      }),
-      // Another address for Stripe's API: the local fake in tests. Unset, the SDK talks to Stripe.
-      STRIPE_API_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
-      BACKGROUND_JOBS: envField.boolean({ context: 'server', access: 'secret', default: true }),
-      TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
-      // Read by src/lib/server/log.ts, which the worker shares; declared here so a typo stops the start.
-      LOG_LEVEL: envField.enum({
-        context: 'server',
-        access: 'secret',
-        values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-        default: 'info',
-      }),
-    },
-  },
+  // Declared in src/lib/server/env-schema.ts, which the worker validates against too.
+  env: { validateSecrets: true, schema: ENV_SCHEMA },
   security: {
     // Replaced by our own check in src/middleware.ts, which must let the one-click unsubscribe
     // POST from mail providers (no Origin header) through. See docs/decisions/0005.

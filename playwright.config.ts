@@ -75,6 +75,8 @@ export default defineConfig({
         PORT: String(PORT),
         HOST: '127.0.0.1',
         DATABASE_URL: pathToFileURL(databaseFile).href,
+        // A new database for the run: this server creates and migrates it.
+        MIGRATE_ON_START: 'true',
         TRUST_PROXY: 'true',
         ...stripe,
       },

@@ -3,7 +3,7 @@
  * A `file:` URL is the embedded default; `libsql://`, `http(s)://` and `ws(s)://` reach a
  * libSQL server (Turso or self-hosted) with the same code.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client, type InStatement, type Transaction, type TransactionMode } from '@libsql/client';
@@ -135,18 +135,68 @@ export function serializeWrites(client: Client): Client {
   });
 }
 
+/** Migrations committed under db/migrations that the database has not applied yet, by name. */
+export async function pendingMigrations(db: Database, migrationsFolder = MIGRATIONS_FOLDER): Promise<string[]> {
+  const journal = JSON.parse(readFileSync(resolve(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  const table = await db.$client.execute(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'",
+  );
+  let lastApplied = -Infinity;
+  if (table.rows.length > 0) {
+    const last = await db.$client.execute('SELECT max(created_at) AS last FROM __drizzle_migrations');
+    lastApplied = Number(last.rows[0]?.['last'] ?? -Infinity);
+  }
+  // drizzle's migrator applies every migration newer than the newest one recorded: the same rule.
+  return journal.entries.filter((entry) => entry.when > lastApplied).map((entry) => entry.tag);
+}
+
+/** A database behind the code: the process must not start on it unless told to migrate. */
+export class PendingMigrationsError extends Error {
+  readonly pending: string[];
+
+  constructor(pending: string[]) {
+    super(
+      `The database has ${pending.length} migration(s) this release needs and has not applied (${pending.join(', ')}). ` +
+        'Apply them once with `npm run db:migrate` (same DATABASE_URL) before starting instances, ' +
+        'or set MIGRATE_ON_START=true to let this process apply them.',
+    );
+    this.name = 'PendingMigrationsError';
+    this.pending = pending;
+  }
+}
+
+export interface PrepareOptions {
+  /**
+   * Apply pending migrations (the default: scripts and tests). Off, a database with pending
+   * migrations is refused with PendingMigrationsError: app instances and the worker only migrate
+   * when MIGRATE_ON_START says so, so a release migrates once, before its instances start.
+   */
+  migrate?: boolean;
+}
+
 /**
- * Applies the committed migrations and, for a SQLite file, switches it to WAL so readers never
- * wait for the writer. Foreign keys and the busy timeout are set on every pooled connection by
- * the client itself; this checks that they are.
+ * Applies (or, with `migrate: false`, requires) the committed migrations and, for a SQLite file,
+ * switches it to WAL so readers never wait for the writer. Foreign keys and the busy timeout are
+ * set on every pooled connection by the client itself; this checks that they are.
  */
-export async function prepareDatabase(db: Database, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
+export async function prepareDatabase(
+  db: Database,
+  migrationsFolder = MIGRATIONS_FOLDER,
+  { migrate: applyMigrations = true }: PrepareOptions = {},
+): Promise<void> {
   const client = db.$client;
   if (client.protocol === 'file') {
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute('PRAGMA synchronous = NORMAL');
   }
-  await migrate(db, { migrationsFolder });
+  if (applyMigrations) {
+    await migrate(db, { migrationsFolder });
+  } else {
+    const pending = await pendingMigrations(db, migrationsFolder);
+    if (pending.length > 0) throw new PendingMigrationsError(pending);
+  }
   const foreignKeys = await client.execute('PRAGMA foreign_keys');
   if (Number(foreignKeys.rows[0]?.[0]) !== 1) {
     throw new Error('The database connection has foreign keys switched off.');

@@ -1,9 +1,19 @@
-/** `npm run db:migrate`: applies db/migrations to DATABASE_URL (default: the embedded file). */
-import { openDatabase, prepareDatabase, checkDatabase } from '../db/connect.ts';
+/**
+ * `npm run db:migrate`: applies db/migrations to DATABASE_URL (default: the embedded file). The
+ * release step: run it once before starting a release's instances, which refuse a database with
+ * migrations not yet applied (unless MIGRATE_ON_START=true). `npm start` runs it first.
+ */
+import { existsSync } from 'node:fs';
+import { checkDatabase, openDatabase, pendingMigrations, prepareDatabase } from '../db/connect.ts';
 
+if (existsSync('.env')) process.loadEnvFile('.env');
 const url = process.env.DATABASE_URL ?? 'file:data/app.db';
 const db = openDatabase({ url, authToken: process.env.DATABASE_AUTH_TOKEN });
+const pending = await pendingMigrations(db);
 await prepareDatabase(db);
 const { migrations } = await checkDatabase(db);
-console.log(`Database ready at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${migrations} migration(s) applied.`);
+console.log(
+  `Database ready at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${migrations} migration(s) applied` +
+    (pending.length > 0 ? `, ${pending.length} of them now (${pending.join(', ')}).` : ', none pending.'),
+);
 db.$client.close();

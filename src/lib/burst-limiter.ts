@@ -14,7 +14,11 @@ export class BurstLimiter {
   private readonly windows = new Map<string, { count: number; until: number }>();
   private sweptAt = 0;
 
-  constructor(private readonly limits: BurstLimits) {}
+  private readonly limits: BurstLimits;
+
+  constructor(limits: BurstLimits) {
+    this.limits = limits;
+  }
 
   /** Counts a hit and says whether it is within the limit. */
   allow(key: string, now: number): boolean {

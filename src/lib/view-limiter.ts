@@ -17,7 +17,11 @@ export class ViewLimiter {
   private readonly seen = new Map<string, number>();
   private sweptAt = 0;
 
-  constructor(private readonly limits: ViewLimits = VIEW_LIMITS) {}
+  private readonly limits: ViewLimits;
+
+  constructor(limits: ViewLimits = VIEW_LIMITS) {
+    this.limits = limits;
+  }
 
   /** Whether this view counts; remembers it when it does. */
   counts(network: string, article: string, now: number): boolean {

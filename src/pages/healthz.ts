@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { checkDatabase } from '../../db/connect.ts';
+import { checkDatabase, PendingMigrationsError } from '../../db/connect.ts';
 import { db, ensureDatabase } from '../lib/server/db';
 import { currentRequest } from '../lib/server/log';
 import { startBackgroundJobs } from '../lib/server/jobs';
@@ -19,10 +19,12 @@ export const GET: APIRoute = async ({ request }) => {
     const { migrations } = await checkDatabase(db);
     return new Response(JSON.stringify({ status: 'ok', database: 'ok', migrations, mailViewer }), { headers });
   } catch (error) {
+    // Logged with the request (server/main.ts); a refusal's message names the command that fixes it.
     const record = currentRequest();
     if (record) record.error = error;
     const requestId = request.headers.get('x-request-id');
-    return new Response(JSON.stringify({ status: 'error', database: 'unreachable', requestId }), {
+    const database = error instanceof PendingMigrationsError ? 'migrations pending' : 'unreachable';
+    return new Response(JSON.stringify({ status: 'error', database, requestId }), {
       status: 503,
       headers,
     });

@@ -34,6 +34,8 @@ export interface FakeResend {
    * that dies meanwhile never learns that its message went out.
    */
   answerDelayMs: number;
+  /** Idempotency keys of messages delivered whose answer is being held back (answerDelayMs). */
+  held: Set<string>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
     repeated: 0,
     sendsByKey: new Map(),
     answerDelayMs: 0,
+    held: new Set(),
     failNext(n, status = 500) {
       failures = n;
       failureStatus = status;
@@ -102,8 +105,13 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
         text: payload.text,
         headers: payload.headers ?? {},
       });
-      if (fake.answerDelayMs > 0) setTimeout(() => reply(200, { id }), fake.answerDelayMs);
-      else reply(200, { id });
+      if (fake.answerDelayMs > 0) {
+        if (key) fake.held.add(key);
+        setTimeout(() => {
+          if (key) fake.held.delete(key);
+          reply(200, { id });
+        }, fake.answerDelayMs);
+      } else reply(200, { id });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -12,7 +12,11 @@ export class Browser {
   cookie = '';
   private ip = `198.51.100.${(++visitors % 250) + 1}`;
 
-  constructor(private readonly base: () => string) {}
+  private readonly base: () => string;
+
+  constructor(base: () => string) {
+    this.base = base;
+  }
 
   private headers(extra: Record<string, string> = {}) {
     return { ...(this.cookie ? { cookie: this.cookie } : {}), 'x-forwarded-for': this.ip, ...extra };

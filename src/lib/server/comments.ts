@@ -184,12 +184,17 @@ export async function commentCounts(db: Database, slugs: readonly string[]): Pro
 // ---- Writing ----
 
 export class CommentRefusal extends Error {
+  readonly field: 'body' | '';
+  readonly code: 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND';
+
   constructor(
     message: string,
-    readonly field: 'body' | '' = '',
-    readonly code: 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' = 'BAD_REQUEST',
+    field: 'body' | '' = '',
+    code: 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' = 'BAD_REQUEST',
   ) {
     super(message);
+    this.field = field;
+    this.code = code;
   }
 }
 

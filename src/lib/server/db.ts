@@ -1,5 +1,5 @@
-import { DATABASE_AUTH_TOKEN, DATABASE_BUSY_TIMEOUT_MS, DATABASE_URL } from 'astro:env/server';
-import { openDatabase, prepareDatabase, type Database } from '../../../db/connect.ts';
+import { DATABASE_AUTH_TOKEN, DATABASE_BUSY_TIMEOUT_MS, DATABASE_URL, MIGRATE_ON_START } from 'astro:env/server';
+import { MIGRATIONS_FOLDER, openDatabase, prepareDatabase, type Database } from '../../../db/connect.ts';
 
 /** The one database of the app: leads, members, sessions, tracker, comments, billing, outbox. */
 export const db: Database = openDatabase({
@@ -10,9 +10,14 @@ export const db: Database = openDatabase({
 
 let ready: Promise<void> | undefined;
 
-/** Migrates on first use; every later call returns the same settled promise. */
+/**
+ * Checks the database on first use (the server's self-check at start): a database with
+ * migrations this build has and it has not is refused (PendingMigrationsError, naming
+ * `npm run db:migrate`), unless MIGRATE_ON_START lets this instance apply them. Every later
+ * call returns the same settled promise.
+ */
 export function ensureDatabase(): Promise<void> {
-  ready ??= prepareDatabase(db).catch((error: unknown) => {
+  ready ??= prepareDatabase(db, MIGRATIONS_FOLDER, { migrate: MIGRATE_ON_START }).catch((error: unknown) => {
     ready = undefined;
     throw error;
   });

@@ -17,11 +17,11 @@ export const MAX_PENDING_REVIEWS = 5;
 export const REVIEW_LIMITS = { subject: 300, body: 20_000, note: 1_000, comment: 5_000 } as const;
 
 export class ReviewRefusal extends Error {
-  constructor(
-    message: string,
-    readonly code: 'NOT_FOUND' | 'BAD_REQUEST' | 'CONFLICT' | 'TOO_MANY_REQUESTS' = 'BAD_REQUEST',
-  ) {
+  readonly code: 'NOT_FOUND' | 'BAD_REQUEST' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
+
+  constructor(message: string, code: ReviewRefusal['code'] = 'BAD_REQUEST') {
     super(message);
+    this.code = code;
   }
 }
 

@@ -123,6 +123,8 @@ export interface DeliveryOptions {
   workerId: string;
   now?: Date;
   batchSize?: number;
+  /** Once aborted, no further message of the batch is sent; those left keep the lease (see releaseLeases). */
+  signal?: AbortSignal;
 }
 
 export async function deliverDueEmails({
@@ -132,6 +134,7 @@ export async function deliverDueEmails({
   workerId,
   now = new Date(),
   batchSize = 20,
+  signal,
 }: DeliveryOptions): Promise<DeliveryReport> {
   const nowMs = now.getTime();
   const claimed = await db.$client.execute({
@@ -147,6 +150,7 @@ export async function deliverDueEmails({
 
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   for (const row of claimed.rows) {
+    if (signal?.aborted) break;
     const id = Number(row['id']);
     const attempts = Number(row['attempts']);
     const mine = and(eq(outbox.id, id), eq(outbox.leaseOwner, workerId), eq(outbox.status, 'sending'));
@@ -202,6 +206,21 @@ export async function deliverDueEmails({
     }
   }
   return report;
+}
+
+/**
+ * Gives back the messages a worker still holds, for a worker that stops: they are due again at
+ * once for any worker, with no lease to wait out. One that was mid-send may have reached the
+ * provider; it is sent again under the same idempotency key, which the provider delivers once.
+ * The attempt it was leased for still counts. Returns how many were released.
+ */
+export async function releaseLeases(db: Database, workerId: string, now = new Date()): Promise<number> {
+  const released = await db
+    .update(outbox)
+    .set({ status: 'pending', leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: now })
+    .where(and(eq(outbox.leaseOwner, workerId), eq(outbox.status, 'sending')))
+    .returning({ id: outbox.id });
+  return released.length;
 }
 
 /** Counts by status, for the health of the mail system. */

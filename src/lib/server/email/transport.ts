@@ -2,7 +2,7 @@
  * Where email goes. With RESEND_API_KEY set it goes through Resend's SDK (RESEND_BASE_URL points
  * the SDK elsewhere, which is how tests reach a local fake). Without it, the embedded default,
  * nothing leaves the machine: messages stay in the outbox and /dev/mail shows them.
- * No astro: imports, so the standalone worker (scripts/worker.ts) can use it too.
+ * No astro: imports, so the standalone worker (server/worker.ts) can use it too.
  */
 import { Resend } from 'resend';
 import { EmailHeaderError, headerValue, headerValues } from './headers.ts';
@@ -23,13 +23,13 @@ export interface EmailTransport {
 }
 
 export class EmailDeliveryError extends Error {
-  constructor(
-    message: string,
-    /** False when retrying cannot help (the provider refused the message itself). */
-    readonly retryable: boolean,
-  ) {
+  /** False when retrying cannot help (the provider refused the message itself). */
+  readonly retryable: boolean;
+
+  constructor(message: string, retryable: boolean) {
     super(message);
     this.name = 'EmailDeliveryError';
+    this.retryable = retryable;
   }
 }
 
@@ -100,3 +100,8 @@ export const localTransport: EmailTransport = {
     return `local:${idempotencyKey}`;
   },
 };
+
+/** Resend when an API key is configured, else the embedded default: the one rule, for the app and the worker. */
+export function configuredTransport(apiKey: string | undefined, baseUrl: string | undefined): EmailTransport {
+  return apiKey ? createResendTransport(apiKey, baseUrl) : localTransport;
+}
