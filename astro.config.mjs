@@ -3,6 +3,8 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import sitemap from '@astrojs/sitemap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { MAX_BODY_BYTES } from './src/lib/request-body.ts';
@@ -13,6 +15,8 @@ import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
 // The public origin is baked into prerendered pages (canonical URLs, feeds, sitemap),
 // so it is read at build time rather than through astro:env.
 const site = process.env.SITE_URL ?? 'http://localhost:4321';
+/** Where the server bundle goes (dist/server, or <outDir>/server with `astro build --outDir`). */
+let serverDir = 'dist/server';
 
 export default defineConfig({
   site,
@@ -36,11 +40,16 @@ export default defineConfig({
       // public origin this build was made for.
       name: 'own-the-follow-up:server',
       hooks: {
+        'astro:config:done': ({ config }) => {
+          serverDir = fileURLToPath(config.build.server);
+        },
         'astro:build:done': async ({ dir, logger }) => {
           logger.info(`${precompressDirectory(fileURLToPath(dir))} precompressed files written`);
+          // The origin this build is for, read by the commands that run it (npm run serve:proxy).
+          writeFileSync(join(serverDir, 'build.json'), JSON.stringify({ site }) + '\n');
           await esbuild({
             entryPoints: { main: 'server/main.ts', worker: 'server/worker.ts' },
-            outdir: 'dist/server',
+            outdir: serverDir,
             outExtension: { '.js': '.mjs' },
             // The worker loads its jobs (and React) with a dynamic import, once NODE_ENV is set.
             splitting: true,
@@ -53,7 +62,7 @@ export default defineConfig({
             logLevel: 'warning',
             define: { __SITE_URL__: JSON.stringify(site) },
           });
-          logger.info('dist/server/main.mjs and dist/server/worker.mjs written');
+          logger.info(`${join(serverDir, 'main.mjs')} and worker.mjs written`);
         },
       },
     },

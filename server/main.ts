@@ -37,7 +37,11 @@ process.chdir(root);
 if (existsSync('.env')) process.loadEnvFile('.env');
 const log = logger('web');
 
-const entry = resolve(root, 'dist/server/entry.mjs');
+// Bundled, this file is <build>/server/main.mjs beside Astro's entry; run from source, the build is dist/.
+const serverDir = existsSync(resolve(import.meta.dirname, 'entry.mjs'))
+  ? import.meta.dirname
+  : resolve(root, 'dist/server');
+const entry = resolve(serverDir, 'entry.mjs');
 if (!existsSync(entry)) {
   log.fatal('No build found in dist/. Run `npm run build` first (or `npm start`, which builds when needed).');
   process.exit(1);
@@ -58,7 +62,7 @@ declare const __SITE_URL__: string | undefined;
 // The public origin the build was made for (SITE_URL at build time, see astro.config.mjs).
 const site = typeof __SITE_URL__ === 'string' ? __SITE_URL__ : (process.env.SITE_URL ?? 'http://localhost:4321');
 const hsts = site.startsWith('https:');
-const files = loadStaticFiles(resolve(root, 'dist/client'), { hsts });
+const files = loadStaticFiles(resolve(serverDir, '../client'), { hsts });
 /** The headers of the answers this file makes itself (redirects, refusals). */
 const ownHeaders = { ...SECURITY_HEADERS, ...(hsts ? { 'strict-transport-security': HSTS } : {}) };
 
@@ -219,7 +223,12 @@ front.listen(port, host, () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     front.close();
-    server.close(() => process.exit(0));
+    // Background jobs (when this instance runs them) finish or hand back what they hold first.
+    const stopJobs = (globalThis as { [key: symbol]: ((graceMs: number) => Promise<void>) | undefined })[
+      Symbol.for('own-the-follow-up.stop-background-jobs')
+    ];
+    const jobsStopped = stopJobs ? stopJobs(3000).catch(() => undefined) : Promise.resolve();
+    server.close(() => void jobsStopped.then(() => process.exit(0)));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 5000).unref();
   });

@@ -14,7 +14,7 @@ import { enqueueEmail } from '../../src/lib/server/email/outbox.ts';
 import { verifyToken } from '../../src/lib/server/tokens.ts';
 import { createOpportunity } from '../../src/lib/server/tracker.ts';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
-import { errorLines, TEST_APP_SECRET } from '../setup/built-server.ts';
+import { deliveringEnv, errorLines, startServer, TEST_APP_SECRET } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 import { eq } from 'drizzle-orm';
 
@@ -101,7 +101,7 @@ afterAll(async () => {
 describe('npm run worker', () => {
   let worker: RunningWorker;
 
-  it('runs every background job once: queued email, a due nurture step, a due reminder, the rollup, pruning', async () => {
+  it('runs every background job once: queued email, a due nurture step, a due reminder, the rollup, pruning, retention', async () => {
     const now = Date.now();
     await enqueueEmail(db, {
       idempotencyKey: 'worker-test:queued',
@@ -151,6 +151,20 @@ describe('npm run worker', () => {
       { key: 'capture:ip:fresh', windowStart: now, count: 1 },
     ]);
 
+    // A sign-in link sent yesterday: its link died 15 minutes later, so its body must go.
+    await db.insert(outbox).values({
+      idempotencyKey: 'worker-test:dead-link',
+      kind: 'auth.login',
+      toAddress: 'old@example.com',
+      subject: 'Your sign-in link',
+      html: '<p><a href="/auth/link?token=deadbeef">Sign in</a></p>',
+      text: 'Sign in: /auth/link?token=deadbeef',
+      status: 'sent',
+      nextAttemptAt: new Date(now - DAY),
+      sentAt: new Date(now - DAY),
+      expiresAt: new Date(now - DAY + 15 * 60_000),
+    });
+
     worker = await startWorker();
     expect(logged(worker, 'worker started')).toMatchObject({ role: 'worker', email: 'resend', site: builtFor });
 
@@ -160,7 +174,13 @@ describe('npm run worker', () => {
     await expect.poll(reminderKey, { timeout: 30_000 }).toBeDefined();
     await expect
       .poll(async () => (await db.select().from(outbox)).map((row) => row.status), { timeout: 30_000 })
-      .toEqual(['sent', 'sent', 'sent']);
+      .toEqual(['sent', 'sent', 'sent', 'sent']);
+    await expect
+      .poll(
+        async () => (await db.select().from(outbox).where(eq(outbox.idempotencyKey, 'worker-test:dead-link')))[0]!.text,
+        { timeout: 30_000 },
+      )
+      .not.toContain('deadbeef');
     for (const key of ['worker-test:queued', 'lead-nurture:worker-lead:2', reminderKey()!]) {
       expect(sentTimes(key), key).toBe(1);
       expect(deliveredTimes(key), key).toBe(1);
@@ -237,5 +257,38 @@ describe('npm run worker', () => {
     expect(logged(worker, 'worker stopping')).toMatchObject({ signal: 'SIGINT' });
     expect(logged(worker, 'worker stopped')).toBeDefined();
     expect(errorLines(worker.output())).toEqual([]);
+  }, 120_000);
+
+  it('a web instance running the jobs also hands back what it holds on SIGTERM', async () => {
+    const key = 'worker-test:web-late';
+    resend.answerDelayMs = 60_000;
+    const web = await startServer({
+      DATABASE_URL: database.url,
+      APP_SECRET: TEST_APP_SECRET,
+      ...deliveringEnv(resend),
+    });
+    await enqueueEmail(db, {
+      idempotencyKey: key,
+      kind: 'test',
+      to: 'web-late@example.com',
+      subject: 'Answered late to a web instance',
+      html: '<p>Late</p>',
+      text: 'Late',
+    });
+    await expect
+      .poll(
+        async () => {
+          const row = await outboxRow(key);
+          return row?.status === 'sending' && row.leaseOwner?.startsWith('web-') && resend.held.has(key);
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe(true);
+    const exited = new Promise<number | null>((resolve) => web.process.once('exit', (code) => resolve(code)));
+    web.process.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await outboxRow(key)).toMatchObject({ status: 'pending', leaseOwner: null, leaseExpiresAt: null });
+    expect(web.output()).toMatch(/"msg":"job released"/);
+    resend.answerDelayMs = 0;
   }, 120_000);
 });

@@ -12,6 +12,8 @@ import { db } from './db';
 import { logger } from './log.ts';
 
 const log = logger('web');
+/** Where the running jobs' stop is left for the server, which is bundled apart from Astro's code. */
+export const STOP_JOBS = Symbol.for('own-the-follow-up.stop-background-jobs');
 let started = false;
 
 /** Starts the jobs once the database is ready (the middleware and /healthz call this after ensureDatabase). */
@@ -29,7 +31,11 @@ export function startBackgroundJobs(): void {
         clock: () => new Date(),
         workerId: `web-${randomUUID()}`,
       });
-      startJobs(jobs, { log, unref: true });
+      const running = startJobs(jobs, { log, unref: true });
+      // server/main.ts calls this on SIGTERM, so a stopping instance hands back the messages it holds
+      // instead of leaving them to wait out their lease.
+      (globalThis as { [STOP_JOBS]?: (graceMs: number) => Promise<void> })[STOP_JOBS] = (graceMs) =>
+        running.stop(graceMs);
     },
     (error: unknown) => {
       started = false;

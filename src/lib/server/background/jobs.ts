@@ -12,6 +12,7 @@ import { refreshRollup } from '../funnel.ts';
 import { runNurture } from '../leads.ts';
 import { pruneRateLimits } from '../rate-limit.ts';
 import { runReminders } from '../reminders.ts';
+import { pruneRetainedData } from '../retention.ts';
 
 export interface JobConfig {
   db: Database;
@@ -74,6 +75,14 @@ export function backgroundJobs({ db, transport, from, secret, siteUrl, clock, wo
         await refreshRollup(db, clock());
         return undefined;
       },
+    },
+    {
+      // Bodies of messages whose one-time link has died, old bodies and rows, dead links and
+      // sessions (README "What is kept and for how long"): every 5 minutes, so a 15-minute
+      // sign-in link's email is erased at most 5 minutes after the link stops working.
+      name: 'prune-retained-data',
+      everyMs: 5 * MINUTE,
+      run: async () => did({ ...(await pruneRetainedData(db, clock())) }),
     },
     {
       name: 'prune-rate-limits',
