@@ -9,6 +9,13 @@ import { db, ensureDatabase } from './lib/server/db';
 import { secureCookies } from './lib/server/guards';
 import { currentRequest } from './lib/server/log';
 import { bodyRefusal } from './lib/server/request';
+import {
+  IslandPropsError,
+  ISLAND_REFUSED_MESSAGE,
+  islandBodyProblem,
+  islandRefusalMessage,
+  SERVER_ISLANDS_PATH,
+} from './lib/server-islands';
 import { startBackgroundJobs } from './lib/server/jobs';
 import {
   SESSION_COOKIE,
@@ -143,6 +150,39 @@ const requestLog = defineMiddleware(async (context, next) => {
   }
 });
 
+/**
+ * Server islands (`/_server-islands/<name>`, answered by Astro): a body the island loader never
+ * sends and an island asked for without its props are refused with a 400 and a message rather than
+ * a 500, and Astro's own empty 4xx answers get a message too (src/lib/server-islands.ts).
+ */
+const serverIslands = defineMiddleware(async (context, next) => {
+  if (!context.url.pathname.startsWith(SERVER_ISLANDS_PATH)) return next();
+  const refuse = (status: number, message: string) =>
+    new Response(message, {
+      status,
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        ...(status === 405 ? { allow: 'GET, POST' } : {}),
+      },
+    });
+  if (context.request.method === 'POST') {
+    const problem = islandBodyProblem(await context.request.clone().text());
+    if (problem) return refuse(400, problem);
+  }
+  let response: Response;
+  try {
+    response = await next();
+  } catch (error) {
+    if (error instanceof IslandPropsError || (error as Error | undefined)?.cause instanceof IslandPropsError)
+      return refuse(400, ISLAND_REFUSED_MESSAGE);
+    throw error;
+  }
+  if (response.status >= 400 && response.status < 500 && response.body === null)
+    return refuse(response.status, islandRefusalMessage(response.status));
+  return response;
+});
+
 export const onRequest = sequence(
   requestLog,
   sharedCaches,
@@ -151,4 +191,5 @@ export const onRequest = sequence(
   requestBodies,
   database,
   authentication,
+  serverIslands,
 );

@@ -6,6 +6,7 @@
  */
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
+import { singleLineText } from '../lib/form-fields';
 import { MEMBER_ROLES, setMemberRole } from '../lib/server/coach-members';
 import { db } from '../lib/server/db';
 import { requireActionUser } from '../lib/server/guards';
@@ -22,11 +23,7 @@ export const coach = {
   setRole: defineAction({
     accept: 'form',
     input: z.object({
-      userId: z
-        .string({ error: 'Choose a member first.' })
-        .trim()
-        .min(1, 'Choose a member first.')
-        .max(64, 'Choose a member first.'),
+      userId: singleLineText({ max: 64, missing: 'Choose a member first.', tooLong: 'Choose a member first.' }),
       role: z.enum(MEMBER_ROLES, { error: 'Choose member or coach as the role.' }),
     }),
     handler: async (input, context) => {
@@ -45,11 +42,11 @@ export const coach = {
   deleteLead: defineAction({
     accept: 'form',
     input: z.object({
-      leadId: z
-        .string({ error: 'Choose a lead to delete first.' })
-        .trim()
-        .min(1, 'Choose a lead to delete first.')
-        .max(64, 'There is no lead with that id.'),
+      leadId: singleLineText({
+        max: 64,
+        missing: 'Choose a lead to delete first.',
+        tooLong: 'There is no lead with that id.',
+      }),
     }),
     handler: async (input, context) => {
       requireCoachUser(context);

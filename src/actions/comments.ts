@@ -23,6 +23,7 @@ import {
 } from '../lib/server/comments';
 import { importComments, type CommentImportReport } from '../lib/server/comment-transfer';
 import { signingSecret, siteUrl } from '../lib/server/config';
+import { checkbox, singleLineText } from '../lib/form-fields';
 import { db } from '../lib/server/db';
 import { throwFieldErrors } from '../lib/server/forms';
 import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
@@ -32,7 +33,11 @@ export const COMMENTS_PER_MEMBER = { name: 'comment:member', limit: 6, windowMs:
 export const COMMENTS_PER_IP = { name: 'comment:ip', limit: 30, windowMs: 3_600_000 };
 const ACTIONS_PER_MEMBER = { name: 'comment-act:member', limit: 120, windowMs: 3_600_000 };
 
-const id = z.string({ error: 'Missing comment.' }).trim().min(1, 'Missing comment.').max(64, 'Missing comment.');
+const id = singleLineText({ max: 64, missing: 'Missing comment.', tooLong: 'Missing comment.' });
+/**
+ * Markdown source, taken as typed: micromark turns NUL into U+FFFD and shows every other character
+ * as text (decision 0007), and a body only ever reaches an email's text, never a header.
+ */
 const body = z.string({ error: 'Write your comment first.' }).max(20_000, 'That is far too long for a comment.');
 
 /** Our refusals as Action errors: a body problem beside the field, anything else as a message. */
@@ -63,19 +68,16 @@ export const comments = {
   post: defineAction({
     accept: 'form',
     input: z.object({
-      slug: z.string().trim().min(1).max(200),
-      parentId: z
-        .string()
-        .trim()
-        .max(64)
+      slug: singleLineText({ max: 200, missing: 'That article is not here.' }),
+      parentId: singleLineText({ max: 64, tooLong: 'Missing comment.' })
         .nullish()
         .transform((value) => value || null),
       body,
       /** The honeypot: people never see it, bots fill it in. */
       website: z.string().nullish(),
       /** The reply-email box was on the form (`1`), and whether it was ticked. */
-      notifyChoice: z.string().nullish(),
-      notifyReplies: z.string().nullish(),
+      notifyChoice: z.literal('1', { error: 'Reload the page and send your comment again.' }).nullish(),
+      notifyReplies: checkbox(),
     }),
     handler: async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
@@ -90,7 +92,7 @@ export const comments = {
       const result = await refusing(async () =>
         postComment(await context(), viewer, { slug: input.slug, parentId: input.parentId, body: input.body }),
       );
-      if (input.notifyChoice === '1') await setReplyEmails(db, viewer.id, input.notifyReplies === 'on');
+      if (input.notifyChoice === '1') await setReplyEmails(db, viewer.id, input.notifyReplies);
       return { ...result, slug: input.slug };
     },
   }),
@@ -132,10 +134,7 @@ export const comments = {
     input: z.object({
       id,
       reason: z.enum(REPORT_REASONS, { error: 'Choose why you are reporting it.' }),
-      note: z
-        .string()
-        .trim()
-        .max(500, 'Keep the note under 500 characters.')
+      note: singleLineText({ max: 500, tooLong: 'Keep the note under 500 characters.' })
         .nullish()
         .transform((value) => value ?? ''),
     }),
@@ -160,12 +159,13 @@ export const comments = {
   block: defineAction({
     accept: 'form',
     input: z.object({
-      userId: z.string().trim().min(1).max(64),
+      userId: singleLineText({
+        max: 64,
+        missing: 'Choose a member first.',
+        tooLong: 'There is no member with that id.',
+      }),
       blocked: z.enum(['true', 'false']).transform((value) => value === 'true'),
-      hidePast: z
-        .string()
-        .nullish()
-        .transform((value) => value === 'on'),
+      hidePast: checkbox(),
     }),
     handler: async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);

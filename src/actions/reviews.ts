@@ -4,6 +4,7 @@
  */
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
+import { multiLineText, singleLineText } from '../lib/form-fields';
 import { hasCoaching } from '../lib/server/coaching';
 import { siteUrl } from '../lib/server/config';
 import { db } from '../lib/server/db';
@@ -13,18 +14,14 @@ import { answerReview, requestReview, REVIEW_LIMITS, ReviewRefusal, withdrawRevi
 const REQUESTS_PER_MEMBER = { name: 'review:member', limit: 30, windowMs: 86_400_000 };
 
 const id = (what: string) =>
-  z
-    .string({ error: `Missing ${what}.` })
-    .trim()
-    .min(1, `Missing ${what}.`)
-    .max(64, `That ${what} does not exist.`);
-const text = (label: string, max: number, required = true) => {
-  const base = z
-    .string({ error: `${label} is missing.` })
-    .trim()
-    .max(max, `${label} is too long (at most ${max.toLocaleString('en-US')} characters).`);
-  return required ? base.min(1, `${label} is empty.`) : base;
-};
+  singleLineText({ max: 64, missing: `Missing ${what}.`, tooLong: `That ${what} does not exist.` });
+/** A subject is one line; a message, a note and a comment may have several. */
+const text = (label: string, max: number, { required = true, oneLine = false } = {}) =>
+  (oneLine ? singleLineText : multiLineText)({
+    max,
+    tooLong: `${label} is too long (at most ${max.toLocaleString('en-US')} characters).`,
+    ...(required ? { missing: `${label} is missing.` } : {}),
+  });
 
 async function refusing<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -41,9 +38,9 @@ export const reviews = {
     input: z.object({
       opportunityId: id('entry'),
       step: id('step'),
-      subject: text('The subject', REVIEW_LIMITS.subject),
+      subject: text('The subject', REVIEW_LIMITS.subject, { oneLine: true }),
       body: text('The message', REVIEW_LIMITS.body),
-      note: text('Your note', REVIEW_LIMITS.note, false).nullish(),
+      note: text('Your note', REVIEW_LIMITS.note, { required: false }).nullish(),
     }),
     handler: async (input, context) => {
       const { user } = requireActionUser(context);
@@ -76,7 +73,7 @@ export const reviews = {
         .number({ error: 'Reload the review and answer again.' })
         .int('Reload the review and answer again.')
         .nonnegative('Reload the review and answer again.'),
-      subject: text('The subject', REVIEW_LIMITS.subject),
+      subject: text('The subject', REVIEW_LIMITS.subject, { oneLine: true }),
       body: text('The message', REVIEW_LIMITS.body),
       comment: text('Your comment', REVIEW_LIMITS.comment),
     }),

@@ -10,9 +10,11 @@ import { enforceRateLimit, requireTrackerWriter } from '../lib/server/guards';
 import { randomToken, hashToken } from '../lib/server/tokens';
 import * as store from '../lib/server/tracker';
 import { readTrackerCsv } from '../lib/tracker-csv';
+import { checkbox, multiLineText, singleLineText } from '../lib/form-fields';
 import {
   conversationInstant,
   editOpportunitySchema,
+  entryId as id,
   newConversationSchema,
   newOpportunitySchema,
   optionalClockTime,
@@ -28,8 +30,6 @@ const CREATE_PER_MEMBER = { name: 'tracker:create', limit: 300, windowMs: 3_600_
 const IMPORT_PER_MEMBER = { name: 'tracker:import', limit: 10, windowMs: 3_600_000 };
 export const MAX_IMPORT_BYTES = 1_000_000;
 
-const id = z.string({ error: 'Missing entry.' }).trim().min(1, 'Missing entry.').max(64, 'Missing entry.');
-
 const gone = () =>
   new ActionError({ code: 'NOT_FOUND', message: 'That entry is not in your tracker (it may have been deleted).' });
 
@@ -43,14 +43,13 @@ function conversationValue(input: ConversationFieldsValue, timeZone: string): st
   };
 }
 
-/** When a touch happened: the date and time given, or now. Never in the future, never before 2000. */
+/** When a touch happened: the date and time given (from 2000 on, as its field allows), or now. Never in the future. */
 function touchInstant(on: string | null | undefined, at: string | null | undefined, timeZone: string, now: Date) {
   // Today without a time is now: a reply logged right after a send must come after it.
   if (!on || (!at && on === localDate(now, timeZone))) return now;
   const when = zonedInstant(on, at || localClockTime(now, timeZone), timeZone);
   if (when.getTime() > now.getTime() + 5 * 60_000)
     throwFieldErrors({ sentOn: 'This is in the future. Log a message once it has happened.' });
-  if (on < '2000-01-01') throwFieldErrors({ sentOn: 'Check the year of this date.' });
   return when;
 }
 
@@ -108,8 +107,8 @@ export const tracker = {
         .nullish()
         .or(z.literal(''))
         .transform((value) => value || null),
-      subject: z.string().trim().max(300, 'Keep the subject under 300 characters.').nullish(),
-      body: z.string().max(20_000, 'Keep the message under 20,000 characters.').nullish(),
+      subject: singleLineText({ max: 300, tooLong: 'Keep the subject under 300 characters.' }).nullish(),
+      body: multiLineText({ max: 20_000, tooLong: 'Keep the message under 20,000 characters.', trim: false }).nullish(),
       sentOn: optionalDate,
       sentAt: optionalClockTime,
     }),
@@ -137,7 +136,7 @@ export const tracker = {
       opportunityId: id,
       sentOn: optionalDate,
       decisionBy: optionalDate,
-      note: z.string().trim().max(2000, 'Keep the note under 2,000 characters.').nullish(),
+      note: multiLineText({ max: 2000, tooLong: 'Keep the note under 2,000 characters.' }).nullish(),
     }),
     handler: async (input, context) => {
       const { user } = requireTrackerWriter(context);
@@ -193,10 +192,10 @@ export const tracker = {
 
   remove: defineAction({
     accept: 'form',
-    input: z.object({ id, confirm: z.string().nullish() }),
+    input: z.object({ id, confirm: checkbox('Tick "Yes, delete it" to confirm. Nothing was deleted.') }),
     handler: async (input, context) => {
       const { user } = requireTrackerWriter(context);
-      if (input.confirm !== 'on')
+      if (!input.confirm)
         throw new ActionError({
           code: 'BAD_REQUEST',
           message: 'Tick "Yes, delete it" to confirm. Nothing was deleted.',

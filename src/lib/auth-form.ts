@@ -1,6 +1,7 @@
 /** Rules for the account forms, shared by the Actions and the pages. Pure. */
 import { z } from 'astro/zod';
 import { isPlausibleEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './email-address';
+import { checkbox, isSingleLine, singleLineText } from './form-fields';
 
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 200;
@@ -18,14 +19,15 @@ export const emailField = z
 export const newPasswordField = z
   .string({ error: 'Choose a password.' })
   .min(MIN_PASSWORD, `Use at least ${MIN_PASSWORD} characters: a short phrase is easy to remember and hard to guess.`)
-  .max(MAX_PASSWORD, `Use at most ${MAX_PASSWORD} characters.`);
+  .max(MAX_PASSWORD, `Use at most ${MAX_PASSWORD} characters.`)
+  .refine(isSingleLine, 'A password cannot contain line breaks, tabs or control characters.');
 
 export const timeZoneField = z
   .string()
   .trim()
   .refine((zone) => TIME_ZONES.has(zone), 'Choose a time zone from the list.');
 
-export const nameField = z.string().trim().max(80, 'Use at most 80 characters.');
+export const nameField = singleLineText({ max: 80, tooLong: 'Use at most 80 characters.' });
 
 const required = (message: string) => z.string({ error: message }).min(1, message);
 
@@ -51,7 +53,7 @@ export const emailOnlySchema = z.object({ email: emailField });
 
 export const resetSchema = z
   .object({
-    token: required('This reset link is incomplete.').max(100),
+    token: singleLineText({ max: 100, missing: 'This reset link is incomplete.' }),
     password: newPasswordField,
     confirm: z.string().max(MAX_PASSWORD).nullish(),
   })
@@ -63,18 +65,9 @@ export const resetSchema = z
 export const profileSchema = z.object({
   name: nameField.nullish().transform((value) => value ?? ''),
   timeZone: timeZoneField,
-  emailReminders: z
-    .string()
-    .nullish()
-    .transform((value) => value === 'on'),
-  emailReplies: z
-    .string()
-    .nullish()
-    .transform((value) => value === 'on'),
-  emailCoach: z
-    .string()
-    .nullish()
-    .transform((value) => value === 'on'),
+  emailReminders: checkbox(),
+  emailReplies: checkbox(),
+  emailCoach: checkbox(),
 });
 
 export const changePasswordSchema = z

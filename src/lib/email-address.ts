@@ -39,9 +39,12 @@ export function isDisposableEmail(email: string): boolean {
 
 /**
  * A practical check, stricter than the RFC where real inboxes are concerned: one @, a local
- * part without spaces or control characters, and a domain with a dot and a plausible ending.
+ * part without spaces or control characters (C0, DEL, C1), and a domain with a dot and a
+ * plausible ending.
  */
 export function isPlausibleEmail(email: string): boolean {
   if (email.length > MAX_EMAIL_LENGTH) return false;
-  return /^[^\s@"<>()[\]\\,;:\u0000-\u001f]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$/i.test(email);
+  return /^[^\s@"<>()[\]\\,;:\u0000-\u001f\u007f-\u009f]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$/i.test(
+    email,
+  );
 }

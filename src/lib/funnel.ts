@@ -3,6 +3,7 @@
  * view, conversion rates, and the shapes of the charts. The queries live in
  * src/lib/server/funnel.ts; everything here is tested table by table.
  */
+import { isDateInRange, queryDateProblem } from './form-fields';
 
 export const FUNNEL_STAGES = ['views', 'captures', 'confirmed', 'members', 'paying'] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
@@ -29,31 +30,40 @@ export interface Period {
 }
 
 export const PERIOD_PRESETS = [7, 30, 90, 365] as const;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The longest period typed in: two years. */
+const MAX_SPAN_DAYS = 731;
 
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-function isRealDate(value: string): boolean {
-  return DATE.test(value) && utcDay(new Date(`${value}T00:00:00Z`)) === value;
-}
+const spanDays = (from: string, to: string) => Math.abs(Date.parse(to) - Date.parse(from)) / DAY_MS;
 
 /**
  * The period a dashboard URL asks for: `?days=7|30|90|365`, or `?from=…&to=…` (at most two years,
- * swapped if reversed), otherwise the last 30 days. Anything malformed falls back to the default.
+ * swapped if reversed), otherwise the last 30 days. Anything malformed falls back to the default
+ * (and `periodProblem` says why).
  */
 export function periodFrom(params: URLSearchParams, now: Date): Period {
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
-  if (isRealDate(from) && isRealDate(to)) {
+  if (isDateInRange(from) && isDateInRange(to) && spanDays(from, to) <= MAX_SPAN_DAYS) {
     const [start, end] = from <= to ? [from, to] : [to, from];
-    const span = (Date.parse(end) - Date.parse(start)) / DAY_MS;
-    if (span <= 731) return { from: start, to: end, preset: null };
+    return { from: start, to: end, preset: null };
   }
   const days = Number(params.get('days'));
   const preset = (PERIOD_PRESETS as readonly number[]).includes(days) ? days : 30;
   return { from: utcDay(new Date(now.getTime() - (preset - 1) * DAY_MS)), to: utcDay(now), preset };
+}
+
+/** Why the dates a dashboard URL gives cannot be shown, or null when they can (or none are given). */
+export function periodProblem(params: URLSearchParams): string | null {
+  const problem = queryDateProblem(params, ['from', 'to']);
+  if (problem) return problem;
+  const from = params.get('from');
+  const to = params.get('to');
+  if (from && to && spanDays(from, to) > MAX_SPAN_DAYS) return 'Choose a period of at most two years.';
+  return null;
 }
 
 /** The period's bounds as instants: [start, end) in milliseconds. */

@@ -4,12 +4,10 @@
  */
 import { z } from 'astro/zod';
 import { isDisposableEmail, isPlausibleEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './email-address';
+import { isSingleLine, singleLineText } from './form-fields';
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
+  singleLineText({ max })
     .nullish()
     .transform((value) => (value ? value : undefined));
 
@@ -50,7 +48,11 @@ export function utmFrom(url: string | null | undefined): {
   if (!url) return {};
   try {
     const params = new URL(url).searchParams;
-    const pick = (name: string) => params.get(name)?.trim().slice(0, 100) || undefined;
+    // A Referer is not checked by the form's schema: a value it could not take is left out.
+    const pick = (name: string) => {
+      const value = params.get(name)?.trim().slice(0, 100);
+      return value && isSingleLine(value) ? value : undefined;
+    };
     const result: { utmSource?: string; utmMedium?: string; utmCampaign?: string } = {};
     const source = pick('utm_source');
     const medium = pick('utm_medium');

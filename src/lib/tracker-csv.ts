@@ -72,7 +72,9 @@ function conversationsByOpportunity(conversations: readonly ConversationRow[]): 
 }
 
 function exportCells(opportunity: OpportunityRow, conversation: ConversationRow | null, timeZone: string): string[] {
-  const local = conversation ? localParts(conversation.at, timeZone) : null;
+  // A row stored before dates were checked may hold no instant at all: its date cells stay empty.
+  const local =
+    conversation && Number.isFinite(conversation.at.getTime()) ? localParts(conversation.at, timeZone) : null;
   const cells: Record<TrackerCsvColumn, string> = {
     kind: opportunity.kind,
     company: opportunity.company,
@@ -233,7 +235,7 @@ function readRow(
       specificDetail: cell('specific_detail'),
       valueIdea: cell('value_idea'),
       // Old conversations are normal in an import; only impossible dates are refused.
-      confirmDates: 'true',
+      confirmDates: 'on',
     });
     if (!parsed.success) addIssues(problems, parsed.error.issues);
     else {

@@ -4,6 +4,7 @@
  */
 import { z } from 'astro/zod';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from './email-address';
+import { checkbox, dateField, multiLineText, optionalDateField, singleLineText } from './form-fields';
 import { addDays, localDate, zonedInstant } from './zoned-time';
 
 /** An interview process (one or more rounds) or a networking relationship. */
@@ -66,39 +67,20 @@ export const TOUCH_TYPES = ['sent', 'reply'] as const;
 
 // ---- Field rules, shared by the forms and the importer ----
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-function isRealDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
-}
-
-const requiredText = (max: number, missing: string) =>
-  z
-    .string({ error: missing })
-    .trim()
-    .min(1, missing)
-    .max(max, `Keep this under ${max} characters.`)
-    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value), 'This has characters we cannot store.');
-
+const requiredText = (max: number, missing: string) => singleLineText({ max, missing });
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Keep this under ${max} characters.`)
-    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value), 'This has characters we cannot store.')
+  singleLineText({ max })
+    .nullish()
+    .transform((value) => value ?? '');
+const optionalNotes = (max: number) =>
+  multiLineText({ max })
     .nullish()
     .transform((value) => value ?? '');
 
-/** A date a member may leave empty (`YYYY-MM-DD`, a real calendar day). */
-export const optionalDate = z
-  .string()
-  .trim()
-  .nullish()
-  .transform((value) => value || null)
-  .refine((value) => value === null || isRealDate(value), 'Use a real date, like 2026-12-03.');
+/** A date a member may leave empty (`YYYY-MM-DD`, a real calendar day between 2000 and 2099). */
+export const optionalDate = optionalDateField();
 
 /** A time a member may leave empty (`HH:MM`, 24-hour clock). */
 export const optionalClockTime = z
@@ -107,6 +89,9 @@ export const optionalClockTime = z
   .nullish()
   .transform((value) => value || null)
   .refine((value) => value === null || CLOCK_TIME.test(value), 'Use a time like 14:30.');
+
+/** The id of an entry, as the forms send it back. */
+export const entryId = singleLineText({ max: 64, missing: 'Missing entry.', tooLong: 'Missing entry.' });
 
 /** Who and where: the parts of an opportunity that do not change from round to round. */
 export const opportunityFields = {
@@ -121,19 +106,18 @@ export const opportunityFields = {
     .max(MAX_EMAIL_LENGTH, 'That address is too long.')
     .nullish()
     .transform((value) => (value ? normalizeEmail(value) : ''))
-    .refine((value) => value === '' || /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(value), {
-      message: 'That email address does not look right (name@example.com).',
-    }),
-  notes: optionalText(2000),
+    .refine(
+      (value) => value === '' || /^[^\s@<>(),;:"\p{Cc}]+@[^\s@<>(),;:"\p{Cc}]+\.[^\s@<>(),;:"\p{Cc}]+$/u.test(value),
+      {
+        message: 'That email address does not look right (name@example.com).',
+      },
+    ),
+  notes: optionalNotes(2000),
 };
 
 /** One conversation: when it happened, what they said about timing, what to mention. */
 export const conversationFields = {
-  happenedOn: z
-    .string({ error: 'Add the date you spoke.' })
-    .trim()
-    .min(1, 'Add the date you spoke.')
-    .refine(isRealDate, 'Use a real date, like 2026-12-03.'),
+  happenedOn: dateField('Add the date you spoke.'),
   happenedAt: z
     .string()
     .trim()
@@ -145,10 +129,7 @@ export const conversationFields = {
   specificDetail: optionalText(300),
   valueIdea: optionalText(300),
   /** Ticked after we questioned an unusual date: the member confirms it is right. */
-  confirmDates: z
-    .string()
-    .nullish()
-    .transform((value) => value === 'on' || value === 'true' || value === 'yes'),
+  confirmDates: checkbox(),
 };
 
 const requireRoleForInterviews = (value: { kind: OpportunityKind; roleTitle: string }, context: z.RefinementCtx) => {
@@ -162,16 +143,16 @@ export const CONVERSATION_FIELD_NAMES = Object.keys(conversationFields);
 
 /** Adding an opportunity: who, plus its first conversation. */
 export const newOpportunitySchema = z
-  .object({ ...opportunityFields, ...conversationFields, from: z.string().max(200).nullish() })
+  .object({ ...opportunityFields, ...conversationFields, from: singleLineText({ max: 200 }).nullish() })
   .superRefine(requireRoleForInterviews);
 export type NewOpportunityInput = z.infer<typeof newOpportunitySchema>;
 
 export const editOpportunitySchema = z
-  .object({ id: z.string().min(1).max(64), ...opportunityFields })
+  .object({ id: entryId, ...opportunityFields })
   .superRefine(requireRoleForInterviews);
 export type EditOpportunityInput = z.infer<typeof editOpportunitySchema>;
 
-export const newConversationSchema = z.object({ opportunityId: z.string().min(1).max(64), ...conversationFields });
+export const newConversationSchema = z.object({ opportunityId: entryId, ...conversationFields });
 export type NewConversationInput = z.infer<typeof newConversationSchema>;
 
 /** The conversation fields after parsing, whichever schema they came from. */

@@ -2,6 +2,7 @@
  * How tracker entries are shown: which list or board column an entry belongs in and the short
  * labels beside it. Pure: the stored plan, the member's zone and the time are passed in.
  */
+import { isInstantInRange } from './form-fields';
 import { bucketOf, type Bucket, type Plan } from './playbook';
 import { STAGE_LABELS, STEP_LABELS, type OpportunityKind, type Stage, type StepId } from './tracker-model';
 import { formatDay, formatDayTime } from './zoned-time';
@@ -16,21 +17,26 @@ export interface StoredPlan {
   planDueAt: Date | null;
 }
 
-/** The stored plan as the playbook's Plan, for bucketOf (which reads only the due moment). */
+/**
+ * The stored plan as the playbook's Plan, for bucketOf (which reads only the due moment). A due
+ * moment outside the dates the site accepts (a row stored before they were checked) is no plan.
+ */
 export function storedPlan(item: StoredPlan): Plan {
-  if (item.planState === 'step' && item.planStep && item.planDueAt && item.planEarliestAt)
+  const dueAt = isInstantInRange(item.planDueAt) ? item.planDueAt : null;
+  const earliestAt = isInstantInRange(item.planEarliestAt) ? item.planEarliestAt : null;
+  if (item.planState === 'step' && item.planStep && dueAt && earliestAt)
     return {
       state: 'step',
       step: item.planStep as StepId,
-      earliestAt: item.planEarliestAt,
-      dueAt: item.planDueAt,
+      earliestAt,
+      dueAt,
       precision: item.planPrecision ?? 'day',
-      basedOn: item.planEarliestAt,
+      basedOn: earliestAt,
       checkInsWithoutReply: 0,
     };
   if (item.planState === 'ended') return { state: 'ended', stage: item.stage };
   if (item.planState === 'paused' || item.planState === 'waiting')
-    return { state: item.planState, since: item.planDueAt ?? new Date(0) };
+    return { state: item.planState, since: dueAt ?? new Date(0) };
   return { state: 'empty' };
 }
 
@@ -45,7 +51,7 @@ export function stepLabel(item: Pick<StoredPlan, 'planStep'>): string {
 
 /** `by Tue 3 Dec, 3:00 pm` for a timed step, `Tue 3 Dec` for a day. */
 export function dueLabel(item: StoredPlan, timeZone: string): string {
-  if (!item.planDueAt) return '';
+  if (!isInstantInRange(item.planDueAt)) return '';
   return item.planPrecision === 'time'
     ? `by ${formatDayTime(item.planDueAt, timeZone)}`
     : formatDay(item.planDueAt, timeZone);

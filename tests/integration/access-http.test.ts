@@ -107,7 +107,8 @@ function fieldsFor(action: string): Record<string, string> {
     email: 'someone@example.com',
     password: 'a phrase long enough',
     current: 'a phrase long enough',
-    confirm: 'a phrase long enough',
+    // The password's confirmation, or the tick that confirms a deletion.
+    confirm: action === 'tracker.remove' ? 'on' : 'a phrase long enough',
     confirmText: 'DELETE',
     name: 'Sam',
     timeZone: 'Europe/Paris',

@@ -340,15 +340,18 @@ describe('bad input on the account forms', () => {
     execFileSync(process.execPath, ['scripts/grant-coach.ts', 'coach2@example.com'], {
       env: { ...process.env, DATABASE_URL: database.url },
     });
-    for (const query of [
-      '?page=abc&from=notadate&to=2026-13-45&status=evil',
-      '?q=%25%27%22%3Cscript%3E&page=-5',
-      `?q=${'x'.repeat(5000)}`,
-    ]) {
+    for (const [query, status] of [
+      // A date that is not one is said so (400), and the list shown unfiltered by it.
+      ['?page=abc&from=notadate&to=2026-13-45&status=evil', 400],
+      ['?q=%25%27%22%3Cscript%3E&page=-5', 200],
+      [`?q=${'x'.repeat(5000)}`, 200],
+    ] as const) {
       const response = await coach.get(`/coach/leads${query}`);
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(status);
+      const html = await response.text();
+      if (status === 400) expect(html).toContain('date is not right. Use a real date, like 2026-12-03.');
       // What was typed comes back escaped: its quote cannot close the attribute it sits in.
-      expect(await response.text()).not.toContain(`%'"<script>`);
+      expect(html).not.toContain(`%'"<script>`);
     }
   });
 });

@@ -187,10 +187,18 @@ describe('the dashboard', () => {
     // Other periods and bad ones.
     expect(await page('?days=365')).toContain('The funnel, the last 365 days');
     expect(await page('?from=2026-01-01&to=2026-01-31')).toContain('The funnel, 2026-01-01 to 2026-01-31');
-    for (const query of ['?days=abc', '?from=2026-02-30&to=x', "?days=7'%20OR%201=1", `?from=${'9'.repeat(5000)}`]) {
+    // A preset that is not one falls back; dates that are not dates are said so (400) as well.
+    for (const [query, status] of [
+      ['?days=abc', 200],
+      ['?from=2026-02-30&to=x', 400],
+      ["?days=7'%20OR%201=1", 200],
+      [`?from=${'9'.repeat(5000)}`, 400],
+    ] as const) {
       const response = await coach.get(`/coach${query}`);
-      expect(response.status, query).toBe(200);
-      expect(visible(await response.text())).toContain('The funnel, the last 30 days');
+      expect(response.status, query).toBe(status);
+      const text = visible(await response.text());
+      expect(text).toContain('The funnel, the last 30 days');
+      if (status === 400) expect(text).toContain('date is not right. Use a real date, like 2026-12-03.');
     }
   });
 });

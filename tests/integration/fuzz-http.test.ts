@@ -4,21 +4,25 @@
  * surrogates, bidi overrides, zero-width characters, NUL, emoji, combining marks, long lines),
  * missing, repeated and array-shaped fields, numbers out of range, SQL and script payloads, other
  * members' ids, wrong content types, malformed, empty and oversized bodies, files where text is
- * expected, forged and stale session cookies, and raw request heads. It is sent as a member (A),
- * the coach, a visitor and a forged cookie. Two invariants hold for every request: the answer is
- * never a server error (and the server logs none), and nothing that belongs to another member (B)
- * changes.
+ * expected, forged and stale session cookies, and raw request heads. Every route also gets odd,
+ * lowercase and junk methods and malformed Host headers; every server island its props and slots
+ * left out, cut short, swapped or junk; every query parameter a page reads junk, impossible dates,
+ * long, repeated and array-shaped values. It is sent as a member (A), the coach, a visitor and a
+ * forged cookie. Two invariants hold for every request: the answer is never a server error (and
+ * the server logs none), and nothing that belongs to another member (B) changes; and a server
+ * island refused says why.
  *
- * The targets are read from the source (src/actions/*.ts, src/pages) and the database's tables, so
- * an action, a route or a table added without a row here fails the first tests. Inputs come from
+ * The targets are read from the source (src/actions/*.ts, src/pages and the query parameters its
+ * pages read, the server islands) and the database's tables, so an action, a route, a parameter,
+ * an island or a table added without a row here fails the first tests. Inputs come from
  * fast-check with a fixed seed; FUZZ_SEED=<n> tries another, and a failure names the seed.
- * About 6,000 requests, 30 to 40 seconds.
+ * About 8,000 requests, 30 to 40 seconds.
  */
 import { createClient } from '@libsql/client';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connect.ts';
@@ -28,9 +32,15 @@ import { createSession, invalidateSession } from '../../src/lib/server/session.t
 import { signToken } from '../../src/lib/server/tokens.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
-import { startMemberServer, stripeEnv, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
+import {
+  errorLines,
+  startMemberServer,
+  stripeEnv,
+  TEST_APP_SECRET,
+  type RunningServer,
+} from '../setup/built-server.ts';
 import { Browser, PASSWORD, signedUpMember } from '../setup/http-browser.ts';
-import { actionsInSource } from '../setup/source-inventory.ts';
+import { actionsInSource, routesInSource, serverIslandsInSource } from '../setup/source-inventory.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_260_514);
@@ -484,6 +494,8 @@ interface Probe {
   describe?: string;
   /** Statuses that are right here; without it, anything but a 5xx. */
   expect?: readonly number[];
+  /** A 4xx here must say why: its body may not be empty. */
+  needsMessage?: true;
   /**
    * An oversized upload: the server may answer and close before the client has sent it all, and the
    * client may then see its connection reset rather than the answer. Sent again once if so.
@@ -535,11 +547,13 @@ async function send(probe: Probe, problems: string[], attempt = 1): Promise<numb
   }
   sent += 1;
   statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  // Node answers a head over its limit (431) itself, before the app sees the request.
+  const silent = !!probe.needsMessage && status >= 400 && status < 500 && status !== 431 && text.trim() === '';
   const wrong = status === 0 ? !probe.hugeHead : probe.expect ? !probe.expect.includes(status) : status >= 500;
-  if (wrong) {
+  if (wrong || silent) {
     problems.push(
       `${probe.label} as ${probe.who}: ${probe.method} ${probe.path.slice(0, 160)} ${probe.describe?.slice(0, 300) ?? ''}` +
-        ` → ${status}${probe.expect ? ` (expected ${probe.expect.join('/')})` : ''}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`,
+        ` → ${status}${probe.expect ? ` (expected ${probe.expect.join('/')})` : ''}${silent ? ' without a message' : ''}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`,
     );
   }
   return status;
@@ -1172,6 +1186,7 @@ const ROUTES: Record<string, RouteSpec> = {
       to: ['2026-12-31', '0000-00-00'],
       article: [SLUG],
       page: ['1', '0', '-1', '99999999999', '1.5'],
+      deleted: ['lead', 'member', 'x'],
     }),
   },
   '/coach/members/[id]': {
@@ -1212,7 +1227,13 @@ const ROUTES: Record<string, RouteSpec> = {
   '/articles/[slug]/comments': {
     who: 'visitor',
     params: () => ({ slug: [SLUG, PREMIUM_SLUG, 'no-such-article'] }),
-    query: () => ({ sort: ['top', 'newest', 'x'], page: ['1', '2', '0', '-1', '99999'], saved: ['posted', 'x'] }),
+    query: (i) => ({
+      sort: ['top', 'newest', 'x'],
+      page: ['1', '2', '0', '-1', '99999'],
+      saved: ['posted', 'x'],
+      reply: [i.b.comment, 'no-such-comment'],
+      report: [i.b.comment, 'x'],
+    }),
   },
   '/signup': { who: 'visitor', query: () => ({ next: ['/pricing', '//evil.example'] }) },
   '/dev/mail/[id]': { who: 'visitor', params: () => ({ id: ['1', '0', '-1', '1.5', '99999999999999999999'] }) },
@@ -1249,7 +1270,10 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   '/tracker/export.csv': { who: 'member', noInput: 'a download of the member’s own tracker' },
-  '/tracker/new': { who: 'member', query: () => ({ kind: ['networking', 'interview', 'x'] }) },
+  '/tracker/new': {
+    who: 'member',
+    query: () => ({ kind: ['networking', 'interview', 'x'], from: ['/tracker', '//evil.example', 'javascript:x'] }),
+  },
   '/tracker/data': { who: 'member', noInput: 'its forms are the tracker.importCsv and tracker.calendarFeed actions' },
   '/tracker/o/[id]/edit': { who: 'member', params: (i) => ({ id: [i.a.entry, 'no-such-entry'] }) },
   '/tracker/o/[id]': {
@@ -1295,6 +1319,7 @@ const ROUTES: Record<string, RouteSpec> = {
   // Prerendered: their dynamic segments are the only input.
   '/': { who: 'visitor', prerendered: true, noInput: 'prerendered' },
   '/404': { who: 'visitor', prerendered: true, noInput: 'prerendered' },
+  '/500': { who: 'visitor', noInput: 'the page Astro shows for an error; asked for by its address, a 404' },
   '/about': { who: 'visitor', prerendered: true, noInput: 'prerendered' },
   '/articles': { who: 'visitor', prerendered: true, noInput: 'prerendered' },
   '/articles/[slug]': { who: 'visitor', prerendered: true, params: () => ({ slug: [SLUG, 'no-such-article'] }) },
@@ -1306,28 +1331,10 @@ const ROUTES: Record<string, RouteSpec> = {
   // Astro's own routes with input: Actions (fuzzed above as /_actions/<name>) and server islands.
   '/_server-islands/[name]': {
     who: 'visitor',
-    params: () => ({ name: ['CommentsIsland', 'CommentCount', 'PremiumRest', 'AccountNav', 'Nope'] }),
+    params: () => ({ name: [...serverIslandsInSource(), 'Nope'] }),
     query: () => ({ e: ['default', 'x'], p: ['', 'AAAA'], s: ['', '{}'] }),
   },
 };
-
-/** Every file under src/pages as the route it serves, and whether it is prerendered. */
-function routesInSource(): { route: string; prerendered: boolean }[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-      else files.push(join(dir, entry.name));
-    }
-  };
-  walk('src/pages');
-  return files.map((file) => {
-    const route = `/${relative('src/pages', file).split(sep).join('/')}`
-      .replace(/\.(astro|ts|md|mdx)$/, '')
-      .replace(/\/index$/, '');
-    return { route: route || '/', prerendered: /export const prerender = true/.test(readFileSync(file, 'utf8')) };
-  });
-}
 
 /** A path segment or query value that is junk: encoded, raw escapes, dot segments, very long. */
 const junkSegment: fc.Arbitrary<string> = fc.oneof(
@@ -1389,6 +1396,346 @@ function routeProbes(route: string, spec: RouteSpec, i: Ids): fc.Arbitrary<Probe
         headers: { ...(body?.headers ?? {}), ...(who === 'forged' ? { cookie } : {}) },
         ...(body?.body ? { body: body.body } : {}),
         ...(body ? { describe: body.describe } : {}),
+      };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Methods, Host headers, server islands and query strings
+// ---------------------------------------------------------------------------------------------
+
+/** A route's path with its parameters filled in with their first plausible value. */
+function samplePath(route: string, spec: RouteSpec, i: Ids): string {
+  const params = spec.params?.(i) ?? {};
+  return route.replace(/\[(\w+)\]/g, (_, name: string) => encodeURIComponent(params[name]?.[0] ?? 'x'));
+}
+
+/**
+ * Sends bytes on a new connection: the status of the answer, or 0 when none came. With `end`, the
+ * client's side is closed once they are sent (Node may then drop a request still being rendered).
+ */
+function rawStatus(bytes: Buffer, { end = true } = {}): Promise<number> {
+  const port = Number(new URL(base()).port);
+  return new Promise<number>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    const done = () => {
+      socket.destroy();
+      resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1] ?? 0));
+    };
+    socket.setTimeout(1500, done);
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+      if (/^HTTP\/1\.[01] \d{3}/.test(answer)) done();
+    });
+    socket.on('error', done);
+    socket.on('close', done);
+    if (end) socket.end(bytes);
+    else socket.write(bytes);
+  });
+}
+
+interface RawProbe {
+  label: string;
+  who: Who;
+  method: string;
+  path: string;
+  /** The Host line's value; null for none, an array for several lines. */
+  host: string | string[] | null;
+  /** Statuses besides a 4xx or 2xx/3xx that are right here (0: no answer at all). */
+  allow?: readonly number[];
+}
+
+/** Sends raw requests a few at a time, as the member, the coach, a visitor or a forged cookie. */
+async function sendRaw(probes: RawProbe[]): Promise<string[]> {
+  const problems: string[] = [];
+  const hostOf = `127.0.0.1:${new URL(base()).port}`;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 3 }, async () => {
+      while (next < probes.length) {
+        const probe = probes[next++]!;
+        const cookie =
+          probe.who === 'forged' ? `session=${ids.b.session}.${'a'.repeat(39)}` : (await browserFor(probe.who)).cookie;
+        const hosts = probe.host === null ? [] : [probe.host].flat().map((host) => host.replace('{host}', hostOf));
+        const lines = [
+          `${probe.method} ${probe.path} HTTP/1.1`,
+          ...hosts.map((host) => `Host: ${host}`),
+          ...(cookie ? [`Cookie: ${cookie}`] : []),
+          `X-Forwarded-For: ${nextVisitorIp()}`,
+          `Origin: http://${hostOf}`,
+          'Content-Length: 0',
+          'Connection: close',
+        ];
+        const status = await rawStatus(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), { end: false });
+        sent += 1;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        // 505 is Node's own answer to an HTTP version it does not speak: right, and not a crash.
+        if ((status >= 500 && status !== 505) || (status === 0 && !probe.allow?.includes(0)))
+          problems.push(
+            `${probe.label} as ${probe.who}: ${JSON.stringify(probe.method)} ${probe.path.slice(0, 80)} Host ${JSON.stringify(probe.host)} → ${status}`,
+          );
+      }
+    }),
+  );
+  return problems;
+}
+
+/** Methods browsers never send, and some nobody does: WebDAV, tracing, tunnels, lowercase, junk tokens. */
+const ODD_METHODS = [
+  'TRACE',
+  'TRACK',
+  'CONNECT',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'SEARCH',
+  'PURGE',
+  'QUERY',
+  'LINK',
+  'REPORT',
+  'M-SEARCH',
+  'OPTIONS',
+  'PATCH',
+  'PUT',
+  'DELETE',
+];
+const methodToken: fc.Arbitrary<string> = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...ODD_METHODS) },
+  { weight: 2, arbitrary: fc.constantFrom('get', 'post', 'head', 'Get', 'trace', 'propfind', 'connect', 'options') },
+  {
+    weight: 2,
+    arbitrary: fc.string({
+      unit: fc.constantFrom(...'ABCXYZabz-_!#$%&*+.^`|~0189'.split('')),
+      minLength: 1,
+      maxLength: 12,
+    }),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('G@T', 'GE T', 'GÉT', 'G\u0000T', 'A'.repeat(300), '') },
+);
+
+/** Host headers no browser sends: credentials, spaces, bad ports, unicode, empty, several. */
+const HOSTS: (string | string[] | null)[] = [
+  null,
+  '',
+  ' ',
+  'user:pass@{host}',
+  'user@{host}',
+  'a:b@evil.example',
+  '127.0.0.1:99999',
+  '127.0.0.1:-1',
+  '127.0.0.1:abc',
+  '{host}:1',
+  'local host',
+  'lócalhost',
+  '🙂.example',
+  'xn--lcalhost-8za',
+  '[::1',
+  '[zz::1]:80',
+  '127.0.0.1:',
+  ':80',
+  'a'.repeat(300),
+  '{host}, evil.example',
+  'evil.example',
+  '%00',
+  '.',
+  '{host}.',
+  '{host}/path',
+  '{host}?x=1',
+  '{host}#x',
+  '\u00ff',
+  ['{host}', 'evil.example'],
+  ['', '{host}'],
+];
+
+/** Dates no calendar has, and some out of any range a form takes. */
+const DATE_JUNK = [
+  '2026-13-45',
+  '2026-00-10',
+  '9999-99-99',
+  '9999-12-31',
+  '0000-01-01',
+  '2026-02-30',
+  '+275760-09-13',
+  '-271821-04-19',
+  '2026-1-1',
+  '20260101',
+  '2026-01-01T00:00:00Z',
+  '1e400',
+  'NaN',
+  '',
+];
+
+/** A query value: junk, impossible dates, a long one (up to the head's limit), escapes. */
+const queryJunk: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: junkSegment },
+  { weight: 3, arbitrary: fc.constantFrom(...DATE_JUNK).map(encodeComponent) },
+  { weight: 1, arbitrary: fc.integer({ min: 1000, max: 4000 }).map((n) => 'x'.repeat(n)) },
+  { weight: 1, arbitrary: fc.constantFrom('%', '%%', '%GG', '+', '%26', '%3D', '%23', '%0D%0ABcc:%20x') },
+);
+
+/** The query string of a page: each parameter it reads missing, plausible, junk, repeated or array-shaped. */
+function queryProbes(route: string, spec: RouteSpec, params: string[], i: Ids): fc.Arbitrary<Probe> {
+  const plausible = spec.query?.(i) ?? {};
+  const one = (name: string) =>
+    fc.oneof(
+      { weight: 2, arbitrary: fc.constantFrom(...(plausible[name] ?? ['x']).map(encodeComponent)) },
+      { weight: 4, arbitrary: queryJunk },
+    );
+  const param = (name: string): fc.Arbitrary<string[]> =>
+    fc.oneof(
+      { weight: 2, arbitrary: fc.constant<string[]>([]) },
+      { weight: 6, arbitrary: one(name).map((v) => [`${name}=${v}`]) },
+      {
+        weight: 2,
+        arbitrary: fc.array(one(name), { minLength: 2, maxLength: 4 }).map((vs) => vs.map((v) => `${name}=${v}`)),
+      },
+      { weight: 1, arbitrary: one(name).map((v) => [`${name}[]=${v}`, `${name}[0]=${v}`]) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom<string[]>([name], [`${name}=`], [`${name.toUpperCase()}=x`], [`${name}%00=x`]),
+      },
+    );
+  const path = samplePath(route, spec, i);
+  return fc
+    .record({
+      parts: fc.tuple(...params.map(param)),
+      who: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(spec.who) },
+        { weight: 1, arbitrary: fc.constantFrom<Who>('visitor', 'forged') },
+      ),
+      cookie: forgedCookie(i),
+    })
+    .map(({ parts, who, cookie }): Probe => {
+      const search = parts.flat().join('&');
+      return {
+        label: `${route} query`,
+        who,
+        method: 'GET',
+        path: search ? `${path}?${search}` : path,
+        ...(path.length + search.length > 12 * 1024 ? { hugeHead: true } : {}),
+        headers: who === 'forged' ? { cookie } : {},
+        needsMessage: true,
+      };
+    });
+}
+
+/** Island URLs as the built pages carry them: the first of each island found. */
+function islandSamples(): Map<string, { e: string; p: string; s: string }> {
+  const samples = new Map<string, { e: string; p: string; s: string }>();
+  const pages: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }))
+      if (entry.isDirectory()) walk(join(dir, entry.name));
+      else if (entry.name.endsWith('.html')) pages.push(join(dir, entry.name));
+  };
+  walk('dist/client');
+  for (const page of pages) {
+    const html = readFileSync(page, 'utf8').replaceAll('&amp;', '&');
+    for (const match of html.matchAll(/\/_server-islands\/(\w+)\?e=([^&"'`\s]*)&p=([^&"'`\s]*)&s=([^&"'`\s]*)/g))
+      if (!samples.has(match[1]!)) samples.set(match[1]!, { e: match[2]!, p: match[3]!, s: match[4]! });
+  }
+  return samples;
+}
+
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * Requests for one island with each of e, p and s its own, left out, empty, another island's,
+ * cut short, lengthened or junk, by GET or POST. Only its own e, p and s load it (200); anything
+ * else is a 4xx with a message.
+ */
+function islandProbes(
+  name: string,
+  own: { e: string; p: string; s: string },
+  others: { e: string; p: string; s: string }[],
+): fc.Arbitrary<Probe> {
+  type Piece = { value: string | undefined; valid: boolean };
+  const piece = (mine: string, theirs: string[]): fc.Arbitrary<Piece> =>
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constant<Piece>({ value: mine, valid: true }) },
+      { weight: 1, arbitrary: fc.constant<Piece>({ value: undefined, valid: false }) },
+      { weight: 1, arbitrary: fc.constant<Piece>({ value: '', valid: mine === '' }) },
+      { weight: 2, arbitrary: fc.constantFrom(...theirs).map((value): Piece => ({ value, valid: value === mine })) },
+      {
+        weight: 2,
+        arbitrary: fc.nat(Math.max(0, mine.length - 1)).map((n): Piece => {
+          const value = mine.slice(0, n);
+          return { value, valid: value === mine };
+        }),
+      },
+      { weight: 1, arbitrary: fc.constant<Piece>({ value: `${mine}AAAA`, valid: false }) },
+      { weight: 2, arbitrary: junkSegment.map((value): Piece => ({ value, valid: value === mine })) },
+    );
+  const everyone = [own, ...others];
+  return fc
+    .record({
+      e: piece(
+        own.e,
+        others.map((other) => other.e),
+      ),
+      p: piece(
+        own.p,
+        everyone.flatMap((other) => [other.p, other.s]),
+      ),
+      s: piece(
+        own.s,
+        everyone.flatMap((other) => [other.p, other.s]),
+      ),
+      method: fc.constantFrom('GET', 'GET', 'POST'),
+      twist: fc.constantFrom('plain', 'reversed', 'junk first', 'extra'),
+      who: fc.constantFrom<Who>('visitor', 'visitor', 'member', 'forged'),
+    })
+    .map(({ e, p, s, method, twist, who }): Probe => {
+      const pieces = Object.entries({ e, p, s }).filter(([, piece]) => piece.value !== undefined) as [
+        string,
+        { value: string; valid: boolean },
+      ][];
+      let valid = pieces.length === 3 && pieces.every(([, piece]) => piece.valid);
+      if (method === 'POST') {
+        const body = Object.fromEntries(
+          pieces.map(([key, piece]) => [
+            { e: 'encryptedComponentExport', p: 'encryptedProps', s: 'encryptedSlots' }[key]!,
+            safeDecode(piece.value),
+          ]),
+        );
+        return {
+          label: `/_server-islands/${name}`,
+          who,
+          method,
+          path: `/_server-islands/${name}`,
+          headers: { 'content-type': 'application/json' },
+          body: () => JSON.stringify(body),
+          describe: JSON.stringify(body).slice(0, 300),
+          expect: valid ? [200] : [400],
+          needsMessage: true,
+        };
+      }
+      let query = pieces.map(([key, piece]) => `${key}=${piece.value}`);
+      if (twist === 'reversed') query = query.reverse();
+      if (twist === 'extra') query.push('x=1', 'e=', 'p=');
+      if (twist === 'junk first' && pieces.length > 0) {
+        query.unshift(`${pieces[0]![0]}=junk`);
+        valid = false;
+      }
+      return {
+        label: `/_server-islands/${name}`,
+        who,
+        method,
+        path: `/_server-islands/${name}?${query.join('&')}`,
+        describe: twist,
+        expect: valid ? [200] : [400],
+        needsMessage: true,
       };
     });
 }
@@ -1466,6 +1813,23 @@ describe('the fuzzer covers', () => {
         `${route}: say what it reads, or why it takes no input`,
       ).toBe(true);
     }
+  });
+
+  it('every query parameter a page reads, in its row', () => {
+    const missing = routesInSource().flatMap(({ route, query }) =>
+      query.filter((name) => !(name in (ROUTES[route]?.query?.(ids) ?? {}))).map((name) => `${route}?${name}`),
+    );
+    expect(missing, 'add each parameter a page reads to its row’s query').toEqual([]);
+  });
+
+  it('every server island, with a request for it from a built page', () => {
+    const islands = serverIslandsInSource();
+    expect(islands.length).toBeGreaterThan(0);
+    const samples = islandSamples();
+    expect(
+      islands.filter((name) => !samples.has(name)),
+      'each island must be on a prerendered page in dist/',
+    ).toEqual([]);
   });
 
   it('every table, as a member’s rows to keep or as nobody’s', async () => {
@@ -1656,8 +2020,65 @@ describe('fuzzing', () => {
     expect(await sendAll(probes), seedNote(4000)).toEqual([]);
   }, 30_000);
 
+  it('methods: known, lowercase and junk ones on every route, as each kind of visitor', async () => {
+    const probe = fc.record({ method: methodToken, who: fc.constantFrom<Who>('visitor', 'member', 'coach', 'forged') });
+    const probes = Object.entries(ROUTES).flatMap(([route, spec], n) =>
+      sample(probe, 6000 + n, 8).map(({ method, who }): RawProbe => ({
+        label: route,
+        who: n % 2 ? who : spec.who,
+        method,
+        path: samplePath(route, spec, ids),
+        host: '{host}',
+        // CONNECT asks for a tunnel: with nothing to tunnel to, Node closes the connection.
+        ...(method.toUpperCase() === 'CONNECT' ? { allow: [0] } : {}),
+      })),
+    );
+    expect(await sendRaw(probes), seedNote(6000)).toEqual([]);
+  }, 60_000);
+
+  it('Host headers: with credentials, spaces, bad ports, unicode, empty, several or none, on every route', async () => {
+    const probe = fc.record({ host: fc.constantFrom(...HOSTS), method: fc.constantFrom('GET', 'GET', 'HEAD', 'POST') });
+    const probes = Object.entries(ROUTES).flatMap(([route, spec], n) =>
+      sample(probe, 7000 + n, 6).map(({ host, method }): RawProbe => ({
+        label: route,
+        who: spec.who,
+        method,
+        path: samplePath(route, spec, ids),
+        host,
+      })),
+    );
+    expect(await sendRaw(probes), seedNote(7000)).toEqual([]);
+  }, 60_000);
+
+  it('server islands: each one with its props and slots left out, cut short, another island’s or junk', async () => {
+    const samples = islandSamples();
+    const islands = serverIslandsInSource();
+    const probes = islands.flatMap((name, n) => {
+      const own = samples.get(name)!;
+      const others = islands.filter((other) => other !== name).map((other) => samples.get(other)!);
+      return sample(islandProbes(name, own, others), 8000 + n, 80);
+    });
+    const any = samples.get(islands[0]!)!;
+    for (const name of ['Nope', islands[0]!.toLowerCase(), `${islands[0]}.astro`, '__proto__', 'x'.repeat(300)])
+      probes.push({
+        label: '/_server-islands/<unknown>',
+        who: 'visitor',
+        method: 'GET',
+        path: `/_server-islands/${name}?e=${any.e}&p=${any.p}&s=${any.s}`,
+        expect: [400, 404],
+        needsMessage: true,
+      });
+    expect(await sendAll(probes), seedNote(8000)).toEqual([]);
+  }, 60_000);
+
+  it('query strings: every parameter each page reads, with junk, impossible dates, long, repeated and array-shaped values', async () => {
+    const probes = routesInSource()
+      .filter(({ route, query }) => query.length > 0 && !ROUTES[route]!.rawBody)
+      .flatMap(({ route, query }, n) => sample(queryProbes(route, ROUTES[route]!, query, ids), 9000 + n, 30));
+    expect(await sendAll(probes), seedNote(9000)).toEqual([]);
+  }, 60_000);
+
   it('raw request heads: never a 5xx from the front door, and it keeps serving', async () => {
-    const port = Number(new URL(base()).port);
     const line = fc.oneof(
       fc.constantFrom(
         'GET / HTTP/1.1',
@@ -1695,22 +2116,7 @@ describe('fuzzing', () => {
     const problems: string[] = [];
     for (const [requestLine, headers, body] of cases) {
       const text = [requestLine, ...headers].join('\r\n') + '\r\n\r\n' + body;
-      const status = await new Promise<number>((resolve) => {
-        const socket = connect(port, '127.0.0.1');
-        let answer = '';
-        const done = () => {
-          socket.destroy();
-          resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1] ?? 0));
-        };
-        socket.setTimeout(1500, done);
-        socket.on('data', (chunk) => {
-          answer += chunk.toString('latin1');
-          if (/^HTTP\/1\.[01] \d{3}/.test(answer)) done();
-        });
-        socket.on('error', done);
-        socket.on('close', done);
-        socket.end(Buffer.from(text, 'latin1'));
-      });
+      const status = await rawStatus(Buffer.from(text, 'latin1'));
       sent += 1;
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       // 505 is Node's own answer to an HTTP version it does not speak: right, and not a crash.
@@ -1815,15 +2221,12 @@ describe('B’s data', () => {
   it('the server is up, and logged no error', async () => {
     expect((await new Browser(base).get('/healthz')).status).toBe(200);
     expect(server.process.exitCode).toBeNull();
-    const errors = server
-      .output()
-      .split('\n')
-      .filter((line) => /\[ERROR\]|Unhandled|uncaught|^\s+at /i.test(line));
-    expect(errors.slice(0, 40)).toEqual([]);
+    // The counts first: they are worth seeing when the errors below fail the test too.
     const byStatus = [...statuses.entries()].sort(([a], [b]) => a - b);
     const seconds = Math.round((Date.now() - startedAt) / 1000);
     console.log(
       `fuzz: ${sent} requests in ${seconds} s, seed ${SEED}; statuses ${byStatus.map(([s, n]) => `${s}×${n}`).join(', ')}`,
     );
+    expect(errorLines(server.output()).slice(0, 40)).toEqual([]);
   });
 });

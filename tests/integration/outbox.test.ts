@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { outbox } from '../../db/schema.ts';
+import { outbox, users } from '../../db/schema.ts';
 import {
   deliverDueEmails,
   enqueueEmail,
+  enqueueEmailForAccount,
   LEASE_MS,
   MAX_ATTEMPTS,
   retryDelayMs,
@@ -189,6 +190,110 @@ describe('the outbox through the real Resend SDK', () => {
     expect(new Set(resend.deliveries.map((d) => d.idempotencyKey)).size).toBe(40);
     const statuses = await test.db.select({ status: outbox.status }).from(outbox).where(eq(outbox.status, 'sent'));
     expect(statuses).toHaveLength(40);
+  });
+});
+
+describe('header injection from stored rows', () => {
+  const injected = 'Hello\r\nBcc: victim@example.com';
+
+  it('a row queued with a line break in its subject or a header goes to the provider on one line', async () => {
+    // Written as an older version of the site could have: straight into the table.
+    await test.db.insert(outbox).values({
+      idempotencyKey: 'legacy:1',
+      kind: 'test',
+      toAddress: 'reader@example.com',
+      subject: injected,
+      html: '<p>Hi</p>',
+      text: 'Hi\r\n\r\nBye',
+      headers: { 'List-Unsubscribe': '<https://example.com/off>\r\nBcc: victim@example.com' },
+      nextAttemptAt: at('2026-11-26T10:00:00Z'),
+    });
+    const report = await deliverDueEmails({
+      db: test.db,
+      transport,
+      from: FROM,
+      workerId: 'w1',
+      now: at('2026-11-26T10:00:01Z'),
+    });
+    expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(resend.deliveries[0]).toMatchObject({
+      to: ['reader@example.com'],
+      subject: 'Hello Bcc: victim@example.com',
+      text: 'Hi\r\n\r\nBye',
+      headers: { 'List-Unsubscribe': '<https://example.com/off> Bcc: victim@example.com' },
+    });
+  });
+
+  it('a row whose address has a line break is failed for good and never sent', async () => {
+    await test.db.insert(outbox).values({
+      idempotencyKey: 'legacy:2',
+      kind: 'test',
+      toAddress: 'reader@example.com\r\nBcc: victim@example.com',
+      subject: 'Hello',
+      html: '<p>Hi</p>',
+      text: 'Hi',
+      headers: {},
+      nextAttemptAt: at('2026-11-26T10:00:00Z'),
+    });
+    const requests = resend.requests;
+    const report = await deliverDueEmails({
+      db: test.db,
+      transport,
+      from: FROM,
+      workerId: 'w1',
+      now: at('2026-11-26T10:00:01Z'),
+    });
+    expect(report).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect(resend.requests).toBe(requests);
+    expect((await rows())[0]).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
+  });
+
+  it('queuing stores the subject and headers on one line, and a bad address as failed without failing the caller', async () => {
+    await enqueueEmail(
+      test.db,
+      { ...message(201), subject: injected, headers: { 'X-Note': injected } },
+      at('2026-11-26T10:00:00Z'),
+    );
+    await enqueueEmail(
+      test.db,
+      { ...message(202), to: 'reader202@example.com\nBcc: victim@example.com' },
+      at('2026-11-26T10:00:00Z'),
+    );
+    const [first, second] = await rows();
+    expect(first).toMatchObject({
+      subject: 'Hello Bcc: victim@example.com',
+      headers: { 'X-Note': 'Hello Bcc: victim@example.com' },
+    });
+    expect(second).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
+    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:01Z') });
+    expect(resend.deliveries.map((delivery) => delivery.to)).toEqual([['reader201@example.com']]);
+  });
+});
+
+describe('header injection through the account path', () => {
+  it('a message queued for an account has its subject and headers on one line, and a bad address failed', async () => {
+    await test.db.insert(users).values({ id: 'u1', email: 'member@example.com', passwordHash: 'x', name: 'M' });
+    const account = eq(users.id, 'u1');
+    const content = { kind: 'test', html: '<p>Hi</p>', text: 'Hi', headers: { 'X-Note': 'a\r\nBcc: v@example.com' } };
+    await enqueueEmailForAccount(test.db, account, {
+      ...content,
+      idempotencyKey: 'account:1',
+      to: 'member@example.com',
+      subject: 'Hi\r\nBcc: v@example.com',
+    });
+    await enqueueEmailForAccount(test.db, account, {
+      ...content,
+      idempotencyKey: 'account:2',
+      to: 'member@example.com\nBcc: v@example.com',
+      subject: 'Hi',
+    });
+    const [first, second] = await rows();
+    expect(first).toMatchObject({
+      status: 'pending',
+      subject: 'Hi Bcc: v@example.com',
+      headers: { 'X-Note': 'a Bcc: v@example.com' },
+    });
+    expect(second).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
   });
 });
 

@@ -1,6 +1,7 @@
 /** The coach's view of leads: filter, page, export. Reads only; coach-only callers. */
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { leads } from '../../../db/schema.ts';
+import { isDateInRange, queryDateProblem } from '../form-fields';
 import { db } from './db';
 
 export const LEAD_STATUSES = ['pending', 'confirmed', 'unsubscribed'] as const;
@@ -14,14 +15,11 @@ export interface LeadFilter {
   article?: string | undefined;
 }
 
-/** Reads the filter from the page's query string, ignoring anything malformed. */
+/** Reads the filter from the page's query string, ignoring anything malformed (`leadFilterProblem` says what). */
 export function leadFilterFrom(params: URLSearchParams): LeadFilter {
   const status = params.get('status');
-  const date = (value: string | null, endOfDay: boolean) => {
-    if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-    const parsed = new Date(`${value}T${endOfDay ? '23:59:59.999' : '00:00:00'}Z`);
-    return Number.isNaN(parsed.getTime()) ? undefined : parsed;
-  };
+  const date = (value: string | null, endOfDay: boolean) =>
+    value && isDateInRange(value) ? new Date(`${value}T${endOfDay ? '23:59:59.999' : '00:00:00'}Z`) : undefined;
   return {
     status: (LEAD_STATUSES as readonly string[]).includes(status ?? '') ? (status as LeadStatus) : undefined,
     search: params.get('q')?.trim().toLowerCase().slice(0, 100) || undefined,
@@ -29,6 +27,11 @@ export function leadFilterFrom(params: URLSearchParams): LeadFilter {
     to: date(params.get('to'), true),
     article: params.get('article')?.trim().slice(0, 120) || undefined,
   };
+}
+
+/** Why the filter's dates cannot be used, or null. */
+export function leadFilterProblem(params: URLSearchParams): string | null {
+  return queryDateProblem(params, ['from', 'to']);
 }
 
 function where(filter: LeadFilter): SQL | undefined {

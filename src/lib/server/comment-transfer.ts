@@ -8,20 +8,26 @@ import { z } from 'astro/zod';
 import type { Database } from '../../../db/connect';
 import { comments, moderationLog, users } from '../../../db/schema';
 import { renderComment } from '../comment-markdown';
+import { DATE_RANGE_MESSAGE, isDateInRange, isSingleLine, ONE_LINE_MESSAGE } from '../form-fields';
 import { checkBody, CommentRefusal, type Viewer } from './comments';
 
 export const COMMENTS_FORMAT = 'own-the-follow-up/comments@1';
 
+/** Values from a file get the forms' rules: one line where a form has one, dates in the forms' range. */
+const line = (max: number) => z.string().min(1).max(max).refine(isSingleLine, ONE_LINE_MESSAGE);
+const instant = z.iso.datetime().refine((value) => isDateInRange(value.slice(0, 10)), DATE_RANGE_MESSAGE);
+
 const importedComment = z.object({
-  id: z.string().min(1).max(64),
-  articleSlug: z.string().min(1).max(200),
-  parentId: z.string().min(1).max(64).nullable(),
-  authorEmail: z.string().max(254).nullable(),
+  id: line(64),
+  articleSlug: line(200),
+  parentId: line(64).nullable(),
+  authorEmail: line(254).nullable(),
+  // Markdown, as the comment form takes it (src/actions/comments.ts says why).
   body: z.string().max(20_000),
   status: z.enum(['published', 'held', 'hidden', 'deleted']),
   likeCount: z.number().int().min(0).max(1_000_000).default(0),
-  createdAt: z.iso.datetime(),
-  editedAt: z.iso.datetime().nullable().default(null),
+  createdAt: instant,
+  editedAt: instant.nullable().default(null),
 });
 
 export async function exportComments(db: Database) {

@@ -6,6 +6,7 @@
 import { and, asc, desc, eq, gte, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
 import { conversations, opportunities, touches, trackerSettings } from '../../../db/schema';
+import { isDateInRange, isInstantInRange } from '../form-fields';
 import { nextStep, type Plan } from '../playbook';
 import type {
   ConversationRow,
@@ -106,7 +107,21 @@ export async function loadOpportunity(
       .where(eq(touches.opportunityId, id))
       .orderBy(asc(touches.at), asc(touches.createdAt)),
   ]);
-  return { opportunity, conversations: conversationRows, touches: touchRows };
+  return {
+    opportunity,
+    conversations: conversationRows.filter((row) => isInstantInRange(row.at)).map(withUsableDecisionDate),
+    touches: touchRows.filter((row) => isInstantInRange(row.at)).map(withUsableDecisionDate),
+  };
+}
+
+/**
+ * Dates are checked at input (2000 to 2099), but a row stored before they were, or written by
+ * hand, may hold an instant no Date can hold or a decision date like `9999-99-99`. The planner and
+ * the pages leave such a conversation or touch out, and read such a decision date as none; the
+ * exports (trackerData) still carry them.
+ */
+function withUsableDecisionDate<T extends { decisionBy: string | null }>(row: T): T {
+  return row.decisionBy === null || isDateInRange(row.decisionBy) ? row : { ...row, decisionBy: null };
 }
 
 /** Recomputes and stores an opportunity's plan from its history. */

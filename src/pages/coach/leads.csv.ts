@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { csvRow } from '../../lib/csv';
-import { allLeads, leadFilterFrom } from '../../lib/server/coach-leads';
+import { allLeads, leadFilterFrom, leadFilterProblem } from '../../lib/server/coach-leads';
 import { refuseAllButCoach } from '../../lib/server/guards';
 
 export const prerender = false;
@@ -10,6 +10,12 @@ export const GET: APIRoute = async (context) => {
   const refused = refuseAllButCoach(context, '/coach/leads');
   if (refused) return refused;
   const { url } = context;
+  const problem = leadFilterProblem(url.searchParams);
+  if (problem)
+    return new Response(`${problem} Nothing was exported.`, {
+      status: 400,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    });
   const rows = await allLeads(leadFilterFrom(url.searchParams));
   let body = csvRow([
     'email',

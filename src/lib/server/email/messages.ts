@@ -17,6 +17,7 @@ import { ReminderDigestEmail, type ReminderItem } from '../../../components/emai
 import { ReplyNotificationEmail } from '../../../components/email/ReplyNotificationEmail';
 import { BillingNoticeEmail } from '../../../components/email/BillingNoticeEmail';
 import { ReviewAnsweredEmail } from '../../../components/email/ReviewAnsweredEmail';
+import { headerValue } from './headers';
 
 export interface EmailContent {
   subject: string;
@@ -95,10 +96,11 @@ const htmlToTextOptions = {
   ],
 };
 
+/** The subject often quotes what a member typed (a name, a company): it goes out on one line. */
 async function renderEmail(subject: string, element: ReactElement): Promise<EmailContent> {
   const html = await render(element);
   const text = toPlainText(html, htmlToTextOptions).trim() + '\n';
-  return { subject, html, text };
+  return { subject: headerValue('Subject', subject), html, text };
 }
 
 /** Links in email must be absolute http(s) addresses: a relative or script URL is a bug upstream. */

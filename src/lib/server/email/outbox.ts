@@ -11,6 +11,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../../db/connect.ts';
 import { outbox, users } from '../../../../db/schema.ts';
+import { EmailHeaderError, headerValue, headerValues } from './headers.ts';
 import { EmailDeliveryError, type EmailTransport } from './transport.ts';
 
 export const MAX_ATTEMPTS = 8;
@@ -42,24 +43,41 @@ export interface EmailToQueue {
 /** Anything drizzle can run statements on: the database or an open transaction. */
 export type Executor = Pick<Database, 'insert' | 'update' | 'select' | 'delete'>;
 
-/** Queues a message; a second call with the same idempotency key changes nothing. */
+/**
+ * Queues a message; a second call with the same idempotency key changes nothing. Its subject and
+ * headers are stored on one line. A recipient address that cannot be sent (a line break in a
+ * legacy row) is stored as failed, with why, rather than failing the change that caused it.
+ */
 export async function enqueueEmail(executor: Executor, email: EmailToQueue, now = new Date()): Promise<void> {
+  const refused = refusedAddress(email.to);
   await executor
     .insert(outbox)
     .values({
       idempotencyKey: email.idempotencyKey,
       kind: email.kind,
       toAddress: email.to,
-      subject: email.subject,
+      subject: headerValue('Subject', email.subject),
       html: email.html,
       text: email.text,
-      headers: email.headers ?? {},
+      headers: headerValues(email.headers ?? {}),
       userId: email.userId ?? null,
       expiresAt: email.linkExpiresAt ?? new Date(now.getTime() + BODY_RETENTION_MS),
       nextAttemptAt: now,
       createdAt: now,
+      ...(refused ? { status: 'failed' as const, lastError: refused } : {}),
     })
     .onConflictDoNothing({ target: outbox.idempotencyKey });
+}
+
+/** Why a recipient cannot be sent to as it is (a line break, a control character), or null. */
+function refusedAddress(to: string): string | null {
+  try {
+    headerValue('To', to);
+    return null;
+  } catch (error) {
+    if (error instanceof EmailHeaderError) return error.message;
+    throw error;
+  }
 }
 
 /**
@@ -74,11 +92,14 @@ export async function enqueueEmailForAccount(
   now = new Date(),
 ): Promise<void> {
   const expiresAt = email.linkExpiresAt ?? new Date(now.getTime() + BODY_RETENTION_MS);
+  // As enqueueEmail: subject and headers on one line, a recipient that cannot be sent stored as failed.
+  const refused = refusedAddress(email.to);
   await executor.run(sql`
     INSERT INTO ${outbox} (idempotency_key, kind, to_address, subject, html, text, headers, user_id, expires_at,
-                           next_attempt_at, created_at)
-    SELECT ${email.idempotencyKey}, ${email.kind}, ${email.to}, ${email.subject}, ${email.html}, ${email.text},
-           ${JSON.stringify(email.headers ?? {})}, ${users.id}, ${expiresAt.getTime()}, ${now.getTime()}, ${now.getTime()}
+                           next_attempt_at, created_at, status, last_error)
+    SELECT ${email.idempotencyKey}, ${email.kind}, ${email.to}, ${headerValue('Subject', email.subject)}, ${email.html},
+           ${email.text}, ${JSON.stringify(headerValues(email.headers ?? {}))}, ${users.id}, ${expiresAt.getTime()},
+           ${now.getTime()}, ${now.getTime()}, ${refused ? 'failed' : 'pending'}, ${refused}
       FROM ${users} WHERE ${account}
     ON CONFLICT (idempotency_key) DO NOTHING`);
 }

@@ -5,6 +5,7 @@
  * No astro: imports, so the standalone worker (server/worker.ts) can use it too.
  */
 import { Resend } from 'resend';
+import { EmailHeaderError, headerValue, headerValues } from './headers.ts';
 
 export interface OutgoingEmail {
   from: string;
@@ -32,11 +33,31 @@ export class EmailDeliveryError extends Error {
   }
 }
 
+/**
+ * The email with every header value through `headerValue`: what leaves the machine. A message whose
+ * address cannot be sent as it is fails for good, as the provider would refuse it.
+ */
+export function outgoing(email: OutgoingEmail): OutgoingEmail {
+  try {
+    return {
+      ...email,
+      from: headerValue('From', email.from),
+      to: headerValue('To', email.to),
+      subject: headerValue('Subject', email.subject),
+      headers: headerValues(email.headers),
+    };
+  } catch (error) {
+    if (error instanceof EmailHeaderError) throw new EmailDeliveryError(error.message, false);
+    throw error;
+  }
+}
+
 export function createResendTransport(apiKey: string, baseUrl?: string): EmailTransport {
   const resend = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
   return {
     name: 'resend',
-    async send(email, idempotencyKey) {
+    async send(message, idempotencyKey) {
+      const email = outgoing(message);
       let result: Awaited<ReturnType<typeof resend.emails.send>>;
       try {
         result = await resend.emails.send(
@@ -73,7 +94,9 @@ export function createResendTransport(apiKey: string, baseUrl?: string): EmailTr
 /** The embedded default: delivery is "kept in the outbox for /dev/mail". */
 export const localTransport: EmailTransport = {
   name: 'local',
-  async send(_email, idempotencyKey) {
+  async send(email, idempotencyKey) {
+    // Refused here as Resend would refuse it, so the outbox shows the same outcome with either.
+    outgoing(email);
     return `local:${idempotencyKey}`;
   },
 };

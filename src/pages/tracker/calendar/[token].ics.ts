@@ -6,9 +6,7 @@ import { siteUrl } from '../../../lib/server/config';
 import { db } from '../../../lib/server/db';
 import { hashToken } from '../../../lib/server/tokens';
 import { listDueSteps, memberForCalendar } from '../../../lib/server/tracker';
-import { calendarFeed } from '../../../lib/ics';
-import { stepLabel } from '../../../lib/tracker-view';
-import { localDate } from '../../../lib/zoned-time';
+import { trackerCalendar } from '../../../lib/tracker-calendar';
 
 export const prerender = false;
 
@@ -33,20 +31,8 @@ export const GET: APIRoute = async ({ params }) => {
     );
   }
   const steps = await listDueSteps(db, member);
-  const events = steps.flatMap((item) =>
-    item.planDueAt
-      ? [
-          {
-            uid: `${item.id}-${item.planStep}-${item.planDueAt.getTime()}@own-the-follow-up`,
-            date: localDate(item.planDueAt, member.timeZone),
-            summary: `${stepLabel(item)}: ${item.contactName}, ${item.company}`,
-            description: item.planReason,
-            url: new URL(`/tracker/o/${item.id}`, siteUrl).href,
-          },
-        ]
-      : [],
-  );
-  return new Response(calendarFeed({ name: 'Follow-ups due', events, now: new Date() }), {
+  const feed = trackerCalendar(steps, { timeZone: member.timeZone, siteUrl, now: new Date() });
+  return new Response(feed, {
     headers: {
       'content-type': 'text/calendar; charset=utf-8',
       'cache-control': 'private, no-store',
