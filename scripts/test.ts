@@ -14,6 +14,17 @@ if (!existsSync(chromium)) {
   );
   process.exit(1);
 }
+// The production topology (npm run serve:proxy) runs behind a real Caddy, and the deployment units
+// are checked by systemd's own tool.
+for (const [command, versionFlag, debianPackage] of [
+  ['caddy', 'version', 'caddy'],
+  ['systemd-analyze', '--version', 'systemd'],
+] as const) {
+  if (spawnSync(command, [versionFlag], { stdio: 'ignore' }).error) {
+    console.error(`No ${command} on this machine. Install Debian's package: apt-get install -y ${debianPackage}`);
+    process.exit(1);
+  }
+}
 
 const steps: [string, string[]][] = [
   ['Type check and build', ['npm', 'run', 'build']],
