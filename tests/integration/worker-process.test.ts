@@ -86,6 +86,27 @@ const sentTimes = (key: string) => resend.sendsByKey.get(key) ?? 0;
 const deliveredTimes = (key: string) => resend.deliveries.filter((d) => d.idempotencyKey === key).length;
 const outboxRow = async (key: string) => (await db.select().from(outbox).where(eq(outbox.idempotencyKey, key)))[0];
 
+/** Queues a message and waits until a process whose lease owner starts with `owner` holds it while the provider holds its answer. */
+async function queueHeldMessage(key: string, owner: 'worker-' | 'web-'): Promise<void> {
+  await enqueueEmail(db, {
+    idempotencyKey: key,
+    kind: 'test',
+    to: `${owner}late@example.com`,
+    subject: 'Answered late',
+    html: '<p>Late</p>',
+    text: 'Late',
+  });
+  await expect
+    .poll(
+      async () => {
+        const row = await outboxRow(key);
+        return row?.status === 'sending' && row.leaseOwner?.startsWith(owner) && resend.held.has(key);
+      },
+      { timeout: 30_000, interval: 50 },
+    )
+    .toBe(true);
+}
+
 beforeAll(async () => {
   if (!existsSync('dist/server/worker.mjs')) {
     throw new Error('dist/ is missing: run `npm run build` before the integration tests (npm test does).');
@@ -210,24 +231,8 @@ describe('npm run worker', () => {
   it('on SIGTERM while the provider holds its answer, exits 0 within seconds and releases the message', async () => {
     const key = 'worker-test:late';
     resend.answerDelayMs = 60_000;
-    await enqueueEmail(db, {
-      idempotencyKey: key,
-      kind: 'test',
-      to: 'late@example.com',
-      subject: 'Answered late',
-      html: '<p>Late</p>',
-      text: 'Late',
-    });
     // The state to stop in: the worker holds the lease and the provider holds the answer.
-    await expect
-      .poll(
-        async () => {
-          const row = await outboxRow(key);
-          return row?.status === 'sending' && row.leaseOwner?.startsWith('worker-') && resend.held.has(key);
-        },
-        { timeout: 30_000, interval: 50 },
-      )
-      .toBe(true);
+    await queueHeldMessage(key, 'worker-');
 
     const signalled = Date.now();
     worker.child.kill('SIGTERM');
@@ -267,23 +272,7 @@ describe('npm run worker', () => {
       APP_SECRET: TEST_APP_SECRET,
       ...deliveringEnv(resend),
     });
-    await enqueueEmail(db, {
-      idempotencyKey: key,
-      kind: 'test',
-      to: 'web-late@example.com',
-      subject: 'Answered late to a web instance',
-      html: '<p>Late</p>',
-      text: 'Late',
-    });
-    await expect
-      .poll(
-        async () => {
-          const row = await outboxRow(key);
-          return row?.status === 'sending' && row.leaseOwner?.startsWith('web-') && resend.held.has(key);
-        },
-        { timeout: 30_000, interval: 50 },
-      )
-      .toBe(true);
+    await queueHeldMessage(key, 'web-');
     const exited = new Promise<number | null>((resolve) => web.process.once('exit', (code) => resolve(code)));
     web.process.kill('SIGTERM');
     expect(await exited).toBe(0);
