@@ -69,7 +69,7 @@ describe('the coach deletes a lead', () => {
     const page = await (await coach.get('/coach/leads')).text();
     expect(page).toMatch(
       new RegExp(
-        `<details>\\s*<summary>Delete…</summary>\\s*<form[^>]*method="post"[^>]*action="/coach/leads\\?_action=coach.deleteLead"[^>]*>\\s*<input type="hidden" name="leadId" value="${gone}"`,
+        `<details[^>]*>\\s*<summary>Delete…</summary>\\s*<form[^>]*method="post"[^>]*action="/coach/leads\\?_action=coach.deleteLead"[^>]*>\\s*<input type="hidden" name="leadId" value="${gone}"`,
       ),
     );
     const others = await rows("SELECT * FROM outbox WHERE to_address <> 'gone-lead@example.com' ORDER BY id");
