@@ -123,7 +123,41 @@ function logRequest(req: IncomingMessage, res: ServerResponse, record: RequestRe
   else log.info(line, 'request');
 }
 
+/** How much of a refused upload is still read, and for how long, so the client sees the answer. */
+const LINGER_BYTES = 8 * 1024 * 1024;
+const LINGER_MS = 5_000;
+
+/**
+ * Lingering close (as nginx and Apache do): when an answer that closes the connection goes out
+ * before the request's body was read to its end (a streamed upload refused at the size limit),
+ * closing at once would make the kernel reset the connection on the client's next bytes, and a
+ * client still sending may lose the answer with it. So the rest of the body is read and dropped,
+ * up to a limit of bytes and time, before the connection closes.
+ */
+function lingerOnEarlyClose(req: IncomingMessage): void {
+  const socket = req.socket;
+  const closeNow = socket.destroySoon.bind(socket);
+  socket.destroySoon = () => {
+    if (req.complete) return closeNow();
+    let read = 0;
+    const stop = () => socket.destroy();
+    const timer = setTimeout(stop, LINGER_MS);
+    timer.unref();
+    socket.end();
+    socket.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > LINGER_BYTES) stop();
+    });
+    socket.once('end', stop);
+    socket.once('close', () => clearTimeout(timer));
+    socket.resume();
+  };
+}
+
 export const server = createServer({ requireHostHeader: false }, (req, res) => {
+  // Only a body without a length can be refused before it is read whole (Node discards the rest of
+  // one with a length itself).
+  if (req.headers['transfer-encoding'] && !req.headers['content-length']) lingerOnEarlyClose(req);
   const record: RequestRecord = { id: randomUUID() };
   const started = performance.now();
   // Our own id replaces any a client sent: Astro's pages read it from the request.
