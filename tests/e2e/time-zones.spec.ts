@@ -1,4 +1,4 @@
-import { expect, linkFromMail, projectNetwork, test } from './fixtures';
+import { e2eDatabase, expect, linkFromMail, projectNetwork, test } from './fixtures';
 
 // Each sign-up comes from its own address, clear of the other journeys' sign-up limits.
 
@@ -43,5 +43,37 @@ test.describe('in a browser without JavaScript', () => {
     await page.getByLabel('Password').fill('a phrase without script');
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your inbox');
+  });
+});
+
+test.describe('a visitor in New York', () => {
+  test.use({ timezoneId: 'America/New_York' });
+
+  test('reads comment times in New York time, the zone named', async ({ page }, testInfo) => {
+    const id = `visitor-clock-${testInfo.project.name}-${Date.now()}`;
+    const posted = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const sql = await e2eDatabase();
+    await sql.execute({
+      sql: `INSERT INTO comments (id, article_slug, body, html, status, created_at)
+            VALUES (?, 'a-system-for-owning-every-follow-up', 'The clock test', '<p>The clock test</p>', 'published', ?)`,
+      args: [id, posted.getTime()],
+    });
+    sql.close();
+    const newYork = new Intl.DateTimeFormat('en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'America/New_York',
+    }).format(posted);
+    const shown = `${newYork} America/New York`;
+
+    // Under the article, the comments arrive in a server island after the page.
+    await page.goto('/articles/a-system-for-owning-every-follow-up');
+    await expect(page.locator(`#c-${id} time`)).toHaveText(shown);
+    await page.goto('/articles/a-system-for-owning-every-follow-up/comments');
+    await expect(page.locator(`#c-${id} time`)).toHaveText(shown);
+    await page.goto('/community');
+    await expect(page.getByRole('listitem').filter({ hasText: 'The clock test' }).first().locator('time')).toHaveText(
+      shown,
+    );
   });
 });
