@@ -2,11 +2,10 @@
 import { z } from 'astro/zod';
 import { isPlausibleEmail, MAX_EMAIL_LENGTH, normalizeEmail } from './email-address';
 import { checkbox, isSingleLine, singleLineText } from './form-fields';
+import { chosenTimeZone } from './time-zones';
 
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 200;
-
-const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
 
 export const emailField = z
   .string({ error: 'Enter your email address.' })
@@ -22,10 +21,12 @@ export const newPasswordField = z
   .max(MAX_PASSWORD, `Use at most ${MAX_PASSWORD} characters.`)
   .refine(isSingleLine, 'A password cannot contain line breaks, tabs or control characters.');
 
+/** A zone from the list, by its current or its old name (`Asia/Calcutta`), stored by its current one. */
 export const timeZoneField = z
   .string()
   .trim()
-  .refine((zone) => TIME_ZONES.has(zone), 'Choose a time zone from the list.');
+  .refine((zone) => chosenTimeZone(zone) !== undefined, 'Choose a time zone from the list.')
+  .transform((zone) => chosenTimeZone(zone) ?? zone);
 
 export const nameField = singleLineText({ max: 80, tooLong: 'Use at most 80 characters.' });
 

@@ -176,9 +176,23 @@ export function formatDayTime(at: Date, timeZone: string): string {
   return `${formatDay(at, timeZone)}, ${formatTime(at, timeZone)}`;
 }
 
-const utcDateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+const dateTimeFormat = new Map<string, Intl.DateTimeFormat>();
 
-/** `26 Nov 2026, 14:50 UTC`: for times shown to everyone alike (comments). Built once: Intl formatters are costly. */
-export function formatUtcDateTime(at: Date): string {
-  return `${utcDateTime.format(at)} UTC`;
+/** A zone as a reader sees it named: `Europe/Berlin`, `America/New York`, `UTC`. */
+export function zoneLabel(timeZone: string): string {
+  return timeZone.replaceAll('_', ' ');
+}
+
+/**
+ * `26 Nov 2026, 15:50 Europe/Berlin`: a moment in the reader's zone, the zone named, for times that
+ * are not the reader's own plans (comments, reviews). Formatters are built once per zone: Intl
+ * formatters are costly.
+ */
+export function formatDateTimeIn(at: Date, timeZone: string): string {
+  let formatter = dateTimeFormat.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone });
+    dateTimeFormat.set(timeZone, formatter);
+  }
+  return `${formatter.format(at)} ${zoneLabel(timeZone)}`;
 }

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { safeReturnPath, signUpSchema } from '../../src/lib/auth-form';
+import { profileSchema, safeReturnPath, signUpSchema } from '../../src/lib/auth-form';
 import { isCrossSiteRefused } from '../../src/lib/csrf';
 import { csvCell, csvRow } from '../../src/lib/csv';
 import { signToken, verifyToken } from '../../src/lib/server/tokens';
+import { canonicalTimeZone, timeZoneChoices } from '../../src/lib/time-zones';
 import { hostileReturnPath, readsAsThisSite, REVIEWED_RETURN_PATHS, SITE } from '../fixtures/hostile-return-paths';
 
 describe('safeReturnPath', () => {
@@ -78,6 +79,33 @@ describe('sign-up rules', () => {
     const result = signUpSchema.safeParse({ ...valid, ...change });
     expect(result.success).toBe(false);
     expect(result.error!.issues.map((issue) => issue.path[0])).toContain(field);
+  });
+});
+
+describe('time zone names', () => {
+  const valid = { email: 'alex@example.com', password: 'a long enough phrase' };
+  it.each([
+    ['Asia/Kolkata', 'Asia/Kolkata'],
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['Europe/Kyiv', 'Europe/Kyiv'],
+    ['Europe/Kiev', 'Europe/Kyiv'],
+    ['Europe/Berlin', 'Europe/Berlin'],
+  ])('accepts %s at sign-up and in the profile, stored as %s', (given, stored) => {
+    expect(signUpSchema.parse({ ...valid, timeZone: given }).timeZone).toBe(stored);
+    expect(profileSchema.parse({ timeZone: given }).timeZone).toBe(stored);
+  });
+  it('lists each zone once, by its current name, UTC first', () => {
+    const choices = timeZoneChoices();
+    expect(choices[0]).toBe('UTC');
+    expect(choices).toContain('Asia/Kolkata');
+    expect(choices).toContain('Europe/Kyiv');
+    expect(choices).not.toContain('Asia/Calcutta');
+    expect(choices).not.toContain('Europe/Kiev');
+    expect(new Set(choices).size).toBe(choices.length);
+  });
+  it('reads the old name a browser may report as the current one', () => {
+    expect(canonicalTimeZone('Asia/Calcutta')).toBe('Asia/Kolkata');
+    expect(canonicalTimeZone('Europe/Berlin')).toBe('Europe/Berlin');
   });
 });
 
