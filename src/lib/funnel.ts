@@ -17,6 +17,12 @@ export const STAGE_LABELS: Record<FunnelStage, string> = {
   paying: 'New paying members',
 };
 
+/** Members and paying members who did not come through a lead: beside the funnel, not in it. */
+export interface DirectCounts {
+  members: number;
+  paying: number;
+}
+
 export const EMPTY_COUNTS: FunnelCounts = { views: 0, captures: 0, confirmed: 0, members: 0, paying: 0 };
 
 const DAY_MS = 86_400_000;
@@ -79,9 +85,14 @@ export function periodDays(period: Period): string[] {
   return days;
 }
 
-/** `part` as a share of `whole`: "12.5 %", or "–" when there is nothing to divide by. */
+/**
+ * `part` as a share of `whole`: "12.5 %", or "–" when there is nothing to divide by or the part is
+ * larger than the whole. Stages are counted within a period, not followed person by person, so a
+ * later stage can outnumber an earlier one (last month's leads signing up this month); a share
+ * above 100 % would be a number nobody can act on.
+ */
 export function rate(part: number, whole: number): string {
-  if (whole <= 0) return '–';
+  if (whole <= 0 || part > whole) return '–';
   const value = (part / whole) * 100;
   return `${value >= 10 || value === 0 ? value.toFixed(0) : value.toFixed(1)} %`;
 }
@@ -107,23 +118,33 @@ export function articleOfPath(path: string): string | undefined {
 export interface Bar {
   label: string;
   value: number;
-  /** Width as a share of the widest bar, 0–1 (a value above zero is never thinner than 0.5 %). */
+  /**
+   * Width as a share of the widest bar, 0–1 (a value above zero is never thinner than 0.5 %), and
+   * never wider than the bar before it: a funnel only narrows.
+   */
   share: number;
-  /** Conversion from the bar before it. */
+  /** Conversion from the bar before it; null for the first, and when this stage is the larger. */
   fromPrevious: string | null;
+  /** This stage counted more than the stage before it (in the period, not the same people). */
+  aboveStageBefore: boolean;
 }
 
 /** The funnel as horizontal bars, each with its conversion from the stage before. */
 export function funnelBars(counts: FunnelCounts): Bar[] {
   const max = Math.max(1, ...FUNNEL_STAGES.map((stage) => counts[stage]));
+  let widest = 1;
   return FUNNEL_STAGES.map((stage, index) => {
     const value = counts[stage];
     const previous = index > 0 ? counts[FUNNEL_STAGES[index - 1]!] : null;
+    const aboveStageBefore = previous !== null && value > previous;
+    const share = Math.min(widest, value > 0 ? Math.max(0.005, value / max) : 0);
+    widest = share;
     return {
       label: STAGE_LABELS[stage],
       value,
-      share: value > 0 ? Math.max(0.005, value / max) : 0,
-      fromPrevious: previous === null ? null : rate(value, previous),
+      share,
+      fromPrevious: previous === null || aboveStageBefore ? null : rate(value, previous),
+      aboveStageBefore,
     };
   });
 }

@@ -84,12 +84,14 @@ describe('funnelReport', () => {
       ]);
 
       const report = await funnelReport(test.db, period, now);
-      expect(report.totals).toEqual({ views: 180, captures: 4, confirmed: 3, members: 3, paying: 2 });
+      // m4 signed up without a lead: beside the funnel, not a stage after confirmed leads.
+      expect(report.totals).toEqual({ views: 180, captures: 4, confirmed: 3, members: 2, paying: 2 });
+      expect(report.direct).toEqual({ members: 1, paying: 0 });
       const byArticle = Object.fromEntries(report.byArticle.map(({ article, ...counts }) => [article, counts]));
       expect(byArticle).toEqual({
         a: { views: 150, captures: 2, confirmed: 2, members: 1, paying: 1 },
         b: { views: 30, captures: 1, confirmed: 0, members: 1, paying: 1 },
-        [NO_ARTICLE]: { views: 0, captures: 1, confirmed: 1, members: 1, paying: 0 },
+        [NO_ARTICLE]: { views: 0, captures: 1, confirmed: 1, members: 0, paying: 0 },
       });
       expect(report.daily).toHaveLength(30);
       expect(report.daily[0]).toEqual({ day: '2026-11-01', views: 100, captures: 1, members: 0 });
@@ -109,6 +111,28 @@ describe('funnelReport', () => {
     const later = await funnelReport(test.db, period, at('2026-11-12T09:30:00Z'));
     expect(later.totals.captures).toBe(1);
     expect(later.byArticle.find((row) => row.article === 'a')!.captures).toBe(1);
+  });
+
+  it('keeps members and paying members with no lead apart, and recounts a rollup saved before they were', async () => {
+    await member('d1', '2026-11-03T10:00:00Z');
+    await member('d2', '2026-11-04T10:00:00Z');
+    await lead('2026-11-03T09:00:00Z', 'a', '2026-11-03T09:05:00Z', 'd1');
+    await test.db
+      .insert(subscriptions)
+      .values([
+        { id: 'sd2', userId: 'd2', stripeCustomerId: 'cd2', status: 'active', createdAt: at('2026-11-05T00:00:00Z') },
+      ]);
+    // A rollup as the previous layout left it: d2 counted as a member of no article.
+    await test.db.run(sql`INSERT INTO funnel_daily (day, article, captures, confirmed, members, paying)
+                          VALUES ('2026-11-04', '', 0, 0, 1, 0), ('2026-11-05', '', 0, 0, 0, 1)`);
+    await test.db.run(sql`INSERT INTO app_settings (key, value)
+                          VALUES ('funnel.rollup', ${JSON.stringify({ through: '2026-11-25', at: now().getTime() })})`);
+    const report = await funnelReport(test.db, period, now());
+    expect(report.totals).toMatchObject({ captures: 1, confirmed: 1, members: 1, paying: 0 });
+    expect(report.direct).toEqual({ members: 1, paying: 1 });
+    expect(report.byArticle.map((row) => row.article)).toEqual(['a']);
+    // Sign-ups per day still count everyone.
+    expect(report.daily.filter((day) => day.members > 0).map((day) => day.day)).toEqual(['2026-11-03', '2026-11-04']);
   });
 
   it('an empty period is all zeros, one entry a day', async () => {

@@ -153,6 +153,42 @@ describe('search', () => {
     expect(first?.[1]).toBe('/articles/follow-up-after-networking-calls');
   });
 
+  /** The articles a search lists, in order. */
+  const results = async (query: string) =>
+    [
+      ...(await (await get(`/search?q=${encodeURIComponent(query)}`)).text()).matchAll(
+        /<li class="card result"[^>]*>\s*<h3[^>]*>\s*<a href="([^"]+)"/g,
+      ),
+    ].map((match) => match[1]!);
+
+  it('answers a natural question with the best matches for any of its words', async () => {
+    const recruiter = await results('recruiter');
+    expect(recruiter.length).toBeGreaterThan(0);
+    const response = await get(`/search?q=${encodeURIComponent('recruiter ghosted me')}`);
+    const html = await response.text();
+    expect(html).not.toContain('No matches');
+    expect(html).toContain('No article has every one of these words.');
+    expect(html).toMatch(/\d+ match(es)? for “recruiter ghosted me”/);
+    expect(new Set(await results('recruiter ghosted me'))).toEqual(new Set(recruiter));
+    expect(html).toMatch(/<mark>recruiter/i);
+  });
+
+  it('ranks the articles with more of the words first when none has them all', async () => {
+    const both = await results('recruiter debrief');
+    const either = new Set([...(await results('recruiter')), ...(await results('debrief'))]);
+    expect(both.length).toBeGreaterThan(0);
+    expect(either.size).toBeGreaterThan(both.length);
+    const ranked = await results('recruiter debrief xylophone');
+    expect(new Set(ranked)).toEqual(either);
+    expect(new Set(ranked.slice(0, both.length))).toEqual(new Set(both));
+  });
+
+  it('matches and highlights other forms of a word: "following" finds and marks "follow-up"', async () => {
+    const html = await (await get('/search?q=following')).text();
+    expect(html).toMatch(/\d+ match(es)? for “following”/);
+    expect(html).toMatch(/<mark>follow<\/mark>-up/i);
+  });
+
   it('says so plainly when nothing matches', async () => {
     const html = await (await get('/search?q=xylophone')).text();
     expect(html).toContain('No matches for “xylophone”');

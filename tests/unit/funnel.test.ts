@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   EMPTY_COUNTS,
@@ -51,6 +52,8 @@ describe('rate', () => {
     [5, 0, '–'],
     [7, 7, '100 %'],
     [1, 1000, '0.1 %'],
+    [3, 1, '–'],
+    [8, 7, '–'],
   ])('%i of %i → %s', (part, whole, expected) => {
     expect(rate(part, whole)).toBe(expected);
   });
@@ -98,13 +101,77 @@ describe('articleOfPath', () => {
 describe('funnelBars', () => {
   it('draws each stage against the widest, with its conversion from the stage before', () => {
     const bars = funnelBars({ views: 1000, captures: 50, confirmed: 40, members: 10, paying: 0 });
-    expect(bars.map((bar) => [bar.value, bar.share, bar.fromPrevious])).toEqual([
-      [1000, 1, null],
-      [50, 0.05, '5.0 %'],
-      [40, 0.04, '80 %'],
-      [10, 0.01, '25 %'],
-      [0, 0, '0 %'],
+    expect(bars.map((bar) => [bar.value, bar.share, bar.fromPrevious, bar.aboveStageBefore])).toEqual([
+      [1000, 1, null, false],
+      [50, 0.05, '5.0 %', false],
+      [40, 0.04, '80 %', false],
+      [10, 0.01, '25 %', false],
+      [0, 0, '0 %', false],
     ]);
+  });
+
+  // Stages are counted in the period, not followed person by person: a later one can be larger.
+  it.each([
+    [
+      'one confirmed lead, then more members than that',
+      { views: 4, captures: 1, confirmed: 1, members: 3, paying: 0 },
+      [
+        [1, null, false],
+        [0.25, '25 %', false],
+        [0.25, '100 %', false],
+        [0.25, null, true],
+        [0, '0 %', false],
+      ],
+    ],
+    [
+      'more captures than views (the home page has no views)',
+      { views: 2, captures: 10, confirmed: 5, members: 1, paying: 1 },
+      [
+        [0.2, null, false],
+        [0.2, null, true],
+        [0.2, '50 %', false],
+        [0.1, '20 %', false],
+        [0.1, '100 %', false],
+      ],
+    ],
+    [
+      'no views at all',
+      { views: 0, captures: 3, confirmed: 2, members: 0, paying: 0 },
+      [
+        [0, null, false],
+        [0, null, true],
+        [0, '67 %', false],
+        [0, '0 %', false],
+        [0, '–', false],
+      ],
+    ],
+  ] as const)('%s: never above 100 %%, never wider than the stage before', (_, counts, expected) => {
+    expect(funnelBars(counts).map((bar) => [bar.share, bar.fromPrevious, bar.aboveStageBefore])).toEqual(expected);
+  });
+
+  it('shows no rate above 100 % and no bar wider than the first, whatever the counts', () => {
+    const count = fc.nat({ max: 1_000_000 });
+    fc.assert(
+      fc.property(
+        fc.record({ views: count, captures: count, confirmed: count, members: count, paying: count }),
+        (counts) => {
+          const bars = funnelBars(counts);
+          for (const bar of bars) {
+            expect(bar.share).toBeGreaterThanOrEqual(0);
+            expect(bar.share).toBeLessThanOrEqual(bars[0]!.share);
+            expect(bar.share).toBeLessThanOrEqual(1);
+            if (bar.fromPrevious !== null && bar.fromPrevious !== '–')
+              expect(Number.parseFloat(bar.fromPrevious)).toBeLessThanOrEqual(100);
+          }
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), (part, whole) => {
+        const shown = rate(part, whole);
+        expect(shown === '–' || Number.parseFloat(shown) <= 100).toBe(true);
+      }),
+    );
   });
 
   it('keeps a tiny stage visible and copes with nothing at all', () => {

@@ -7,6 +7,9 @@ import {
   MARK_END,
   MARK_START,
   MAX_QUERY_LENGTH,
+  meaningfulTerms,
+  termsFound,
+  toAnyWordFtsQuery,
   toFtsQuery,
 } from '../../src/lib/search-query';
 
@@ -32,6 +35,32 @@ describe('toFtsQuery', () => {
     const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
     expect(toFtsQuery(words).split(' ')).toHaveLength(12);
     expect(toFtsQuery('a'.repeat(MAX_QUERY_LENGTH * 5))).toBe(`"${'a'.repeat(MAX_QUERY_LENGTH)}"*`);
+  });
+});
+
+describe('toAnyWordFtsQuery', () => {
+  it.each([
+    ['a question keeps its meaningful words, any of them', 'recruiter ghosted me', '"recruiter"* OR "ghosted"*'],
+    ['how do I …', 'How do I follow up with a recruiter?', '"follow"* OR "recruiter"*'],
+    ['only little words: they are all there is', 'how do I', '"how"* OR "do"* OR "i"*'],
+    ['operators stay text', 'follow OR "x" NEAR(', '"follow"* OR "x"* OR "near"*'],
+    ['nothing searchable gives nothing', ' "*()- ', ''],
+  ])('%s', (_name, input, expected) => {
+    expect(toAnyWordFtsQuery(input)).toBe(expected);
+  });
+
+  it('leaves out words with no meaning of their own only when others remain', () => {
+    expect(meaningfulTerms(['recruiter', 'ghosted', 'me'])).toEqual(['recruiter', 'ghosted']);
+    expect(meaningfulTerms(['me', 'the'])).toEqual(['me', 'the']);
+  });
+});
+
+describe('termsFound', () => {
+  it('counts the words present in any of their forms', () => {
+    const body = 'When a recruiter ghosts you, send one follow-up.';
+    expect(termsFound(body, ['recruiter', 'ghosted'])).toBe(2);
+    expect(termsFound(body, ['recruiters', 'following', 'xylophone'])).toBe(2);
+    expect(termsFound(body, ['xylophone'])).toBe(0);
   });
 });
 
@@ -79,7 +108,20 @@ describe('makeSnippet', () => {
 
   it('matches at the start of words only, and treats regex characters as text', () => {
     expect(makeSnippet('denote the notes', ['note'])).toBe(`denote the ${MARK_START}notes${MARK_END}`);
-    expect(makeSnippet('cost (a+b) here', ['a+b'])).toBe(`cost (${MARK_START}a+b${MARK_END}) here`);
+    // Terms are words (queryTerms keeps letters and digits only); one that is not is never a pattern.
+    expect(makeSnippet('cost (a+b) here [.*]', ['(a+', '.*', '[', '\\'])).toBe('cost (a+b) here [.*]');
+  });
+
+  it.each([
+    ['ghosted', 'The recruiter may ghost you; ghosting is common.', ['ghost', 'ghosting']],
+    ['following', 'Send the follow-up; keep following up.', ['follow', 'following']],
+    ['replies', 'She replied, and the reply was short.', ['replied', 'reply']],
+    ['interviews', 'After the interview, interviewers decide.', ['interview', 'interviewers']],
+  ])('marks the forms of “%s” the index matches', (term, body, marked) => {
+    const snippet = makeSnippet(body, [term]);
+    expect(
+      [...snippet.matchAll(new RegExp(`${MARK_START}([^${MARK_END}]*)${MARK_END}`, 'g'))].map((m) => m[1]),
+    ).toEqual(marked);
   });
 
   it('falls back to the opening when nothing matches', () => {

@@ -420,7 +420,9 @@ export async function setReplyEmails(db: Database, userId: string, on: boolean):
 export const MODERATION_ACTIONS = ['approve', 'hide', 'restore', 'delete', 'dismiss-reports'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
-export type QueueName = 'reported' | 'held' | 'hidden';
+import type { QueueName } from '../moderation-queue';
+
+export type { QueueName };
 
 export async function moderationQueue(db: Database, queue: QueueName, limit = 50) {
   const where =

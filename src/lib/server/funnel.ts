@@ -12,10 +12,23 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
 import { appSettings, articleViews, funnelDaily } from '../../../db/schema';
-import { EMPTY_COUNTS, periodDays, utcDay, type FunnelCounts, type FunnelStage, type Period } from '../funnel';
+import {
+  EMPTY_COUNTS,
+  periodDays,
+  utcDay,
+  type DirectCounts,
+  type FunnelCounts,
+  type FunnelStage,
+  type Period,
+} from '../funnel';
 
-/** The key under which counts with no article are kept (direct sign-ups, captures from the home page). */
+/** The key under which counts with no article are kept (captures from the home page and their members). */
 export const NO_ARTICLE = '';
+/**
+ * The key under which members and paying members with no lead at all are kept: they signed up
+ * directly, so they are shown beside the funnel rather than as a stage after confirmed leads.
+ */
+export const DIRECT = '~direct';
 
 export interface ArticleFunnel extends FunnelCounts {
   article: string;
@@ -29,7 +42,10 @@ export interface DailyFunnel {
 }
 
 export interface FunnelReport {
+  /** The funnel proper: views, then leads, then the members and paying members who came through a lead. */
   totals: FunnelCounts;
+  /** New members and paying members who did not come through a lead. */
+  direct: DirectCounts;
   byArticle: ArticleFunnel[];
   daily: DailyFunnel[];
 }
@@ -42,6 +58,11 @@ const DAY_MS = 86_400_000;
 const RECOUNT_DAYS = 7;
 const RECOUNT_EVERY_MS = 3_600_000;
 const ROLLUP_KEY = 'funnel.rollup';
+/**
+ * The rollup's layout. Version 2 keeps members with no lead under DIRECT; a rollup saved without
+ * it (or an older one) is recounted from the first day, once.
+ */
+const ROLLUP_VERSION = 2;
 
 const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const addDays = (day: string, days: number) => utcDay(new Date(dayStart(day) + days * DAY_MS));
@@ -56,15 +77,16 @@ async function rows(db: Database, query: ReturnType<typeof sql>): Promise<Row[]>
  */
 export function stageQueries(from: number, to: number) {
   const day = (column: string) => sql.raw(`strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`);
+  const leadArticle = sql.raw(`CASE WHEN l.id IS NULL THEN '${DIRECT}' ELSE l.source_article END`);
   return {
     captures: sql`SELECT ${day('created_at')} AS day, source_article AS article, COUNT(*) AS n FROM leads
                   WHERE created_at >= ${from} AND created_at < ${to} GROUP BY 1, 2`,
     confirmed: sql`SELECT ${day('confirmed_at')} AS day, source_article AS article, COUNT(*) AS n FROM leads
                    WHERE confirmed_at >= ${from} AND confirmed_at < ${to} GROUP BY 1, 2`,
-    members: sql`SELECT ${day('u.created_at')} AS day, l.source_article AS article, COUNT(*) AS n FROM users u
+    members: sql`SELECT ${day('u.created_at')} AS day, ${leadArticle} AS article, COUNT(*) AS n FROM users u
                  LEFT JOIN leads l ON l.user_id = u.id
                  WHERE u.created_at >= ${from} AND u.created_at < ${to} GROUP BY 1, 2`,
-    paying: sql`SELECT ${day('s.first')} AS day, l.source_article AS article, COUNT(*) AS n
+    paying: sql`SELECT ${day('s.first')} AS day, ${leadArticle} AS article, COUNT(*) AS n
                 FROM (SELECT user_id, MIN(created_at) AS first FROM subscriptions
                       WHERE status NOT IN ('incomplete', 'incomplete_expired') GROUP BY user_id) s
                 LEFT JOIN leads l ON l.user_id = s.user_id
@@ -100,6 +122,7 @@ interface RollupState {
   through: string;
   /** When it was last recounted (ms). */
   at: number;
+  version?: number;
 }
 
 const refreshing = new WeakMap<Database, { day: string; running: Promise<void> }>();
@@ -123,13 +146,14 @@ export function refreshRollup(db: Database, now = new Date()): Promise<void> {
 async function refresh(db: Database, now: Date): Promise<void> {
   const yesterday = addDays(utcDay(now), -1);
   const [saved] = await db.select().from(appSettings).where(eq(appSettings.key, ROLLUP_KEY));
-  const state = saved?.value as RollupState | undefined;
+  const kept = saved?.value as RollupState | undefined;
+  const state = kept?.version === ROLLUP_VERSION ? kept : undefined;
   if (state && state.through >= yesterday && now.getTime() - state.at < RECOUNT_EVERY_MS) return;
   let from = state ? addDays(state.through, 1) : await firstDay(db, yesterday);
   const recount = addDays(yesterday, 1 - RECOUNT_DAYS);
   if (recount < from) from = recount;
   const cells = from <= yesterday ? await countStages(db, dayStart(from), dayStart(yesterday) + DAY_MS) : new Map();
-  const next: RollupState = { through: yesterday, at: now.getTime() };
+  const next: RollupState = { through: yesterday, at: now.getTime(), version: ROLLUP_VERSION };
   await db.transaction(async (tx) => {
     await tx.delete(funnelDaily).where(and(gte(funnelDaily.day, from), lte(funnelDaily.day, yesterday)));
     const values = [...cells.values()];
@@ -206,12 +230,17 @@ export async function funnelReport(db: Database, period: Period, now = new Date(
 
   const byArticle = new Map<string, ArticleFunnel>();
   const totals: FunnelCounts = { ...EMPTY_COUNTS };
+  const direct: DirectCounts = { members: 0, paying: 0 };
   const entry = (article: string) => {
     const found = byArticle.get(article) ?? { article, ...EMPTY_COUNTS };
     byArticle.set(article, found);
     return found;
   };
   const add = (article: string, stage: FunnelStage, n: number) => {
+    if (article === DIRECT) {
+      if (stage === 'members' || stage === 'paying') direct[stage] += n;
+      return;
+    }
     entry(article)[stage] += n;
     totals[stage] += n;
   };
@@ -235,6 +264,7 @@ export async function funnelReport(db: Database, period: Period, now = new Date(
   }
   return {
     totals,
+    direct,
     byArticle: [...byArticle.values()].sort((a, b) => b.views - a.views || b.captures - a.captures),
     daily: [...perDay.values()],
   };

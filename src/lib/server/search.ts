@@ -1,7 +1,15 @@
 import { createClient, type Client } from '@libsql/client';
 import { getPublishedEntries } from './articles';
 import { splitPremium } from '../articles';
-import { makeSnippet, markdownToText, queryTerms, toFtsQuery } from '../search-query';
+import {
+  makeSnippet,
+  markdownToText,
+  meaningfulTerms,
+  queryTerms,
+  termsFound,
+  toAnyWordFtsQuery,
+  toFtsQuery,
+} from '../search-query';
 
 export interface SearchHit {
   id: string;
@@ -10,6 +18,12 @@ export interface SearchHit {
   url: string;
   /** Raw snippet with MARK_START/MARK_END around matches; escape with highlightSnippet. */
   snippet: string;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** True when every hit has every word; false when none did and these have some of them. */
+  everyWord: boolean;
 }
 
 let index: Promise<Client> | undefined;
@@ -44,22 +58,48 @@ function articleIndex(): Promise<Client> {
   return index;
 }
 
-/** Best matches first; titles weigh most, then descriptions and tags, then the body. */
-export async function searchArticles(query: string, limit = 20): Promise<SearchHit[]> {
+type Row = Record<string, unknown>;
+
+/**
+ * Best matches first; titles weigh most, then descriptions and tags, then the body. When no
+ * article has every word, the articles with any of the meaningful words: those with more of the
+ * words first, then by the same weights.
+ */
+export async function searchArticles(query: string, limit = 20): Promise<SearchResult> {
   const match = toFtsQuery(query);
-  if (!match) return [];
+  if (!match) return { hits: [], everyWord: true };
   const client = await articleIndex();
+  const ranked = async (fts: string, rows: number) =>
+    (
+      await client.execute({
+        sql: `SELECT id, title, description, tags, body
+              FROM articles WHERE articles MATCH ? ORDER BY bm25(articles, 0, 10, 4, 4, 1) LIMIT ?`,
+        args: [fts, rows],
+      })
+    ).rows as Row[];
   const terms = queryTerms(query);
-  const result = await client.execute({
-    sql: `SELECT id, title, description, body
-          FROM articles WHERE articles MATCH ? ORDER BY bm25(articles, 0, 10, 4, 4, 1) LIMIT ?`,
-    args: [match, limit],
-  });
-  return result.rows.map((row) => ({
+  const every = await ranked(match, limit);
+  if (every.length > 0 || terms.length < 2) return { hits: every.map((row) => hit(row, terms)), everyWord: true };
+
+  const wanted = meaningfulTerms(terms);
+  // The index holds a few dozen articles: rank all that match any word, then keep the best.
+  const some = (await ranked(toAnyWordFtsQuery(query), 500))
+    .map((row, order) => ({
+      row,
+      order,
+      found: termsFound(`${row['title']} ${row['description']} ${row['tags']} ${row['body']}`, wanted),
+    }))
+    .sort((a, b) => b.found - a.found || a.order - b.order)
+    .slice(0, limit);
+  return { hits: some.map(({ row }) => hit(row, wanted)), everyWord: false };
+}
+
+function hit(row: Row, terms: readonly string[]): SearchHit {
+  return {
     id: String(row['id']),
     title: String(row['title']),
     description: String(row['description']),
     url: `/articles/${String(row['id'])}`,
     snippet: makeSnippet(String(row['body']), terms),
-  }));
+  };
 }
