@@ -67,3 +67,24 @@ export function commentText(html: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+/**
+ * A short preview of a comment for lists of them: one line per paragraph and per list item (an item marked
+ * with its number or a bullet), spaces inside a line collapsed, cut at `max` characters with an
+ * ellipsis. Shown with `white-space: pre-line`, so list items do not run into one line.
+ */
+export function commentExcerpt(html: string, max = 220): string {
+  const numbered = html.replace(
+    /<ol(?: start="(\d+)")?>([\s\S]*?)<\/ol>/g,
+    (_list, start: string | undefined, items: string) => {
+      let n = Number(start ?? 1) - 1;
+      return items.replace(/<li>/g, () => `<li data-number>${++n}. `);
+    },
+  );
+  const text = commentText(numbered.replace(/<li>/g, '<li>• '))
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
+  return text.length > max ? `${text.slice(0, max - 3).trimEnd()}…` : text;
+}

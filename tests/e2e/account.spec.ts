@@ -1,11 +1,11 @@
-import { expect, expectAccessible, linkFromMail, test } from './fixtures';
+import { expect, expectAccessible, linkFromMail, mainNav, test } from './fixtures';
 
 test('a newcomer signs up, confirms, signs out and in, resets the password and deletes the account', async ({
   page,
 }, testInfo) => {
   const email = `newcomer-${testInfo.project.name}-${Date.now()}@example.com`;
   await page.goto('/');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
+  await (await mainNav(page)).getByRole('link', { name: 'Sign in' }).click();
   await page.getByRole('link', { name: 'Create an account' }).click();
   await expectAccessible(page);
   await page.getByLabel('Your first name (optional)').fill('Robin');
@@ -22,7 +22,7 @@ test('a newcomer signs up, confirms, signs out and in, resets the password and d
 
   // The header of a prerendered page shows the signed-in state through the server island.
   await page.goto('/articles');
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Robin' })).toBeVisible();
+  await expect((await mainNav(page)).getByRole('link', { name: 'Robin' })).toBeVisible();
 
   await page.goto('/logout');
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,6 +1,14 @@
 import AxeBuilder from '@axe-core/playwright';
 import { createClient, type Client } from '@libsql/client';
-import { expect, test as base, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import {
+  expect,
+  test as base,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
 import { pathToFileURL } from 'node:url';
 
 export { expect };
@@ -38,6 +46,21 @@ export const test = base.extend<{ policyWatch: void }>({
     { auto: true },
   ],
 });
+
+/**
+ * The site's main navigation, opened first where it folds behind "Menu" (a phone's width), as a
+ * person would: click the summary in the header.
+ */
+export async function mainNav(page: Page): Promise<Locator> {
+  const menu = page.getByRole('banner').locator('details');
+  const summary = menu.getByText('Menu', { exact: true });
+  if ((await summary.isVisible()) && !(await menu.evaluate((details: HTMLDetailsElement) => details.open))) {
+    await summary.click();
+  }
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav).toBeVisible();
+  return nav;
+}
 
 /** Fails with the list of WCAG 2.2 AA violations axe finds on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {

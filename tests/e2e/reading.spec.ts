@@ -1,4 +1,4 @@
-import { expect, expectAccessible, mailViewer, test, watchPolicy } from './fixtures';
+import { expect, expectAccessible, mailViewer, mainNav, test, watchPolicy } from './fixtures';
 
 test.describe('a reader', () => {
   test('goes from the home page to an article, its tag, and back through the index', async ({ page }) => {
@@ -26,7 +26,7 @@ test.describe('a reader', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Tagged “${tagName}”`);
     await expect(page.getByRole('link', { name: firstTitle })).toBeVisible();
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Articles' }).click();
+    await (await mainNav(page)).getByRole('link', { name: 'Articles' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Articles');
     await expect(page.getByText('Page 1 of 2')).toBeVisible();
     await page.getByRole('link', { name: 'Older articles →' }).click();
@@ -40,7 +40,7 @@ test.describe('a reader', () => {
 
   test('searches the articles and opens a result', async ({ page }) => {
     await page.goto('/');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+    await (await mainNav(page)).getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('Words to find').fill('hiring manager timeline');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect(page.getByRole('heading', { name: /\d+ match(es)? for “hiring manager timeline”/ })).toBeVisible();
@@ -77,7 +77,7 @@ test.describe('an article page', () => {
     expect(scripts).toEqual([]);
     expect(await page.locator('script[src]').count()).toBe(0);
     // With JavaScript off the header shows its static fallback.
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' })).toBeVisible();
+    await expect((await mainNav(page)).getByRole('link', { name: 'Sign in' })).toBeVisible();
     await context.close();
   });
 

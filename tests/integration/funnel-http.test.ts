@@ -28,6 +28,17 @@ const valid = {
 };
 const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '');
 
+/** A capture's answer is a 303 to a GET page that says so, and the address is nowhere in the URL. */
+async function inboxPageAfter(server: RunningServer, response: Response): Promise<string> {
+  expect(response.status).toBe(303);
+  const location = response.headers.get('location') ?? '';
+  expect(new URL(location, server.url).pathname).toBe('/cheat-sheet/check-inbox');
+  expect(decodeURIComponent(location)).not.toMatch(/@|example/i);
+  const page = await fetch(new URL(location, server.url));
+  expect(page.status).toBe(200);
+  return visible(await page.text());
+}
+
 describe('the cheat-sheet funnel on the embedded default', () => {
   let server: RunningServer;
   const database = freshDatabaseFile();
@@ -47,8 +58,7 @@ describe('the cheat-sheet funnel on the embedded default', () => {
     const response = await post(server, CAPTURE, valid, {
       referer: `${server.url}/articles/thank-you-note-within-24-hours?utm_source=linkedin`,
     });
-    expect(response.status).toBe(200);
-    expect(visible(await response.text())).toContain('Check your inbox');
+    expect(await inboxPageAfter(server, response)).toContain('Check your inbox');
     const [lead] = (await sql.execute('SELECT email, status, source_article, utm_source, consent_text FROM leads'))
       .rows;
     expect(lead).toMatchObject({
@@ -61,7 +71,10 @@ describe('the cheat-sheet funnel on the embedded default', () => {
   });
 
   it('gives the same answer for a known address, without a second lead or email', async () => {
-    const html = visible(await (await post(server, CAPTURE, { ...valid, email: '  Reader@Example.COM ' })).text());
+    const html = await inboxPageAfter(
+      server,
+      await post(server, CAPTURE, { ...valid, email: '  Reader@Example.COM ' }),
+    );
     expect(html).toContain('Check your inbox');
     expect(await count('leads')).toBe(1);
     expect(await count('outbox')).toBe(1);
@@ -94,7 +107,7 @@ describe('the cheat-sheet funnel on the embedded default', () => {
       email: 'bot@example.com',
       website: 'http://spam.example',
     });
-    expect(visible(await response.text())).toContain('Check your inbox');
+    expect(await inboxPageAfter(server, response)).toContain('Check your inbox');
     expect((await sql.execute("SELECT count(*) AS n FROM leads WHERE email = 'bot@example.com'")).rows[0]!['n']).toBe(
       0,
     );

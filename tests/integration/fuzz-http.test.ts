@@ -165,7 +165,7 @@ beforeAll(async () => {
   const bEmail = 'fuzz-b@example.com';
   const reader = new Browser(base);
   const capture = await reader.post('/cheat-sheet?_action=leads.capture', { email: bEmail, consent: 'on' });
-  expect(capture.status).toBe(200);
+  expect(capture.status).toBe(303);
   const mail = await value('SELECT text FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1', [bEmail]);
   expect((await reader.get(/\/cheat-sheet\/confirm\?token=[\w-]+/.exec(mail)![0])).status).toBe(200);
   const b = await payingMember(bEmail);
@@ -1240,6 +1240,10 @@ const ROUTES: Record<string, RouteSpec> = {
   '/dev/mail': { who: 'visitor', noInput: 'the local mail viewer, loopback only' },
   '/cheat-sheet/confirm': { who: 'visitor', query: () => ({ token: TOKEN_LIKE }) },
   '/cheat-sheet/link-expired': { who: 'visitor', query: () => ({ reason: ['expired', 'invalid'] }) },
+  '/cheat-sheet/check-inbox': {
+    who: 'visitor',
+    noInput: 'where a capture lands after its 303: the same words for everyone',
+  },
   '/cheat-sheet/download': {
     who: 'visitor',
     query: () => ({

@@ -32,7 +32,7 @@ const text = (html: string) =>
 /** A reader asks for the cheat sheet: a pending lead with its confirmation email. */
 async function capture(email: string): Promise<string> {
   const response = await new Browser(base).post('/cheat-sheet?_action=leads.capture', { email, consent: 'on' });
-  expect(response.status).toBe(200);
+  expect(response.status).toBe(303);
   return String((await rows('SELECT id FROM leads WHERE email = ?', [email]))[0]!['id']);
 }
 

@@ -4,7 +4,13 @@
  * open as user-generated content. Plus what Markdown should still do, and the link count.
  */
 import { describe, expect, it } from 'vitest';
-import { countLinks, MAX_COMMENT_LENGTH, MAX_COMMENT_LINKS, renderComment } from '../../src/lib/comment-markdown';
+import {
+  commentExcerpt,
+  countLinks,
+  MAX_COMMENT_LENGTH,
+  MAX_COMMENT_LINKS,
+  renderComment,
+} from '../../src/lib/comment-markdown';
 import { problemsIn, XSS_PAYLOADS } from '../fixtures/xss-payloads';
 
 const REL = 'nofollow ugc noopener noreferrer';
@@ -166,5 +172,23 @@ describe('countLinks', () => {
       countLinks('[a](https://a.example) [b](https://b.example) https://c.example https://d.example'),
     ).toBeGreaterThan(MAX_COMMENT_LINKS);
     expect(countLinks('www.a.example www.b.example www.c.example www.d.example')).toBeGreaterThan(MAX_COMMENT_LINKS);
+  });
+});
+
+describe('commentExcerpt', () => {
+  it('keeps each list item on a line of its own, marked, instead of running them together', () => {
+    const html = renderComment(
+      'What I sent:\n\n- a thank-you the same evening\n- a check-in after a week\n\n1. first\n2. second',
+    );
+    expect(commentExcerpt(html)).toBe(
+      'What I sent:\n• a thank-you the same evening\n• a check-in after a week\n1. first\n2. second',
+    );
+  });
+
+  it('collapses spaces inside a line and cuts a long comment with an ellipsis', () => {
+    const excerpt = commentExcerpt(renderComment(`A  long\tstory ${'word '.repeat(100)}`), 40);
+    expect(excerpt.length).toBeLessThanOrEqual(40);
+    expect(excerpt.startsWith('A long story word')).toBe(true);
+    expect(excerpt.endsWith('…')).toBe(true);
   });
 });
