@@ -34,7 +34,8 @@ describe('the built server', () => {
     const html = await response.text();
     expect(html).toContain('<h1>The Thank-You Note: Send It Within 24 Hours</h1>');
     // No bundle to download: the only scripts are structured data, the inline loaders of the
-    // server islands (signed-in state, comments) and the one-line view-count beacon.
+    // server islands (signed-in state, comments), the one-line view-count beacon and the comment
+    // times' few lines.
     expect(html).not.toMatch(/<script\b[^>]*\bsrc=/);
     expect(html).not.toMatch(/<link[^>]+\.js/);
     const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter(
@@ -43,10 +44,15 @@ describe('the built server', () => {
     // The beacon as Astro bundles it (minified, inlined as a module, hashed into the page's policy).
     const beacon = 'navigator.sendBeacon&&navigator.sendBeacon(`/api/views`,location.pathname);';
     expect(inline.filter(([, , body]) => body!.trim() === beacon)).toHaveLength(1);
+    // And the few lines that put a visitor's comment times in the browser's zone.
+    const localTimes = (body: string) => body.includes('time[data-local-time]');
+    expect(inline.filter(([, , body]) => localTimes(body!))).toHaveLength(1);
     expect(
       inline.every(
         ([, attributes, body]) =>
-          /data-island-id|replaceServerIsland/.test(attributes! + body!) || body!.trim() === beacon,
+          /data-island-id|replaceServerIsland/.test(attributes! + body!) ||
+          body!.trim() === beacon ||
+          localTimes(body!),
       ),
     ).toBe(true);
   });
