@@ -3,20 +3,13 @@
  * without cookies and without crawlers, the funnel shown for a period and per article, and every
  * coach page refusing visitors and members.
  */
-import { createClient } from '@libsql/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
-import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { PHONE, useMemberServer } from '../setup/member-site.ts';
 
 const ARTICLE = 'thank-you-note-within-24-hours';
-const PHONE =
-  'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36';
 
-let server: RunningServer;
-const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
-const base = () => server.url;
+const { sql, base } = useMemberServer();
 const views = async (article = ARTICLE) =>
   Number(
     (
@@ -29,21 +22,13 @@ const views = async (article = ARTICLE) =>
 const visible = (html: string) =>
   html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
 
-beforeAll(async () => {
-  server = await startMemberServer(database.url);
-});
-afterAll(async () => {
-  await server.stop();
-  sql.close();
-});
-
 /** The beacon as a browser sends it: the page's own path, text/plain, from the site's origin. */
 function beacon(body: string, headers: Record<string, string> = {}) {
-  return fetch(`${server.url}/api/views`, {
+  return fetch(`${base()}/api/views`, {
     method: 'POST',
     headers: {
       'content-type': 'text/plain;charset=UTF-8',
-      origin: server.url,
+      origin: base(),
       'user-agent': PHONE,
       'x-forwarded-for': '192.0.2.10',
       ...headers,
@@ -54,7 +39,7 @@ function beacon(body: string, headers: Record<string, string> = {}) {
 
 describe('the page-view beacon', () => {
   it('is on every article page and counts a read, with no cookie', async () => {
-    const page = await (await fetch(`${server.url}/articles/${ARTICLE}`)).text();
+    const page = await (await fetch(`${base()}/articles/${ARTICLE}`)).text();
     expect(page).toMatch(/navigator\.sendBeacon\([`'"]\/api\/views[`'"], ?location\.pathname\)/);
     expect(page).not.toMatch(/<script[^>]+src=/);
     const response = await beacon(`/articles/${ARTICLE}`);

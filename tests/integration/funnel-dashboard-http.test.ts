@@ -3,28 +3,13 @@
  * through a lead: they are a line of their own, and no stage shows a rate above 100 % or a bar
  * longer than the views bar.
  */
-import { createClient } from '@libsql/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Browser, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { PHONE, readableText as text, useMemberServer } from '../setup/member-site.ts';
 
 const ARTICLE = 'thank-you-note-within-24-hours';
-const PHONE =
-  'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36';
 
-let server: RunningServer;
-const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
-const base = () => server.url;
-
-beforeAll(async () => {
-  server = await startMemberServer(database.url);
-});
-afterAll(async () => {
-  await server.stop();
-  sql.close();
-});
+const { sql, base } = useMemberServer();
 
 /** Each stage of the funnel as drawn: its count, its bar's width (of 100) and its rate line. */
 function stages(html: string) {
@@ -35,12 +20,6 @@ function stages(html: string) {
     rate: /class="funnel-rate"[^>]*>([^<]*)</.exec(stage!)![1]!.replace(/\s+/g, ' ').trim(),
   }));
 }
-const text = (html: string) =>
-  html
-    .replace(/<style>[\s\S]*?<\/style>/g, '')
-    .replace(/<script[\s\S]*?<\/script>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ');
 
 describe('one confirmed lead, then direct sign-ups', () => {
   let coach: Browser;
@@ -48,11 +27,11 @@ describe('one confirmed lead, then direct sign-ups', () => {
   beforeAll(async () => {
     // Four readers' views of the article.
     for (let n = 1; n <= 4; n += 1) {
-      const viewed = await fetch(`${server.url}/api/views`, {
+      const viewed = await fetch(`${base()}/api/views`, {
         method: 'POST',
         headers: {
           'content-type': 'text/plain;charset=UTF-8',
-          origin: server.url,
+          origin: base(),
           'user-agent': PHONE,
           'x-forwarded-for': `192.0.2.${n}`,
         },

@@ -3,29 +3,17 @@
  * comments page open on the queue that has work, and an empty queue never says "All clear" while
  * a comment waits in another one.
  */
-import { createClient } from '@libsql/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Browser, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { readableText as text, useMemberServer } from '../setup/member-site.ts';
 
 const SLUG = 'thank-you-note-within-24-hours';
 const STORY = 'Waiting-room story: my first follow-up.';
 
-let server: RunningServer;
-const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
-const base = () => server.url;
+const { sql, base } = useMemberServer();
 let coach: Browser;
 let member: Browser;
 
-/** The text a person reads: no styles, no scripts, no tags, spaces collapsed. */
-const text = (html: string) =>
-  html
-    .replace(/<style>[\s\S]*?<\/style>/g, '')
-    .replace(/<script[\s\S]*?<\/script>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ');
 const page = async (path: string) => {
   const response = await coach.get(path);
   expect(response.status, path).toBe(200);
@@ -35,17 +23,12 @@ const page = async (path: string) => {
 const currentTab = (html: string) => /<a[^>]*aria-current="page"[^>]*>([^<]*)<\/a>/.exec(html)?.[1]?.trim();
 
 beforeAll(async () => {
-  server = await startMemberServer(database.url);
   [coach, member] = await Promise.all([
     signedUpCoach(base, sql, 'queue-coach@example.com'),
     signedUpMember(base, sql, 'queue-member@example.com'),
   ]);
   await sql.execute(`INSERT INTO app_settings (key, value) VALUES ('comments.holdFirst', 'true')
                      ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
-});
-afterAll(async () => {
-  await server.stop();
-  sql.close();
 });
 
 describe('a comment waiting for approval and none reported', () => {

@@ -4,24 +4,11 @@
  * extra cheat-sheet captures or sign-ups, and however the proxy writes the address (with a port,
  * in brackets, IPv4-mapped) it is the same network.
  */
-import { createClient } from '@libsql/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Browser, PASSWORD } from '../setup/http-browser.ts';
-import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { useMemberServer } from '../setup/member-site.ts';
 
-let server: RunningServer;
-const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
-const base = () => server.url;
-
-beforeAll(async () => {
-  server = await startMemberServer(database.url);
-});
-afterAll(async () => {
-  await server.stop();
-  sql.close();
-});
+const { sql, base } = useMemberServer();
 
 const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '');
 let emails = 0;
