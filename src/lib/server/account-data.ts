@@ -24,6 +24,7 @@ import {
   trackerSettings,
   users,
 } from '../../../db/schema.ts';
+import { leadSourceColumns } from './lead-source.ts';
 import type { User } from './session.ts';
 import { hashToken } from './tokens.ts';
 import { trackerData } from './tracker.ts';
@@ -64,13 +65,7 @@ export async function exportAccountData(db: Database, user: User, now = new Date
       .select({
         email: leads.email,
         status: leads.status,
-        sourcePath: leads.sourcePath,
-        sourceArticle: leads.sourceArticle,
-        utmSource: leads.utmSource,
-        utmMedium: leads.utmMedium,
-        utmCampaign: leads.utmCampaign,
-        consentText: leads.consentText,
-        consentAt: leads.consentAt,
+        ...leadSourceColumns(),
         confirmationSentAt: leads.confirmationSentAt,
         confirmedAt: leads.confirmedAt,
         unsubscribedAt: leads.unsubscribedAt,

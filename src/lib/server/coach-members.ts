@@ -14,6 +14,7 @@ import type { Database } from '../../../db/connect';
 import { comments, entitlements, leads, opportunities, subscriptions, users } from '../../../db/schema';
 import { hasAccess, type Entitlement } from '../billing';
 import { entitlementOf } from './coaching';
+import { leadSourceColumns } from './lead-source';
 
 export const MEMBER_ROLES = ['member', 'coach'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
@@ -166,13 +167,7 @@ export async function memberDetail(db: Database, id: string, now = new Date()) {
   const [[lead], entitlement, memberSubscriptions, [entries], [written]] = await Promise.all([
     db
       .select({
-        sourcePath: leads.sourcePath,
-        sourceArticle: leads.sourceArticle,
-        utmSource: leads.utmSource,
-        utmMedium: leads.utmMedium,
-        utmCampaign: leads.utmCampaign,
-        consentText: leads.consentText,
-        consentAt: leads.consentAt,
+        ...leadSourceColumns(),
         status: leads.status,
         createdAt: leads.createdAt,
         confirmedAt: leads.confirmedAt,
