@@ -40,17 +40,14 @@ const message = (n: number) => ({
 });
 const rows = () => test.db.select().from(outbox).orderBy(outbox.id);
 const at = (iso: string) => new Date(iso);
+/** One delivery run of the outbox by this worker, through the fake Resend. */
+const deliver = (workerId: string, options: { now?: Date; batchSize?: number } = {}) =>
+  deliverDueEmails({ db: test.db, transport, from: FROM, workerId, ...options });
 
 describe('the outbox through the real Resend SDK', () => {
   it('delivers a queued message once, with its headers, and marks it sent', async () => {
     await enqueueEmail(test.db, message(1), at('2026-11-26T10:00:00Z'));
-    const report = await deliverDueEmails({
-      db: test.db,
-      transport,
-      from: FROM,
-      workerId: 'w1',
-      now: at('2026-11-26T10:00:01Z'),
-    });
+    const report = await deliver('w1', { now: at('2026-11-26T10:00:01Z') });
     expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
     expect(resend.deliveries).toHaveLength(1);
     expect(resend.deliveries[0]).toMatchObject({
@@ -69,7 +66,7 @@ describe('the outbox through the real Resend SDK', () => {
       leaseOwner: null,
     });
 
-    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T11:00:00Z') });
+    await deliver('w1', { now: at('2026-11-26T11:00:00Z') });
     expect(resend.deliveries).toHaveLength(1);
   });
 
@@ -83,13 +80,7 @@ describe('the outbox through the real Resend SDK', () => {
   it('retries after the provider fails, with backoff, and delivers once it recovers', async () => {
     await enqueueEmail(test.db, message(2), at('2026-11-26T10:00:00Z'));
     resend.failNext(2, 500);
-    const first = await deliverDueEmails({
-      db: test.db,
-      transport,
-      from: FROM,
-      workerId: 'w1',
-      now: at('2026-11-26T10:00:00Z'),
-    });
+    const first = await deliver('w1', { now: at('2026-11-26T10:00:00Z') });
     expect(first).toEqual({ sent: 0, retried: 1, failed: 0 });
     const [afterFailure] = await rows();
     expect(afterFailure!.status).toBe('pending');
@@ -97,11 +88,9 @@ describe('the outbox through the real Resend SDK', () => {
     expect(afterFailure!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(at('2026-11-26T10:00:24Z').getTime());
 
     // Not yet due: nothing is attempted.
-    expect(
-      await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:10Z') }),
-    ).toEqual({ sent: 0, retried: 0, failed: 0 });
-    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:01:00Z') });
-    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:05:00Z') });
+    expect(await deliver('w1', { now: at('2026-11-26T10:00:10Z') })).toEqual({ sent: 0, retried: 0, failed: 0 });
+    await deliver('w1', { now: at('2026-11-26T10:01:00Z') });
+    await deliver('w1', { now: at('2026-11-26T10:05:00Z') });
     expect(resend.deliveries).toHaveLength(1);
     expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 3 });
   });
@@ -109,7 +98,7 @@ describe('the outbox through the real Resend SDK', () => {
   it('gives up at once when the provider refuses the message itself, and after the last attempt otherwise', async () => {
     await enqueueEmail(test.db, message(3));
     resend.failNext(1, 422);
-    expect(await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1' })).toEqual({
+    expect(await deliver('w1')).toEqual({
       sent: 0,
       retried: 0,
       failed: 1,
@@ -120,7 +109,7 @@ describe('the outbox through the real Resend SDK', () => {
     resend.failNext(MAX_ATTEMPTS, 503);
     let now = at('2026-11-26T10:00:00Z');
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now });
+      await deliver('w1', { now });
       now = new Date(now.getTime() + 2 * 3_600_000);
     }
     const [, row] = await rows();
@@ -147,13 +136,7 @@ describe('the outbox through the real Resend SDK', () => {
     expect(resend.deliveries).toHaveLength(1);
 
     // A restarted worker finds the expired lease and delivers again with the same key.
-    const report = await deliverDueEmails({
-      db: test.db,
-      transport,
-      from: FROM,
-      workerId: 'B',
-      now: at('2026-11-26T10:02:00Z'),
-    });
+    const report = await deliver('B', { now: at('2026-11-26T10:02:00Z') });
     expect(report.sent).toBe(1);
     expect(resend.deliveries).toHaveLength(1);
     expect((await rows())[0]).toMatchObject({ status: 'sent', providerMessageId: resend.deliveries[0]!.id });
@@ -165,10 +148,7 @@ describe('the outbox through the real Resend SDK', () => {
       sql: "UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = ?",
       args: [at('2026-11-26T10:00:00Z').getTime() + LEASE_MS],
     });
-    expect(
-      (await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'B', now: at('2026-11-26T10:00:30Z') }))
-        .sent,
-    ).toBe(0);
+    expect((await deliver('B', { now: at('2026-11-26T10:00:30Z') })).sent).toBe(0);
     expect(resend.deliveries).toHaveLength(0);
   });
 
@@ -179,8 +159,7 @@ describe('the outbox through the real Resend SDK', () => {
     const workers = ['w1', 'w2', 'w3', 'w4'].map((workerId) =>
       (async () => {
         let total = 0;
-        for (let round = 0; round < 5; round++)
-          total += (await deliverDueEmails({ db: test.db, transport, from: FROM, workerId, batchSize: 7 })).sent;
+        for (let round = 0; round < 5; round++) total += (await deliver(workerId, { batchSize: 7 })).sent;
         return total;
       })(),
     );
@@ -208,13 +187,7 @@ describe('header injection from stored rows', () => {
       headers: { 'List-Unsubscribe': '<https://example.com/off>\r\nBcc: victim@example.com' },
       nextAttemptAt: at('2026-11-26T10:00:00Z'),
     });
-    const report = await deliverDueEmails({
-      db: test.db,
-      transport,
-      from: FROM,
-      workerId: 'w1',
-      now: at('2026-11-26T10:00:01Z'),
-    });
+    const report = await deliver('w1', { now: at('2026-11-26T10:00:01Z') });
     expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
     expect(resend.deliveries[0]).toMatchObject({
       to: ['reader@example.com'],
@@ -236,13 +209,7 @@ describe('header injection from stored rows', () => {
       nextAttemptAt: at('2026-11-26T10:00:00Z'),
     });
     const requests = resend.requests;
-    const report = await deliverDueEmails({
-      db: test.db,
-      transport,
-      from: FROM,
-      workerId: 'w1',
-      now: at('2026-11-26T10:00:01Z'),
-    });
+    const report = await deliver('w1', { now: at('2026-11-26T10:00:01Z') });
     expect(report).toEqual({ sent: 0, retried: 0, failed: 1 });
     expect(resend.requests).toBe(requests);
     expect((await rows())[0]).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
@@ -265,7 +232,7 @@ describe('header injection from stored rows', () => {
       headers: { 'X-Note': 'Hello Bcc: victim@example.com' },
     });
     expect(second).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/line break/) });
-    await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: at('2026-11-26T10:00:01Z') });
+    await deliver('w1', { now: at('2026-11-26T10:00:01Z') });
     expect(resend.deliveries.map((delivery) => delivery.to)).toEqual([['reader201@example.com']]);
   });
 });
