@@ -7,10 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
-import { MAX_BODY_BYTES } from './src/lib/request-body.ts';
+import { MAX_BODY_BYTES } from './src/lib/http/request-body.ts';
 import { precompressDirectory } from './server/precompress.ts';
-import { PAGE_CSP_DIRECTIVES } from './src/lib/security-headers.ts';
-import { ENV_SCHEMA } from './src/lib/server/env-schema.ts';
+import { PAGE_CSP_DIRECTIVES } from './src/lib/http/security-headers.ts';
+import { ENV_SCHEMA } from './src/lib/app/env-schema.ts';
 
 // The public origin is baked into prerendered pages (canonical URLs, feeds, sitemap),
 // so it is read at build time rather than through astro:env.
@@ -78,7 +78,7 @@ export default defineConfig({
     // start. Left external: native code (libSQL, argon2, sharp) and @react-pdf, which loads its fonts by path.
     ssr: { noExternal: true, external: ['@libsql/client', '@node-rs/argon2', 'sharp', '@react-pdf/renderer'] },
   },
-  // Declared in src/lib/server/env-schema.ts, which the worker validates against too.
+  // Declared in src/lib/app/env-schema.ts, which the worker validates against too.
   env: { validateSecrets: true, schema: ENV_SCHEMA },
   security: {
     // Replaced by our own check in src/middleware.ts, which must let the one-click unsubscribe

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import type * as PlaybookModule from '../src/lib/playbook.ts';
-import type * as ZonedTimeModule from '../src/lib/zoned-time.ts';
+import type * as PlaybookModule from '../src/lib/tracker/playbook.ts';
+import type * as ZonedTimeModule from '../src/lib/time/zoned-time.ts';
 
 export type Playbook = Pick<typeof PlaybookModule, 'nextStep' | 'planNextStep'> &
   Pick<typeof ZonedTimeModule, 'addDays' | 'localDate' | 'zonedInstant'>;
@@ -24,8 +24,8 @@ export function loadPlaybook(): Promise<Playbook> {
     const outfile = join(folder, 'playbook.mjs');
     await build({
       stdin: {
-        contents: `export { nextStep, planNextStep } from './src/lib/playbook.ts';
-export { addDays, localDate, zonedInstant } from './src/lib/zoned-time.ts';`,
+        contents: `export { nextStep, planNextStep } from './src/lib/tracker/playbook.ts';
+export { addDays, localDate, zonedInstant } from './src/lib/time/zoned-time.ts';`,
         resolveDir: root,
         loader: 'ts',
       },

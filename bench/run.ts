@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { createClient } from '@libsql/client';
-import { renderComment } from '../src/lib/comment-markdown.ts';
+import { renderComment } from '../src/lib/comments/markdown.ts';
 import { seedDashboard } from './seed-dashboard.ts';
 import { seedTracker, type TrackerSeed } from './seed-tracker.ts';
 

@@ -22,8 +22,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient, type InValue } from '@libsql/client';
-import { entitlementFrom, type SubscriptionState } from '../src/lib/billing.ts';
-import { CONSENT_TEXT } from '../src/lib/consent.ts';
+import { entitlementFrom, type SubscriptionState } from '../src/lib/coaching/billing-rules.ts';
+import { CONSENT_TEXT } from '../src/lib/leads/consent.ts';
 import { createRandom, type Random } from './random.ts';
 import { inserts } from './sql.ts';
 

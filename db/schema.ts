@@ -99,7 +99,7 @@ export const outbox = sqliteTable(
      * the end of the retention period of its body. Never sent after it; its body is erased then.
      */
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
-    /** When its HTML, text and headers were replaced by a short note (src/lib/server/retention.ts). */
+    /** When its HTML, text and headers were replaced by a short note (src/lib/data/retention.server.ts). */
     erasedAt: integer('erased_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
@@ -305,7 +305,7 @@ export const trackerSettings = sqliteTable(
  * Comments under articles: Markdown as written and its sanitized HTML. Replies are one level
  * deep (a reply's parent is always a top-level comment). Held comments wait for the coach;
  * hidden ones are seen by the coach only; deleted ones keep their place for their replies.
- * Deleting an account deletes its comments the same way (src/lib/server/account-data.ts); only
+ * Deleting an account deletes its comments the same way (src/lib/data/account-data.server.ts); only
  * imported comments by unknown authors are signed "a former member".
  */
 export const comments = sqliteTable(
@@ -504,7 +504,7 @@ export const articleViews = sqliteTable(
 /**
  * The funnel's daily rollup of closed UTC days, per article ('' for none): captures, confirmations,
  * new members and new paying members, recomputed from the source tables for the last week of
- * closed days at most once an hour (src/lib/server/funnel.ts). Today is always counted live.
+ * closed days at most once an hour (src/lib/funnel/counts.server.ts). Today is always counted live.
  */
 export const funnelDaily = sqliteTable(
   'funnel_daily',

@@ -12,9 +12,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { MailViewerState } from '../src/lib/mail-viewer.ts';
-import { HSTS, SECURITY_HEADERS } from '../src/lib/security-headers.ts';
-import { logger, requestStore, type RequestRecord } from '../src/lib/server/log.ts';
+import type { MailViewerState } from '../src/lib/email/mail-viewer.ts';
+import { HSTS, SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
+import { logger, requestStore, type RequestRecord } from '../src/lib/app/log.server.ts';
 import { createFrontServer } from './fast-path.ts';
 import { projectRoot } from './project-root.ts';
 import { parserRefusal, refusalFor, refuseOnSocket } from './refusals.ts';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from '../src/lib/security-headers.ts';
+import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from '../src/lib/http/security-headers.ts';
 import { compressBrotli, compressGzip, isCompressible } from './precompress.ts';
 
 type Headers = Record<string, string>;

@@ -1,7 +1,7 @@
 /**
  * `npm run worker`: all the site's background work in a process of its own (email delivery,
  * nurture email, tracker reminders, the funnel rollup, rate-limit pruning), the same job list an
- * app instance runs (src/lib/server/background/jobs.ts). Run web instances with
+ * app instance runs (src/lib/app/background/jobs.server.ts). Run web instances with
  * BACKGROUND_JOBS=false and one or more of these against the same database.
  *
  * It is bundled with the server into dist/server/worker.mjs (astro.config.mjs), so it runs the
@@ -15,12 +15,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase, prepareDatabase, type Database } from '../db/connect.ts';
-import { startJobs, type RunningJobs } from '../src/lib/server/background/runner.ts';
-import { configuredTransport } from '../src/lib/server/email/transport.ts';
-import { readEnvironment } from '../src/lib/server/env-schema.ts';
-import { logger } from '../src/lib/server/log.ts';
+import { startJobs, type RunningJobs } from '../src/lib/app/background/runner.ts';
+import { configuredTransport } from '../src/lib/email/transport.server.ts';
+import { readEnvironment } from '../src/lib/app/env-schema.ts';
+import { logger } from '../src/lib/app/log.server.ts';
 import { projectRoot } from './project-root.ts';
-import { loadSigningSecret } from '../src/lib/server/signing-secret.ts';
+import { loadSigningSecret } from '../src/lib/auth/signing-secret.server.ts';
 
 declare const __SITE_URL__: string;
 /** How long running jobs get to finish after SIGTERM before their email is released. */
@@ -81,7 +81,7 @@ try {
   refuse(error instanceof Error ? error.message : String(error));
 }
 const secret = await loadSigningSecret(db, env.APP_SECRET);
-const { backgroundJobs } = await import('../src/lib/server/background/jobs.ts');
+const { backgroundJobs } = await import('../src/lib/app/background/jobs.server.ts');
 
 if (!stopping) {
   const workerId = `worker-${randomUUID()}`;

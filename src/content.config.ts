@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
-import { cheatSheetSchema } from './lib/cheat-sheet';
+import { cheatSheetSchema } from './lib/leads/cheat-sheet';
 
 export const ARTICLE_TAGS = [
   'interviews',

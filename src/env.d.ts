@@ -1,7 +1,7 @@
 declare namespace App {
   interface Locals {
     /** The signed-in member, or null. Set by src/middleware.ts on every rendered request. */
-    user: import('./lib/server/session').User | null;
-    session: import('./lib/server/session').Session | null;
+    user: import('./lib/auth/session.server').User | null;
+    session: import('./lib/auth/session.server').Session | null;
   }
 }

@@ -1,28 +1,28 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
-import { isCrossSiteRefused } from './lib/csrf';
-import { actionCall } from './lib/request-body';
-import { SESSIONLESS_PATHS } from './lib/sessionless-paths';
-import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/security-headers';
-import { keepFromSharedCaches } from './lib/shared-caches';
-import { siteUrl } from './lib/server/config';
-import { db, ensureDatabase } from './lib/server/db';
-import { secureCookies } from './lib/server/guards';
-import { currentRequest } from './lib/server/log';
-import { bodyRefusal } from './lib/server/request';
+import { isCrossSiteRefused } from './lib/http/csrf';
+import { actionCall } from './lib/http/request-body';
+import { SESSIONLESS_PATHS } from './lib/http/sessionless-paths';
+import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/http/security-headers';
+import { keepFromSharedCaches } from './lib/http/shared-caches';
+import { siteUrl } from './lib/app/config.server';
+import { db, ensureDatabase } from './lib/app/db.server';
+import { secureCookies } from './lib/auth/guards.server';
+import { currentRequest } from './lib/app/log.server';
+import { bodyRefusal } from './lib/http/request.server';
 import {
   IslandPropsError,
   ISLAND_REFUSED_MESSAGE,
   islandBodyProblem,
   islandRefusalMessage,
   SERVER_ISLANDS_PATH,
-} from './lib/server-islands';
-import { startBackgroundJobs } from './lib/server/jobs';
+} from './lib/http/server-islands';
+import { startBackgroundJobs } from './lib/app/jobs.server';
 import {
   SESSION_COOKIE,
   deleteSessionTokenCookie,
   setSessionTokenCookie,
   validateSessionToken,
-} from './lib/server/session';
+} from './lib/auth/session.server';
 
 /**
  * A rendered page comes with Astro's policy (the hashes of the scripts and styles it rendered,
@@ -42,7 +42,7 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
 });
 
 /**
- * No shared cache may hand one visitor's response to another (src/lib/shared-caches.ts): a response
+ * No shared cache may hand one visitor's response to another (src/lib/http/shared-caches.ts): a response
  * that sets or clears a cookie is private, as is a signed-in page that says nothing about caching,
  * and any other storable one varies on Cookie. First in the sequence, so whatever sets a cookie
  * inside it (the session's renewal below, an Action, a page) has done so by the time this looks:
@@ -79,7 +79,7 @@ const crossSiteRequests = defineMiddleware(async (context, next) => {
 
 /**
  * Bodies over the limit, and Action bodies that cannot be read as a form, are refused here with a
- * 4xx before anything reads them (src/lib/server/request.ts says why). The RPC endpoint answers
+ * 4xx before anything reads them (src/lib/http/request.server.ts says why). The RPC endpoint answers
  * in the shape Astro's Action client reads.
  */
 const requestBodies = defineMiddleware(async (context, next) => {
@@ -153,7 +153,7 @@ const requestLog = defineMiddleware(async (context, next) => {
 /**
  * Server islands (`/_server-islands/<name>`, answered by Astro): a body the island loader never
  * sends and an island asked for without its props are refused with a 400 and a message rather than
- * a 500, and Astro's own empty 4xx answers get a message too (src/lib/server-islands.ts).
+ * a 500, and Astro's own empty 4xx answers get a message too (src/lib/http/server-islands.ts).
  */
 const serverIslands = defineMiddleware(async (context, next) => {
   if (!context.url.pathname.startsWith(SERVER_ISLANDS_PATH)) return next();

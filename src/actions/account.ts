@@ -1,16 +1,16 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema';
-import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSchema } from '../lib/auth-form';
-import { deleteAccountData } from '../lib/server/account-data';
-import { changePassword, verifyPassword } from '../lib/server/auth';
-import { deleteCustomerOf } from '../lib/server/billing';
-import { siteUrl } from '../lib/server/config';
-import { payments } from '../lib/server/payments';
-import { db } from '../lib/server/db';
-import { endSession, enforceRateLimit, requireActionUser } from '../lib/server/guards';
-import { invalidateSession, invalidateUserSessions } from '../lib/server/session';
-import { replanAll } from '../lib/server/tracker';
+import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSchema } from '../lib/auth/auth-form';
+import { deleteAccountData } from '../lib/data/account-data.server';
+import { changePassword, verifyPassword } from '../lib/auth/accounts.server';
+import { deleteCustomerOf } from '../lib/coaching/billing.server';
+import { siteUrl } from '../lib/app/config.server';
+import { payments } from '../lib/coaching/payments.server';
+import { db } from '../lib/app/db.server';
+import { endSession, enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
+import { invalidateSession, invalidateUserSessions } from '../lib/auth/session.server';
+import { replanAll } from '../lib/tracker/tracker.server';
 import { and } from 'drizzle-orm';
 import { sessions } from '../../db/schema';
 

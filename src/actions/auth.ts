@@ -1,17 +1,17 @@
 import { ActionError, defineAction } from 'astro:actions';
-import { emailOnlySchema, resetSchema, signInSchema, signUpSchema } from '../lib/auth-form';
-import { requestLoginLink, requestPasswordReset, resetPassword, signIn, signUp } from '../lib/server/auth';
-import { siteUrl } from '../lib/server/config';
-import { db } from '../lib/server/db';
+import { emailOnlySchema, resetSchema, signInSchema, signUpSchema } from '../lib/auth/auth-form';
+import { requestLoginLink, requestPasswordReset, resetPassword, signIn, signUp } from '../lib/auth/accounts.server';
+import { siteUrl } from '../lib/app/config.server';
+import { db } from '../lib/app/db.server';
 import {
   endSession,
   enforceAddressLimits,
   enforceRateLimit,
   startSession,
   type AddressLimits,
-} from '../lib/server/guards';
-import { clientIp } from '../lib/server/request';
-import { invalidateSession } from '../lib/server/session';
+} from '../lib/auth/guards.server';
+import { clientIp } from '../lib/http/request.server';
+import { invalidateSession } from '../lib/auth/session.server';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

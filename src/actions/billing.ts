@@ -4,12 +4,12 @@
  */
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { BILLING_INTERVALS } from '../lib/billing';
-import { BillingRefusal, openPortal, startCheckout } from '../lib/server/billing';
-import { setCoachingLimits } from '../lib/server/coaching';
-import { db } from '../lib/server/db';
-import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
-import { payments } from '../lib/server/payments';
+import { BILLING_INTERVALS } from '../lib/coaching/billing-rules';
+import { BillingRefusal, openPortal, startCheckout } from '../lib/coaching/billing.server';
+import { setCoachingLimits } from '../lib/coaching/entitlements.server';
+import { db } from '../lib/app/db.server';
+import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
+import { payments } from '../lib/coaching/payments.server';
 
 const CHECKOUTS_PER_MEMBER = { name: 'billing:member', limit: 20, windowMs: 3_600_000 };
 

@@ -6,12 +6,12 @@
  */
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { singleLineText } from '../lib/form-fields';
-import { MEMBER_ROLES, setMemberRole } from '../lib/server/coach-members';
-import { db } from '../lib/server/db';
-import { requireActionUser } from '../lib/server/guards';
-import { deleteLead } from '../lib/server/leads';
-import type { User } from '../lib/server/session';
+import { singleLineText } from '../lib/forms/fields';
+import { MEMBER_ROLES, setMemberRole } from '../lib/coach/members.server';
+import { db } from '../lib/app/db.server';
+import { requireActionUser } from '../lib/auth/guards.server';
+import { deleteLead } from '../lib/leads/leads.server';
+import type { User } from '../lib/auth/session.server';
 
 function requireCoachUser(context: Parameters<typeof requireActionUser>[0]): User {
   const { user } = requireActionUser(context);

@@ -20,14 +20,14 @@ import {
   setReplyEmails,
   toggleLike,
   type Viewer,
-} from '../lib/server/comments';
-import { importComments, type CommentImportReport } from '../lib/server/comment-transfer';
-import { signingSecret, siteUrl } from '../lib/server/config';
-import { checkbox, singleLineText } from '../lib/form-fields';
-import { db } from '../lib/server/db';
-import { throwFieldErrors } from '../lib/server/forms';
-import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
-import { clientNetwork } from '../lib/server/request';
+} from '../lib/comments/comments.server';
+import { importComments, type CommentImportReport } from '../lib/comments/transfer.server';
+import { signingSecret, siteUrl } from '../lib/app/config.server';
+import { checkbox, singleLineText } from '../lib/forms/fields';
+import { db } from '../lib/app/db.server';
+import { throwFieldErrors } from '../lib/forms/action-result.server';
+import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
+import { clientNetwork } from '../lib/http/request.server';
 
 export const COMMENTS_PER_MEMBER = { name: 'comment:member', limit: 6, windowMs: 10 * 60_000 };
 export const COMMENTS_PER_IP = { name: 'comment:ip', limit: 30, windowMs: 3_600_000 };

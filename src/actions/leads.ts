@@ -1,10 +1,10 @@
 import { ActionError, defineAction } from 'astro:actions';
-import { captureSchema, utmFrom } from '../lib/lead-form';
-import { leadContext } from '../lib/server/config';
-import { db } from '../lib/server/db';
-import { captureLead } from '../lib/server/leads';
-import { describeWait, hitRateLimit } from '../lib/server/rate-limit';
-import { clientNetwork } from '../lib/server/request';
+import { captureSchema, utmFrom } from '../lib/leads/lead-form';
+import { leadContext } from '../lib/app/config.server';
+import { db } from '../lib/app/db.server';
+import { captureLead } from '../lib/leads/leads.server';
+import { describeWait, hitRateLimit } from '../lib/http/rate-limit.server';
+import { clientNetwork } from '../lib/http/request.server';
 
 export const CAPTURE_PER_IP = { name: 'capture:ip', limit: 10, windowMs: 3_600_000 };
 

@@ -4,12 +4,12 @@
  */
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { multiLineText, singleLineText } from '../lib/form-fields';
-import { hasCoaching } from '../lib/server/coaching';
-import { siteUrl } from '../lib/server/config';
-import { db } from '../lib/server/db';
-import { enforceRateLimit, requireActionUser } from '../lib/server/guards';
-import { answerReview, requestReview, REVIEW_LIMITS, ReviewRefusal, withdrawReview } from '../lib/server/reviews';
+import { multiLineText, singleLineText } from '../lib/forms/fields';
+import { hasCoaching } from '../lib/coaching/entitlements.server';
+import { siteUrl } from '../lib/app/config.server';
+import { db } from '../lib/app/db.server';
+import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
+import { answerReview, requestReview, REVIEW_LIMITS, ReviewRefusal, withdrawReview } from '../lib/coaching/reviews.server';
 
 const REQUESTS_PER_MEMBER = { name: 'review:member', limit: 30, windowMs: 86_400_000 };
 

@@ -4,13 +4,13 @@
  */
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { db } from '../lib/server/db';
-import { throwFieldErrors } from '../lib/server/forms';
-import { enforceRateLimit, requireTrackerWriter } from '../lib/server/guards';
-import { randomToken, hashToken } from '../lib/server/tokens';
-import * as store from '../lib/server/tracker';
-import { readTrackerCsv } from '../lib/tracker-csv';
-import { checkbox, multiLineText, singleLineText } from '../lib/form-fields';
+import { db } from '../lib/app/db.server';
+import { throwFieldErrors } from '../lib/forms/action-result.server';
+import { enforceRateLimit, requireTrackerWriter } from '../lib/auth/guards.server';
+import { randomToken, hashToken } from '../lib/auth/tokens.server';
+import * as store from '../lib/tracker/tracker.server';
+import { readTrackerCsv } from '../lib/tracker/csv';
+import { checkbox, multiLineText, singleLineText } from '../lib/forms/fields';
 import {
   conversationInstant,
   editOpportunitySchema,
@@ -23,8 +23,8 @@ import {
   STAGES,
   STEP_IDS,
   type ConversationFieldsValue,
-} from '../lib/tracker-model';
-import { addDays, localClockTime, localDate, zonedInstant } from '../lib/zoned-time';
+} from '../lib/tracker/model';
+import { addDays, localClockTime, localDate, zonedInstant } from '../lib/time/zoned-time';
 
 const CREATE_PER_MEMBER = { name: 'tracker:create', limit: 300, windowMs: 3_600_000 };
 const IMPORT_PER_MEMBER = { name: 'tracker:import', limit: 10, windowMs: 3_600_000 };

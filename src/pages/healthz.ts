@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
 import { checkDatabase, PendingMigrationsError } from '../../db/connect.ts';
-import { db, ensureDatabase } from '../lib/server/db';
-import { currentRequest } from '../lib/server/log';
-import { startBackgroundJobs } from '../lib/server/jobs';
-import { mailViewer } from '../lib/server/mail-viewer';
+import { db, ensureDatabase } from '../lib/app/db.server';
+import { currentRequest } from '../lib/app/log.server';
+import { startBackgroundJobs } from '../lib/app/jobs.server';
+import { mailViewer } from '../lib/email/mail-viewer.server';
 
 export const prerender = false;
 

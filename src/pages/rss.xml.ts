@@ -1,7 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
-import { getPublishedCards } from '../lib/server/articles';
-import { SITE } from '../lib/site';
+import { getPublishedCards } from '../lib/articles/collection.server';
+import { SITE } from '../lib/app/site';
 
 export const prerender = true;
 

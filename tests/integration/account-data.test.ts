@@ -5,9 +5,9 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
-import { deleteAccountData, exportAccountData } from '../../src/lib/server/account-data.ts';
-import { hitRateLimit } from '../../src/lib/server/rate-limit.ts';
-import { hashToken } from '../../src/lib/server/tokens.ts';
+import { deleteAccountData, exportAccountData } from '../../src/lib/data/account-data.server.ts';
+import { hitRateLimit } from '../../src/lib/http/rate-limit.server.ts';
+import { hashToken } from '../../src/lib/auth/tokens.server.ts';
 import { tablesInSchema } from '../setup/source-inventory.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 

@@ -10,7 +10,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { prepareDatabase, serializeWrites, type Database } from '../../db/connect.ts';
 import * as schema from '../../db/schema.ts';
-import { requestLoginLink, requestPasswordReset, signUp, type AuthContext } from '../../src/lib/server/auth.ts';
+import { requestLoginLink, requestPasswordReset, signUp, type AuthContext } from '../../src/lib/auth/accounts.server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 const work = vi.hoisted(() => ({ argon2: 0, renders: 0, statements: [] as string[] }));

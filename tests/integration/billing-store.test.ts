@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { entitlements, subscriptions, users } from '../../db/schema.ts';
-import { applySubscription } from '../../src/lib/server/billing.ts';
+import { applySubscription } from '../../src/lib/coaching/billing.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 let test: TestDatabase;

@@ -8,7 +8,7 @@
  * since every rendered request is read with its cookies; prerendered files never set a cookie.
  */
 import { createClient } from '@libsql/client';
-import { SESSIONLESS_PATHS } from '../../src/lib/sessionless-paths.ts';
+import { SESSIONLESS_PATHS } from '../../src/lib/http/sessionless-paths.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, interviewForm, PASSWORD, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';

@@ -7,7 +7,7 @@
  */
 import { createClient } from '@libsql/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { csvCell, parseCsv } from '../../src/lib/csv.ts';
+import { csvCell, parseCsv } from '../../src/lib/data/csv.ts';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';

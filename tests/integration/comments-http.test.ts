@@ -7,7 +7,7 @@
  */
 import { createClient } from '@libsql/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { renderComment } from '../../src/lib/comment-markdown.ts';
+import { renderComment } from '../../src/lib/comments/markdown.ts';
 import { problemsIn, tagsOf, XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';

@@ -20,7 +20,7 @@ import {
   setHoldFirstComment,
   toggleLike,
   type Viewer,
-} from '../../src/lib/server/comments.ts';
+} from '../../src/lib/comments/comments.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 const SLUG = 'thank-you-note-within-24-hours';

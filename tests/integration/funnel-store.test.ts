@@ -13,7 +13,7 @@ import {
   rollupQueries,
   stageQueries,
   viewsQueries,
-} from '../../src/lib/server/funnel.ts';
+} from '../../src/lib/funnel/counts.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 let test: TestDatabase;

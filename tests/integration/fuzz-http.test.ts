@@ -26,10 +26,10 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connect.ts';
-import { CROSS_SITE_ALLOWED } from '../../src/lib/csrf.ts';
-import { MAX_BODY_BYTES } from '../../src/lib/request-body.ts';
-import { createSession, invalidateSession } from '../../src/lib/server/session.ts';
-import { signToken } from '../../src/lib/server/tokens.ts';
+import { CROSS_SITE_ALLOWED } from '../../src/lib/http/csrf.ts';
+import { MAX_BODY_BYTES } from '../../src/lib/http/request-body.ts';
+import { createSession, invalidateSession } from '../../src/lib/auth/session.server.ts';
+import { signToken } from '../../src/lib/auth/tokens.server.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import {

@@ -8,7 +8,7 @@
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connect.ts';
-import { runReminders } from '../../src/lib/server/reminders.ts';
+import { runReminders } from '../../src/lib/tracker/reminders.server.ts';
 import { errorLines, startMemberServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { Browser, interviewForm, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { actionDefinitions, actionsInSource } from '../setup/source-inventory.ts';

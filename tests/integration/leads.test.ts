@@ -9,7 +9,7 @@ import {
   runNurture,
   unsubscribeLead,
   type LeadContext,
-} from '../../src/lib/server/leads.ts';
+} from '../../src/lib/leads/leads.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';

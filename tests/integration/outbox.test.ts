@@ -8,8 +8,8 @@ import {
   LEASE_MS,
   MAX_ATTEMPTS,
   retryDelayMs,
-} from '../../src/lib/server/email/outbox.ts';
-import { createResendTransport, type EmailTransport } from '../../src/lib/server/email/transport.ts';
+} from '../../src/lib/email/outbox.server.ts';
+import { createResendTransport, type EmailTransport } from '../../src/lib/email/transport.server.ts';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 

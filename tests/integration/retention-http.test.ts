@@ -7,8 +7,8 @@
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connect.ts';
-import { pruneRetainedData } from '../../src/lib/server/retention.ts';
-import { hashToken } from '../../src/lib/server/tokens.ts';
+import { pruneRetainedData } from '../../src/lib/data/retention.server.ts';
+import { hashToken } from '../../src/lib/auth/tokens.server.ts';
 import { startMemberServer, startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { Browser, interviewForm, PASSWORD, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { tablesInSchema } from '../setup/source-inventory.ts';

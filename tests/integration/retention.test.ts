@@ -12,12 +12,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase, prepareDatabase } from '../../db/connect.ts';
 import * as schema from '../../db/schema.ts';
 import { emailTokens, leads, outbox, sessions } from '../../db/schema.ts';
-import { requestLoginLink, requestPasswordReset, signUp, type AuthContext } from '../../src/lib/server/auth.ts';
-import { deliverDueEmails, enqueueEmail, EXPIRED_BEFORE_DELIVERY } from '../../src/lib/server/email/outbox.ts';
-import { EmailDeliveryError, type EmailTransport, type OutgoingEmail } from '../../src/lib/server/email/transport.ts';
-import { captureLead, confirmLead, type LeadContext } from '../../src/lib/server/leads.ts';
-import { ERASED_HTML, ERASED_TEXT, pruneRetainedData } from '../../src/lib/server/retention.ts';
-import { createSession } from '../../src/lib/server/session.ts';
+import { requestLoginLink, requestPasswordReset, signUp, type AuthContext } from '../../src/lib/auth/accounts.server.ts';
+import { deliverDueEmails, enqueueEmail, EXPIRED_BEFORE_DELIVERY } from '../../src/lib/email/outbox.server.ts';
+import { EmailDeliveryError, type EmailTransport, type OutgoingEmail } from '../../src/lib/email/transport.server.ts';
+import { captureLead, confirmLead, type LeadContext } from '../../src/lib/leads/leads.server.ts';
+import { ERASED_HTML, ERASED_TEXT, pruneRetainedData } from '../../src/lib/data/retention.server.ts';
+import { createSession } from '../../src/lib/auth/session.server.ts';
 import { tablesInSchema } from '../setup/source-inventory.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 

@@ -5,7 +5,7 @@ import {
   invalidateUserSessions,
   SESSION_LIFETIME_MS,
   validateSessionToken,
-} from '../../src/lib/server/session.ts';
+} from '../../src/lib/auth/session.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 let test: TestDatabase;

@@ -5,7 +5,7 @@
  */
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signToken } from '../../src/lib/server/tokens.ts';
+import { signToken } from '../../src/lib/auth/tokens.server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { entitlements, opportunities, outbox, trackerSettings, users } from '../../db/schema.ts';
-import { setCoachingLimits } from '../../src/lib/server/coaching.ts';
+import { setCoachingLimits } from '../../src/lib/coaching/entitlements.server.ts';
 import {
   addConversation,
   createOpportunity,
@@ -23,12 +23,12 @@ import {
   setStage,
   updateOpportunity,
   type Member,
-} from '../../src/lib/server/tracker.ts';
-import { runReminders } from '../../src/lib/server/reminders.ts';
-import { readEmailOffToken, turnEmailOff } from '../../src/lib/server/email-preferences.ts';
+} from '../../src/lib/tracker/tracker.server.ts';
+import { runReminders } from '../../src/lib/tracker/reminders.server.ts';
+import { readEmailOffToken, turnEmailOff } from '../../src/lib/email/preferences.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
-import { storedBucket } from '../../src/lib/tracker-view.ts';
-import { endOfLocalDay, localDate } from '../../src/lib/zoned-time.ts';
+import { storedBucket } from '../../src/lib/tracker/view.ts';
+import { endOfLocalDay, localDate } from '../../src/lib/time/zoned-time.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 let test: TestDatabase;

@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connect.ts';
 import { appSettings, leads, outbox, rateLimits, users } from '../../db/schema.ts';
-import { enqueueEmail } from '../../src/lib/server/email/outbox.ts';
-import { verifyToken } from '../../src/lib/server/tokens.ts';
-import { createOpportunity } from '../../src/lib/server/tracker.ts';
+import { enqueueEmail } from '../../src/lib/email/outbox.server.ts';
+import { verifyToken } from '../../src/lib/auth/tokens.server.ts';
+import { createOpportunity } from '../../src/lib/tracker/tracker.server.ts';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { deliveringEnv, errorLines, startServer, TEST_APP_SECRET } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
@@ -72,7 +72,7 @@ function zoneInTheDay(now = new Date()): string {
   throw new Error('no zone found');
 }
 
-/** The first line the worker logged (JSON, src/lib/server/log.ts) with this message. */
+/** The first line the worker logged (JSON, src/lib/app/log.server.ts) with this message. */
 function logged(worker: RunningWorker, message: string): Record<string, unknown> | undefined {
   return worker
     .output()

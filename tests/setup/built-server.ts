@@ -9,7 +9,7 @@ import type { FakeStripe } from '../fakes/stripe.ts';
 
 /**
  * The lines of a server's output that report an error: Astro's own `[ERROR]`, our structured
- * error and fatal lines (src/lib/server/log.ts), and anything unhandled.
+ * error and fatal lines (src/lib/app/log.server.ts), and anything unhandled.
  */
 export function errorLines(output: string): string[] {
   return output

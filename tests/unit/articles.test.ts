@@ -9,7 +9,7 @@ import {
   tagCounts,
   tagLabel,
   type ArticleSummary,
-} from '../../src/lib/articles';
+} from '../../src/lib/articles/rules';
 
 const article = (id: string, date: string, tags: string[]): ArticleSummary => ({
   id,

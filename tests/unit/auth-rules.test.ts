@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { profileSchema, safeReturnPath, signUpSchema } from '../../src/lib/auth-form';
-import { isCrossSiteRefused } from '../../src/lib/csrf';
-import { csvCell, csvRow } from '../../src/lib/csv';
-import { signToken, verifyToken } from '../../src/lib/server/tokens';
-import { canonicalTimeZone, timeZoneChoices } from '../../src/lib/time-zones';
+import { profileSchema, safeReturnPath, signUpSchema } from '../../src/lib/auth/auth-form';
+import { isCrossSiteRefused } from '../../src/lib/http/csrf';
+import { csvCell, csvRow } from '../../src/lib/data/csv';
+import { signToken, verifyToken } from '../../src/lib/auth/tokens.server';
+import { canonicalTimeZone, timeZoneChoices } from '../../src/lib/time/time-zones';
 import { hostileReturnPath, readsAsThisSite, REVIEWED_RETURN_PATHS, SITE } from '../fixtures/hostile-return-paths';
 
 describe('safeReturnPath', () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PREMIUM_MARKER, splitPremium } from '../../src/lib/articles';
+import { PREMIUM_MARKER, splitPremium } from '../../src/lib/articles/rules';
 import {
   GRACE_DAYS,
   NO_ENTITLEMENT,
@@ -13,7 +13,7 @@ import {
   pastDueSince,
   subscriptionEntitlement,
   type SubscriptionState,
-} from '../../src/lib/billing';
+} from '../../src/lib/coaching/billing-rules';
 
 const DAY = 86_400_000;
 const now = new Date('2026-11-26T12:00:00Z');

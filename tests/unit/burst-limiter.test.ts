@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BurstLimiter } from '../../src/lib/burst-limiter.ts';
+import { BurstLimiter } from '../../src/lib/http/burst-limiter.ts';
 
 describe('BurstLimiter', () => {
   const limits = { limit: 3, windowMs: 60_000, maxKeys: 2 };

@@ -7,8 +7,8 @@ import {
   templatePlaceholders,
   TEMPLATE_IDS,
   type CheatSheet,
-} from '../../src/lib/cheat-sheet';
-import { renderCheatSheetPdf } from '../../src/lib/server/cheat-sheet-pdf';
+} from '../../src/lib/leads/cheat-sheet';
+import { renderCheatSheetPdf } from '../../src/lib/leads/cheat-sheet-pdf.server';
 
 const SOURCE = new URL('../../src/content/cheat-sheet/interview-success.yaml', import.meta.url);
 const raw: unknown = parse(readFileSync(SOURCE, 'utf8'));

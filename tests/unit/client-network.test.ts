@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { networkOf, UNKNOWN_NETWORK } from '../../src/lib/client-network.ts';
+import { networkOf, UNKNOWN_NETWORK } from '../../src/lib/http/client-network.ts';
 
 describe('networkOf', () => {
   it.each([

@@ -10,7 +10,7 @@ import {
   MAX_COMMENT_LENGTH,
   MAX_COMMENT_LINKS,
   renderComment,
-} from '../../src/lib/comment-markdown';
+} from '../../src/lib/comments/markdown';
 import { problemsIn, XSS_PAYLOADS } from '../fixtures/xss-payloads';
 
 const REL = 'nofollow ugc noopener noreferrer';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvError, csvRow, parseCsv } from '../../src/lib/csv';
+import { CsvError, csvRow, parseCsv } from '../../src/lib/data/csv';
 
 /** What parseCsv raises for `text`, or a failure when it does not raise. */
 function csvErrorOf(text: string): CsvError {

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as messages from '../../src/lib/server/email/messages';
-import { EmailHeaderError, headerValue, headerValues } from '../../src/lib/server/email/headers';
-import { EmailDeliveryError, localTransport, outgoing } from '../../src/lib/server/email/transport';
+import * as messages from '../../src/lib/email/messages.server';
+import { EmailHeaderError, headerValue, headerValues } from '../../src/lib/email/headers.server';
+import { EmailDeliveryError, localTransport, outgoing } from '../../src/lib/email/transport.server';
 
 /** Anything that could end a header line or hide in one. */
 const BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;

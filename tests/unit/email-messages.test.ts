@@ -5,7 +5,7 @@ import {
   thankYouInPracticeEmail,
   trackYourFollowUpsEmail,
   type EmailContent,
-} from '../../src/lib/server/email/messages';
+} from '../../src/lib/email/messages.server';
 
 const siteUrl = 'https://follow.example';
 const unsubscribeUrl = `${siteUrl}/unsubscribe?token=u-123&list=cheat-sheet`;

@@ -11,7 +11,7 @@ import {
   optionalDateField,
   queryDateProblem,
   singleLineText,
-} from '../../src/lib/form-fields';
+} from '../../src/lib/forms/fields';
 
 const SEED = 20_260_514;
 const name = singleLineText({ max: 80, missing: 'Add a name.' });

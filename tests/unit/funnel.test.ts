@@ -11,8 +11,8 @@ import {
   periodDays,
   periodFrom,
   rate,
-} from '../../src/lib/funnel';
-import { ViewLimiter } from '../../src/lib/view-limiter';
+} from '../../src/lib/funnel/rules';
+import { ViewLimiter } from '../../src/lib/funnel/view-limiter';
 
 const now = new Date('2026-11-26T15:00:00Z');
 const params = (query: string) => new URLSearchParams(query);

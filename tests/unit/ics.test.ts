@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarFeed, escapeText, foldLine, type CalendarEvent } from '../../src/lib/ics';
+import { calendarFeed, escapeText, foldLine, type CalendarEvent } from '../../src/lib/tracker/ics';
 
 const now = new Date('2026-03-20T16:05:09.123Z');
 

@@ -4,7 +4,7 @@ import {
   isFromThisMachine,
   mailViewerAnswers,
   mailViewerState,
-} from '../../src/lib/mail-viewer.ts';
+} from '../../src/lib/email/mail-viewer.ts';
 import { FORWARDING_HEADERS, HOSTS, SERVER_SETTINGS } from '../fixtures/local-requests.ts';
 
 const LOOPBACK_SOCKETS = ['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.0.0.53'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openingQueue, workElsewhere } from '../../src/lib/moderation-queue.ts';
+import { openingQueue, workElsewhere } from '../../src/lib/comments/moderation-queue.ts';
 
 const counts = (reported: number, held: number, hidden: number) => ({ reported, held, hidden });
 

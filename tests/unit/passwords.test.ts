@@ -1,6 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
-import { hashPassword, needsRehash, passwordMatches } from '../../src/lib/server/passwords';
+import { hashPassword, needsRehash, passwordMatches } from '../../src/lib/auth/passwords.server';
 
 describe('password hashes', () => {
   it('are argon2id with at least OWASP’s minimum: 19 MiB, 2 passes, 1 lane', async () => {

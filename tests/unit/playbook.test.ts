@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketOf, nextStep, planNextStep, type Bucket, type Plan, type PlaybookInput } from '../../src/lib/playbook';
+import { bucketOf, nextStep, planNextStep, type Bucket, type Plan, type PlaybookInput } from '../../src/lib/tracker/playbook';
 import {
   ENDED_STAGES,
   OPPORTUNITY_KINDS,
@@ -11,8 +11,8 @@ import {
   type Stage,
   type StepId,
   type TouchRecord,
-} from '../../src/lib/tracker-model';
-import { addDays, isWorkingDay, localDate, localParts } from '../../src/lib/zoned-time';
+} from '../../src/lib/tracker/model';
+import { addDays, isWorkingDay, localDate, localParts } from '../../src/lib/time/zoned-time';
 
 // ---- Building histories ----
 

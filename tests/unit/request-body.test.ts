@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionCall, bodyType, isActionName } from '../../src/lib/request-body';
+import { actionCall, bodyType, isActionName } from '../../src/lib/http/request-body';
 
 const url = (path: string) => new URL(`https://coach.example${path}`);
 

@@ -11,7 +11,7 @@ import {
   termsFound,
   toAnyWordFtsQuery,
   toFtsQuery,
-} from '../../src/lib/search-query';
+} from '../../src/lib/articles/search-query';
 
 describe('toFtsQuery', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepFromSharedCaches, sharedCacheMayStore } from '../../src/lib/shared-caches.ts';
+import { keepFromSharedCaches, sharedCacheMayStore } from '../../src/lib/http/shared-caches.ts';
 
 function after(headers: Record<string, string>, response: { setsCookie: boolean; signedIn: boolean }) {
   const result = new Headers(headers);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseVariant, loadStaticFiles, serveNotFound, serveStatic, urlPathFor } from '../../server/static-files.ts';
-import { pagePolicyHeader } from '../../src/lib/security-headers.ts';
+import { pagePolicyHeader } from '../../src/lib/http/security-headers.ts';
 
 const articleHtml = `<!doctype html><title>Article</title>${'<p>Send the thank-you note within a day.</p>'.repeat(200)}`;
 

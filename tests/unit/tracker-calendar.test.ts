@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { trackerCalendar, type DueStep } from '../../src/lib/tracker-calendar';
+import { trackerCalendar, type DueStep } from '../../src/lib/tracker/calendar';
 
 const options = { timeZone: 'Europe/Paris', siteUrl: 'https://follow.example', now: new Date('2026-03-20T16:05:09Z') };
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { csvRow } from '../../src/lib/csv';
+import { csvRow } from '../../src/lib/data/csv';
 import {
   readTrackerCsv,
   TRACKER_CSV_COLUMNS,
   trackerCsv,
   type ImportedOpportunity,
   type TrackerCsvColumn,
-} from '../../src/lib/tracker-csv';
-import type { ConversationRow, OpportunityRow } from '../../src/lib/tracker-records';
+} from '../../src/lib/tracker/csv';
+import type { ConversationRow, OpportunityRow } from '../../src/lib/tracker/records';
 
 const zone = 'America/New_York';
 // 12:00 in New York (daylight time, UTC-4) on Friday 20 March 2026.

@@ -4,10 +4,10 @@
  * is shown.
  */
 import { describe, expect, it } from 'vitest';
-import { draftFor, greetingName, mailtoLink } from '../../src/lib/drafts.ts';
-import type { CheatSheetTemplate } from '../../src/lib/cheat-sheet.ts';
-import { newOpportunitySchema, questionDates } from '../../src/lib/tracker-model.ts';
-import { boardColumn, dueLabel, storedBucket, type StoredPlan } from '../../src/lib/tracker-view.ts';
+import { draftFor, greetingName, mailtoLink } from '../../src/lib/tracker/drafts.ts';
+import type { CheatSheetTemplate } from '../../src/lib/leads/cheat-sheet.ts';
+import { newOpportunitySchema, questionDates } from '../../src/lib/tracker/model.ts';
+import { boardColumn, dueLabel, storedBucket, type StoredPlan } from '../../src/lib/tracker/view.ts';
 import {
   addWorkingDays,
   endOfLocalDay,
@@ -15,7 +15,7 @@ import {
   localParts,
   workingDaysBetween,
   zonedInstant,
-} from '../../src/lib/zoned-time.ts';
+} from '../../src/lib/time/zoned-time.ts';
 
 describe('wall-clock time in a zone', () => {
   it.each([

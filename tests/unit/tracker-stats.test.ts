@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StepId } from '../../src/lib/tracker-model';
-import type { ConversationRow, OpportunityRow, TouchRow } from '../../src/lib/tracker-records';
-import { trackerStats } from '../../src/lib/tracker-stats';
+import type { StepId } from '../../src/lib/tracker/model';
+import type { ConversationRow, OpportunityRow, TouchRow } from '../../src/lib/tracker/records';
+import { trackerStats } from '../../src/lib/tracker/stats';
 
 function opportunity(id: string, overrides: Partial<OpportunityRow> = {}): OpportunityRow {
   return {

@@ -5,7 +5,7 @@
  * copy button appears and the mail-app link follows the edits.
  */
 import { memo, useEffect, useId, useState } from 'react';
-import { mailtoLink } from '../../lib/drafts';
+import { mailtoLink } from '../../lib/tracker/drafts';
 
 interface Props {
   opportunityId: string;

@@ -5,8 +5,8 @@
  */
 import { actions } from 'astro:actions';
 import { memo, type SyntheticEvent, useId, useMemo, useState } from 'react';
-import { KIND_LABELS, STAGE_LABELS, STAGES, type Stage } from '../../lib/tracker-model';
-import { BOARD_COLUMN_LABELS, BOARD_COLUMNS, type BoardCard, type BoardColumn } from '../../lib/tracker-view';
+import { KIND_LABELS, STAGE_LABELS, STAGES, type Stage } from '../../lib/tracker/model';
+import { BOARD_COLUMN_LABELS, BOARD_COLUMNS, type BoardCard, type BoardColumn } from '../../lib/tracker/view';
 
 interface Props {
   cards: BoardCard[];

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { exportAccountData } from '../../lib/server/account-data';
-import { db } from '../../lib/server/db';
+import { exportAccountData } from '../../lib/data/account-data.server';
+import { db } from '../../lib/app/db.server';
 
 export const prerender = false;
 

@@ -11,12 +11,12 @@
  */
 import type { APIRoute } from 'astro';
 import { createHash, randomBytes } from 'node:crypto';
-import { articleOfPath, isBot } from '../../lib/funnel';
-import { ViewLimiter } from '../../lib/view-limiter';
-import { getPublishedEntries } from '../../lib/server/articles';
-import { db } from '../../lib/server/db';
-import { countView } from '../../lib/server/funnel';
-import { clientNetwork } from '../../lib/server/request';
+import { articleOfPath, isBot } from '../../lib/funnel/rules';
+import { ViewLimiter } from '../../lib/funnel/view-limiter';
+import { getPublishedEntries } from '../../lib/articles/collection.server';
+import { db } from '../../lib/app/db.server';
+import { countView } from '../../lib/funnel/counts.server';
+import { clientNetwork } from '../../lib/http/request.server';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { cheatSheetPdf } from '../../lib/server/cheat-sheet';
-import { leadContext } from '../../lib/server/config';
-import { checkDownloadToken } from '../../lib/server/leads';
+import { cheatSheetPdf } from '../../lib/leads/cheat-sheet-file.server';
+import { leadContext } from '../../lib/app/config.server';
+import { checkDownloadToken } from '../../lib/leads/leads.server';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { csvRow } from '../../lib/csv';
-import { allLeads, leadFilterFrom, leadFilterProblem } from '../../lib/server/coach-leads';
-import { refuseAllButCoach } from '../../lib/server/guards';
+import { csvRow } from '../../lib/data/csv';
+import { allLeads, leadFilterFrom, leadFilterProblem } from '../../lib/coach/leads.server';
+import { refuseAllButCoach } from '../../lib/auth/guards.server';
 
 export const prerender = false;
 

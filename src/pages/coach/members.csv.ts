@@ -4,10 +4,10 @@
  * defused by csvRow so a name like "=HYPERLINK(…)" stays text in a spreadsheet.
  */
 import type { APIRoute } from 'astro';
-import { csvRow } from '../../lib/csv';
-import { allMembers, memberFilterFrom } from '../../lib/server/coach-members';
-import { db } from '../../lib/server/db';
-import { refuseAllButCoach } from '../../lib/server/guards';
+import { csvRow } from '../../lib/data/csv';
+import { allMembers, memberFilterFrom } from '../../lib/coach/members.server';
+import { db } from '../../lib/app/db.server';
+import { refuseAllButCoach } from '../../lib/auth/guards.server';
 
 export const prerender = false;
 

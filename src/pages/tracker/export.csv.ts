@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { db } from '../../lib/server/db';
-import { trackerData } from '../../lib/server/tracker';
-import { trackerCsv } from '../../lib/tracker-csv';
+import { db } from '../../lib/app/db.server';
+import { trackerData } from '../../lib/tracker/tracker.server';
+import { trackerCsv } from '../../lib/tracker/csv';
 
 export const prerender = false;
 

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { db } from '../../lib/server/db';
-import { asOpportunityRow, trackerData } from '../../lib/server/tracker';
+import { db } from '../../lib/app/db.server';
+import { asOpportunityRow, trackerData } from '../../lib/tracker/tracker.server';
 
 export const prerender = false;
 

@@ -4,8 +4,8 @@
  * delivers the event again.
  */
 import type { APIRoute } from 'astro';
-import { handleWebhook } from '../../../lib/server/billing';
-import { payments } from '../../../lib/server/payments';
+import { handleWebhook } from '../../../lib/coaching/billing.server';
+import { payments } from '../../../lib/coaching/payments.server';
 
 export const prerender = false;
 

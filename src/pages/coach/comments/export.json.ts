@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { exportComments } from '../../../lib/server/comment-transfer';
-import { db } from '../../../lib/server/db';
+import { exportComments } from '../../../lib/comments/transfer.server';
+import { db } from '../../../lib/app/db.server';
 
 export const prerender = false;
 

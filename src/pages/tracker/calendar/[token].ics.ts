@@ -1,12 +1,12 @@
 import type { APIRoute } from 'astro';
 import { eq } from 'drizzle-orm';
 import { users } from '../../../../db/schema';
-import { coachingLimits, hasCoaching } from '../../../lib/server/coaching';
-import { siteUrl } from '../../../lib/server/config';
-import { db } from '../../../lib/server/db';
-import { hashToken } from '../../../lib/server/tokens';
-import { listDueSteps, memberForCalendar } from '../../../lib/server/tracker';
-import { trackerCalendar } from '../../../lib/tracker-calendar';
+import { coachingLimits, hasCoaching } from '../../../lib/coaching/entitlements.server';
+import { siteUrl } from '../../../lib/app/config.server';
+import { db } from '../../../lib/app/db.server';
+import { hashToken } from '../../../lib/auth/tokens.server';
+import { listDueSteps, memberForCalendar } from '../../../lib/tracker/tracker.server';
+import { trackerCalendar } from '../../../lib/tracker/calendar';
 
 export const prerender = false;
 

@@ -1,0 +1,261 @@
+/**
+ * Accounts: sign-up with a verified address, password and one-time-link sign-in, password reset.
+ * Answers never say whether an address has an account: callers show the same message whatever
+ * happened. The account's own data (export, deletion) is in account-data.ts.
+ */
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../../db/connect.ts';
+import { emailTokens, leads, users } from '../../../db/schema.ts';
+import { enqueueEmailForAccount } from '../email/outbox.server.ts';
+import { loginLinkEmail, passwordResetEmail, verifyEmailEmail, type EmailContent } from '../email/messages.server.ts';
+import { hashPassword, needsRehash, NO_ACCOUNT_HASH, passwordMatches } from './passwords.server.ts';
+import { createSession, generateSecureRandomString, hashSecret, invalidateUserSessions, type User } from './session.server.ts';
+
+export interface AuthContext {
+  db: Database;
+  siteUrl: string;
+  now?: Date;
+}
+
+const LINK_LIFETIME_MS = { verify: 48 * 3_600_000, reset: 3_600_000, login: 15 * 60_000 } as const;
+type LinkPurpose = keyof typeof LINK_LIFETIME_MS;
+const LINK_PATH: Record<LinkPurpose, string> = { verify: '/auth/verify', reset: '/auth/reset', login: '/auth/link' };
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user;
+}
+
+/** A one-time link and the email that carries it, made before the transaction that stores them. */
+interface PreparedLink {
+  purpose: LinkPurpose;
+  token: string;
+  content: EmailContent;
+}
+
+async function prepareLink(ctx: AuthContext, purpose: LinkPurpose): Promise<PreparedLink> {
+  const token = generateSecureRandomString();
+  const url = new URL(`${LINK_PATH[purpose]}?token=${token}`, ctx.siteUrl).href;
+  const render = purpose === 'verify' ? verifyEmailEmail : purpose === 'reset' ? passwordResetEmail : loginLinkEmail;
+  return { purpose, token, content: await render({ siteUrl: ctx.siteUrl, url }) };
+}
+
+/**
+ * Stores a prepared link for the account `account` selects and queues its email to `to`, in the
+ * caller's transaction. The database decides whether there is such an account: the statements are
+ * the same either way, and write rows only when there is one, so a request for an unknown address
+ * does the same work as one for a known address and takes as long.
+ */
+async function storeLink(tx: Transaction, account: SQL, to: string, link: PreparedLink, now: Date): Promise<void> {
+  const tokenHash = hashSecret(link.token);
+  const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS[link.purpose]);
+  // One live link per purpose: asking again replaces the previous one.
+  await tx
+    .delete(emailTokens)
+    .where(
+      and(
+        eq(emailTokens.purpose, link.purpose),
+        inArray(emailTokens.userId, tx.select({ id: users.id }).from(users).where(account)),
+      ),
+    );
+  await tx.insert(emailTokens).select(
+    tx
+      .select({
+        tokenHash: sql<string>`${tokenHash}`.as('token_hash'),
+        userId: users.id,
+        purpose: sql<LinkPurpose>`${link.purpose}`.as('purpose'),
+        expiresAt: sql<number>`${expiresAt.getTime()}`.as('expires_at'),
+        createdAt: sql<number>`${now.getTime()}`.as('created_at'),
+      })
+      .from(users)
+      .where(account),
+  );
+  // The message carries the raw token: it is never sent, and its body is erased, once the link is dead.
+  await enqueueEmailForAccount(
+    tx,
+    account,
+    {
+      idempotencyKey: `auth-${link.purpose}:${tokenHash.slice(0, 24)}`,
+      kind: `auth.${link.purpose}`,
+      to,
+      linkExpiresAt: expiresAt,
+      ...link.content,
+    },
+    now,
+  );
+}
+
+/** Sends a link of this purpose if the address has an account, and does the same work if not. */
+async function sendLinkIfAccount(ctx: AuthContext, email: string, purpose: LinkPurpose): Promise<void> {
+  const now = ctx.now ?? new Date();
+  const link = await prepareLink(ctx, purpose);
+  await ctx.db.transaction((tx) => storeLink(tx, eq(users.email, email), email, link, now));
+}
+
+/** Uses a one-time link: valid once, before it expires. Returns the user it belongs to. */
+async function consumeLink(
+  ctx: AuthContext,
+  token: string,
+  purpose: LinkPurpose,
+  now: Date,
+): Promise<User | undefined> {
+  if (!/^[a-z2-7]{20,64}$/.test(token)) return undefined;
+  const [row] = await ctx.db
+    .delete(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, hashSecret(token)), eq(emailTokens.purpose, purpose)))
+    .returning();
+  if (!row || row.expiresAt.getTime() <= now.getTime()) return undefined;
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, row.userId)).limit(1);
+  return user;
+}
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+  timeZone: string;
+}
+
+/**
+ * A new address gets an account and a verification link; an address that already has one gets a
+ * sign-in link instead. Either way the visitor is told to check their inbox, and the server does
+ * the same work: one password hash, one email rendered, one transaction of the same statements.
+ */
+export async function signUp(ctx: AuthContext, input: SignUpInput): Promise<void> {
+  const now = ctx.now ?? new Date();
+  const existing = await findUserByEmail(ctx.db, input.email);
+  // Hashed for a known address too (and thrown away): skipping it would show in the time taken.
+  const passwordHash = await hashPassword(input.password);
+  const link = await prepareLink(ctx, existing ? 'login' : 'verify');
+  const id = generateSecureRandomString();
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(users)
+      .values({
+        id,
+        email: input.email,
+        passwordHash,
+        name: input.name,
+        timeZone: input.timeZone,
+        // Reply emails are opt-in: a member asks for them when commenting, or on /account.
+        emailReplies: false,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing();
+    // A sign-in link for the account that was there; a verification link only for the account
+    // made here, not for one another request for the same address made a moment ago.
+    await storeLink(tx, eq(users.id, existing?.id ?? id), input.email, link, now);
+  });
+}
+
+/** The verification link: confirms the address, joins any cheat-sheet history, signs in. */
+export async function verifyEmail(ctx: AuthContext, token: string, userAgent: string) {
+  const now = ctx.now ?? new Date();
+  const user = await consumeLink(ctx, token, 'verify', now);
+  if (!user) return undefined;
+  await markVerified(ctx, user, now);
+  return createSession(ctx.db, user.id, userAgent, now);
+}
+
+async function markVerified(ctx: AuthContext, user: User, now: Date): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    if (!user.emailVerifiedAt)
+      await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, user.id));
+    // A lead with the same address is the same person: link it, and the nurture emails stop.
+    await tx
+      .update(leads)
+      .set({ userId: user.id, nextNurtureAt: null, updatedAt: now })
+      .where(eq(leads.email, user.email));
+  });
+}
+
+/**
+ * Undefined for a wrong password and for an unknown address alike. A right password checked
+ * against a hash made with older parameters is hashed again with the current ones.
+ */
+export async function signIn(ctx: AuthContext, email: string, password: string, userAgent: string) {
+  const user = await findUserByEmail(ctx.db, email);
+  if (!user) {
+    await passwordMatches(await NO_ACCOUNT_HASH, password);
+    return undefined;
+  }
+  if (!(await passwordMatches(user.passwordHash, password))) return undefined;
+  if (needsRehash(user.passwordHash)) await rehashPassword(ctx, user, password);
+  return { user, ...(await createSession(ctx.db, user.id, userAgent, ctx.now)) };
+}
+
+/** Replaces the stored hash, unless the password changed meanwhile (then the newer hash stays). */
+async function rehashPassword(ctx: AuthContext, user: User, password: string): Promise<void> {
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
+}
+
+export function requestPasswordReset(ctx: AuthContext, email: string): Promise<void> {
+  return sendLinkIfAccount(ctx, email, 'reset');
+}
+
+export function requestLoginLink(ctx: AuthContext, email: string): Promise<void> {
+  return sendLinkIfAccount(ctx, email, 'login');
+}
+
+/** Checks a reset link without using it, so the form can say early that it has expired. */
+export async function resetLinkIsLive(ctx: AuthContext, token: string): Promise<boolean> {
+  if (!/^[a-z2-7]{20,64}$/.test(token)) return false;
+  const [row] = await ctx.db
+    .select()
+    .from(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, hashSecret(token)), eq(emailTokens.purpose, 'reset')))
+    .limit(1);
+  return !!row && row.expiresAt.getTime() > (ctx.now ?? new Date()).getTime();
+}
+
+/** A new password from the reset link: every session ends, then this browser is signed in. */
+export async function resetPassword(ctx: AuthContext, token: string, password: string, userAgent: string) {
+  const now = ctx.now ?? new Date();
+  const user = await consumeLink(ctx, token, 'reset', now);
+  if (!user) return undefined;
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password), updatedAt: now })
+    .where(eq(users.id, user.id));
+  await invalidateUserSessions(ctx.db, user.id);
+  await markVerified(ctx, user, now);
+  return createSession(ctx.db, user.id, userAgent, now);
+}
+
+/** The one-time sign-in link. */
+export async function signInWithLink(ctx: AuthContext, token: string, userAgent: string) {
+  const now = ctx.now ?? new Date();
+  const user = await consumeLink(ctx, token, 'login', now);
+  if (!user) return undefined;
+  await markVerified(ctx, user, now);
+  return createSession(ctx.db, user.id, userAgent, now);
+}
+
+export type PasswordChange = 'changed' | 'wrong-password';
+
+/** Changing the password ends every other session; this one stays signed in. */
+export async function changePassword(
+  ctx: AuthContext,
+  user: User,
+  sessionId: string,
+  current: string,
+  next: string,
+): Promise<PasswordChange> {
+  if (!(await passwordMatches(user.passwordHash, current))) return 'wrong-password';
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(next), updatedAt: ctx.now ?? new Date() })
+    .where(eq(users.id, user.id));
+  await invalidateUserSessions(ctx.db, user.id, sessionId);
+  return 'changed';
+}
+
+export async function verifyPassword(user: User, password: string): Promise<boolean> {
+  return passwordMatches(user.passwordHash, password);
+}

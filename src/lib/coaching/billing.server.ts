@@ -1,0 +1,438 @@
+/**
+ * Paid Coaching through Stripe: the customer, Checkout, the customer portal, and the webhook that
+ * keeps our `subscriptions` and `entitlements` tables true. Pages read entitlements from our own
+ * database and never call Stripe to decide who may read what.
+ *
+ * Webhooks are verified, recorded by event id (a redelivery changes nothing), and handled by
+ * reading the subscription's current state from Stripe rather than trusting the event's copy, so
+ * events may arrive in any order.
+ */
+import { eq, notInArray } from 'drizzle-orm';
+import Stripe from 'stripe';
+import type { Database } from '../../../db/connect.ts';
+import { billingCustomers, entitlements, stripeEvents, subscriptions, users } from '../../../db/schema.ts';
+import { hasCoaching } from './entitlements.server.ts';
+import {
+  ENDED_STATUSES,
+  GRACE_DAYS,
+  entitlementFrom,
+  pastDueSince,
+  type BillingInterval,
+  type SubscriptionState,
+} from './billing-rules.ts';
+import { paymentFailedEmail } from '../email/messages.server.ts';
+import { enqueueEmail } from '../email/outbox.server.ts';
+
+export interface BillingContext {
+  db: Database;
+  stripe: Stripe;
+  siteUrl: string;
+  webhookSecret: string;
+  prices: Partial<Record<BillingInterval, string>>;
+}
+
+/** Something the member can fix or should know, shown beside the form. */
+export class BillingRefusal extends Error {}
+
+type Executor = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/**
+ * The Stripe SDK. `apiUrl` points it at another host (the local fake in tests); Stripe's own
+ * address is the default.
+ */
+export function createStripeClient(secretKey: string, apiUrl?: string): Stripe {
+  const config: Stripe.StripeConfig = {
+    maxNetworkRetries: 2,
+    timeout: 15_000,
+    appInfo: { name: 'Own the Follow-Up' },
+  };
+  if (apiUrl) {
+    const url = new URL(apiUrl);
+    config.host = url.hostname;
+    config.port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    config.protocol = url.protocol === 'https:' ? 'https' : 'http';
+  }
+  return new Stripe(secretKey, config);
+}
+
+interface Member {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+}
+
+export async function customerIdOf(db: Database, userId: string): Promise<string | undefined> {
+  const [row] = await db.select().from(billingCustomers).where(eq(billingCustomers.userId, userId));
+  return row?.stripeCustomerId;
+}
+
+// --- Checkout and the portal ----------------------------------------------------------------
+
+/** Stripe's answer for an id it does not have (deleted, or from another account). */
+function isMissing(error: unknown): boolean {
+  return error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
+}
+
+/**
+ * The member's Stripe customer: the one we stored, or a new one (created once, even on a double
+ * click). `stale` is a stored customer Stripe no longer has: a new one replaces it.
+ */
+export async function ensureCustomer(ctx: BillingContext, user: Member, stale?: string): Promise<string> {
+  const existing = await customerIdOf(ctx.db, user.id);
+  if (existing && existing !== stale) return existing;
+  const customer = await ctx.stripe.customers.create(
+    { email: user.email, ...(user.name ? { name: user.name } : {}), metadata: { userId: user.id } },
+    { idempotencyKey: stale ? `customer-${user.id}-replacing-${stale}` : `customer-${user.id}` },
+  );
+  if (stale) {
+    await ctx.db
+      .update(billingCustomers)
+      .set({ stripeCustomerId: customer.id })
+      .where(eq(billingCustomers.stripeCustomerId, stale));
+  } else {
+    await ctx.db
+      .insert(billingCustomers)
+      .values({ userId: user.id, stripeCustomerId: customer.id })
+      .onConflictDoNothing();
+  }
+  return (await customerIdOf(ctx.db, user.id)) ?? customer.id;
+}
+
+/** A Checkout session for Coaching at the chosen interval; returns the page to send the member to. */
+export async function startCheckout(
+  ctx: BillingContext,
+  user: Member,
+  interval: BillingInterval,
+  now = new Date(),
+): Promise<string> {
+  const price = ctx.prices[interval];
+  if (!price) throw new BillingRefusal('That plan is not offered at the moment.');
+  if (await hasCoaching(ctx.db, user, now)) {
+    throw new BillingRefusal('You already have Coaching. Manage your membership from your account page.');
+  }
+  const open = (customer: string) =>
+    ctx.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer,
+      client_reference_id: user.id,
+      line_items: [{ price, quantity: 1 }],
+      subscription_data: { metadata: { userId: user.id } },
+      metadata: { userId: user.id },
+      allow_promotion_codes: true,
+      success_url: `${ctx.siteUrl}/pricing/success?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${ctx.siteUrl}/pricing/canceled`,
+    });
+  const customer = await ensureCustomer(ctx, user);
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await open(customer);
+  } catch (error) {
+    // The stored customer was deleted in Stripe's dashboard: make a new one and go on.
+    if (!isMissing(error)) throw error;
+    session = await open(await ensureCustomer(ctx, user, customer));
+  }
+  if (!session.url) throw new Error(`Checkout session ${session.id} has no URL`);
+  return session.url;
+}
+
+/** A customer-portal session where the member changes card, plan, or cancels. */
+export async function openPortal(ctx: BillingContext, user: Member): Promise<string> {
+  const customer = await customerIdOf(ctx.db, user.id);
+  if (!customer) throw new BillingRefusal('There is no billing to manage yet: you have not subscribed.');
+  const session = await ctx.stripe.billingPortal.sessions.create({
+    customer,
+    return_url: `${ctx.siteUrl}/account#billing`,
+  });
+  return session.url;
+}
+
+/**
+ * The success page's check: when Checkout says the session is complete, applies the subscription
+ * at once instead of waiting for the webhook (both paths are idempotent).
+ */
+export async function confirmCheckout(
+  ctx: BillingContext,
+  user: Member,
+  sessionId: string,
+  now = new Date(),
+): Promise<'active' | 'pending' | 'not-found'> {
+  if (!/^cs_[\w]{1,200}$/.test(sessionId)) return 'not-found';
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await ctx.stripe.checkout.sessions.retrieve(sessionId);
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError) return 'not-found';
+    throw error;
+  }
+  if (session.client_reference_id !== user.id) return 'not-found';
+  const subscriptionId = idOf(session.subscription);
+  if (session.status !== 'complete' || !subscriptionId) return 'pending';
+  const subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
+  await ctx.db.transaction(async (tx) => {
+    await linkCustomer(tx, user.id, idOf(session.customer));
+    await applySubscription(tx, subscription, user.id, now);
+  });
+  return (await hasCoaching(ctx.db, user, now)) ? 'active' : 'pending';
+}
+
+/**
+ * Before an account is deleted: deletes the member's Stripe customer, which ends every
+ * subscription of theirs at once (including any we have not heard about yet) and removes their
+ * name and address from Stripe. A customer Stripe no longer has counts as done.
+ */
+export async function deleteCustomerOf(ctx: BillingContext, userId: string): Promise<boolean> {
+  const customer = await customerIdOf(ctx.db, userId);
+  if (!customer) return false;
+  try {
+    await ctx.stripe.customers.del(customer);
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+  return true;
+}
+
+// --- Webhooks ---------------------------------------------------------------------------------
+
+export interface WebhookResult {
+  status: number;
+  message: string;
+}
+
+/** The events that change what a member may use. Any other event is recorded and left alone. */
+const SUBSCRIPTION_EVENTS = new Set([
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'customer.subscription.paused',
+  'customer.subscription.resumed',
+]);
+
+/** Verifies, de-duplicates and applies one webhook delivery. */
+export async function handleWebhook(
+  ctx: BillingContext,
+  payload: string,
+  signature: string | null,
+  now = new Date(),
+): Promise<WebhookResult> {
+  let event: Stripe.Event;
+  try {
+    event = await ctx.stripe.webhooks.constructEventAsync(payload, signature ?? '', ctx.webhookSecret);
+  } catch {
+    return { status: 400, message: 'The Stripe-Signature header did not verify for this payload.' };
+  }
+  if (await eventSeen(ctx.db, event.id)) return { status: 200, message: 'Already handled.' };
+
+  // Reads from Stripe happen before the transaction; a failure here answers 503 and records
+  // nothing, so Stripe delivers the event again later.
+  const plan = await planEvent(ctx, event);
+  const message = await noticeFor(ctx, event, plan);
+
+  const outcome = await ctx.db.transaction(async (tx) => {
+    const recorded = await tx
+      .insert(stripeEvents)
+      .values({ id: event.id, type: event.type, outcome: plan.outcome })
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id });
+    if (recorded.length === 0) return 'Already handled.';
+    if (plan.member && plan.subscription) {
+      await linkCustomer(tx, plan.member.id, plan.customerId);
+      await applySubscription(tx, plan.subscription, plan.member.id, now);
+    }
+    if (message) await enqueueEmail(tx, message, now);
+    return plan.outcome;
+  });
+  return { status: 200, message: outcome };
+}
+
+async function eventSeen(db: Database, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, id));
+  return !!row;
+}
+
+interface EventPlan {
+  outcome: string;
+  member?: Member;
+  customerId?: string | undefined;
+  subscription?: Stripe.Subscription;
+}
+
+async function planEvent(ctx: BillingContext, event: Stripe.Event): Promise<EventPlan> {
+  let subscriptionId: string | undefined;
+  let referencedUser: string | undefined;
+  let customerId: string | undefined;
+  if (event.type === 'checkout.session.completed') {
+    const session = event.data.object;
+    if (session.mode !== 'subscription') return { outcome: 'ignored: not a subscription checkout' };
+    subscriptionId = idOf(session.subscription);
+    referencedUser = session.client_reference_id ?? undefined;
+    customerId = idOf(session.customer);
+  } else if (SUBSCRIPTION_EVENTS.has(event.type)) {
+    subscriptionId = (event.data.object as Stripe.Subscription).id;
+  } else if (event.type === 'invoice.payment_failed' || event.type === 'invoice.paid') {
+    subscriptionId = idOf(event.data.object.parent?.subscription_details?.subscription);
+  } else {
+    return { outcome: 'ignored: not an event we act on' };
+  }
+  if (!subscriptionId) return { outcome: 'ignored: no subscription' };
+
+  // The subscription as Stripe holds it now, whatever this event's copy says.
+  let subscription: Stripe.Subscription;
+  try {
+    subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
+  } catch (error) {
+    // Deleted test data, or an event meant for another account: asking again will not help.
+    if (isMissing(error)) return { outcome: 'ignored: Stripe has no such subscription' };
+    throw error;
+  }
+  if (!(await isCoachingSubscription(ctx, subscription))) {
+    return { outcome: 'ignored: not a Coaching subscription' };
+  }
+  customerId ??= idOf(subscription.customer);
+  const member = await findMember(ctx.db, [
+    subscription.metadata?.['userId'],
+    referencedUser,
+    customerId ? await userOfCustomer(ctx.db, customerId) : undefined,
+  ]);
+  if (!member) return { outcome: 'ignored: no member for this subscription' };
+  return { outcome: `applied: ${subscription.status}`, member, customerId, subscription };
+}
+
+async function userOfCustomer(db: Database, customerId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ userId: billingCustomers.userId })
+    .from(billingCustomers)
+    .where(eq(billingCustomers.stripeCustomerId, customerId));
+  return row?.userId;
+}
+
+async function findMember(db: Database, candidates: (string | undefined)[]): Promise<Member | undefined> {
+  for (const id of candidates) {
+    if (!id) continue;
+    const [row] = await db
+      .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+      .from(users)
+      .where(eq(users.id, id));
+    if (row) return row;
+  }
+  return undefined;
+}
+
+const coachingProducts = new WeakMap<BillingContext, Promise<Set<string>>>();
+
+/**
+ * Whether a subscription is for Coaching: one of its items has a configured price, or another
+ * price of the same product (a price the coach has since replaced keeps its subscribers). Other
+ * products sold on the same Stripe account open nothing here.
+ */
+async function isCoachingSubscription(ctx: BillingContext, subscription: Stripe.Subscription): Promise<boolean> {
+  const configured = new Set(Object.values(ctx.prices));
+  if (subscription.items.data.some((item) => configured.has(item.price.id))) return true;
+  let products = coachingProducts.get(ctx);
+  if (!products) {
+    products = Promise.all([...configured].map((id) => ctx.stripe.prices.retrieve(id))).then(
+      (prices) => new Set(prices.map((price) => idOf(price.product)!)),
+    );
+    products.catch(() => coachingProducts.delete(ctx));
+    coachingProducts.set(ctx, products);
+  }
+  const known = await products;
+  return subscription.items.data.some((item) => known.has(idOf(item.price.product) ?? ''));
+}
+
+/**
+ * The email a payment failure sends, once per invoice, and only while the subscription is still
+ * unpaid: an old failure delivered after the card was fixed sends nothing.
+ */
+async function noticeFor(ctx: BillingContext, event: Stripe.Event, plan: EventPlan) {
+  const { member, subscription } = plan;
+  if (event.type !== 'invoice.payment_failed' || !member || !subscription) return undefined;
+  if (!['past_due', 'unpaid'].includes(subscription.status)) return undefined;
+  const invoice = event.data.object;
+  const content = await paymentFailedEmail({
+    siteUrl: ctx.siteUrl,
+    accountUrl: `${ctx.siteUrl}/account#billing`,
+    graceDays: GRACE_DAYS,
+    invoiceUrl: invoice.hosted_invoice_url ?? undefined,
+  });
+  return {
+    idempotencyKey: `payment-failed:${invoice.id}`,
+    kind: 'payment-failed',
+    to: member.email,
+    userId: member.id,
+    ...content,
+  };
+}
+
+async function linkCustomer(tx: Executor, userId: string, customerId: string | undefined): Promise<void> {
+  if (!customerId) return;
+  await tx.insert(billingCustomers).values({ userId, stripeCustomerId: customerId }).onConflictDoNothing();
+}
+
+function periodEndOf(periodEnds: number[], cancelAt: number | null): Date | null {
+  const ends = cancelAt === null ? periodEnds : [...periodEnds, cancelAt];
+  if (ends.length === 0) return null;
+  return new Date((cancelAt === null ? Math.max(...ends) : Math.min(...ends)) * 1000);
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | undefined {
+  if (!value) return undefined;
+  return typeof value === 'string' ? value : value.id;
+}
+
+/**
+ * Writes Stripe's state of one subscription, then the member's entitlement from all of theirs. A
+ * subscription that has ended stays ended: a read of its earlier state written late (two events
+ * handled at once) cannot bring it back.
+ */
+export async function applySubscription(
+  tx: Executor,
+  subscription: Stripe.Subscription,
+  userId: string,
+  now: Date,
+): Promise<void> {
+  const [previous] = await tx
+    .select({ pastDueSince: subscriptions.pastDueSince })
+    .from(subscriptions)
+    .where(eq(subscriptions.id, subscription.id));
+  const item = subscription.items.data[0];
+  const periodEnds = subscription.items.data.map((each) => each.current_period_end);
+  const state = {
+    userId,
+    stripeCustomerId: idOf(subscription.customer) ?? '',
+    status: subscription.status,
+    priceId: item?.price.id ?? null,
+    interval: item?.price.recurring?.interval ?? null,
+    // A cancellation set for a date (cancel_at) ends the paid period there.
+    currentPeriodEnd: periodEndOf(periodEnds, subscription.cancel_at ?? null),
+    cancelAtPeriodEnd: subscription.cancel_at_period_end || (subscription.cancel_at ?? null) !== null,
+    pastDueSince: pastDueSince(subscription.status, previous?.pastDueSince ?? null, now),
+    updatedAt: now,
+  };
+  await tx
+    .insert(subscriptions)
+    .values({ id: subscription.id, ...state })
+    .onConflictDoUpdate({
+      target: subscriptions.id,
+      set: state,
+      setWhere: notInArray(subscriptions.status, [...ENDED_STATUSES]),
+    });
+
+  const all: SubscriptionState[] = await tx
+    .select({
+      id: subscriptions.id,
+      status: subscriptions.status,
+      interval: subscriptions.interval,
+      currentPeriodEnd: subscriptions.currentPeriodEnd,
+      cancelAtPeriodEnd: subscriptions.cancelAtPeriodEnd,
+      pastDueSince: subscriptions.pastDueSince,
+    })
+    .from(subscriptions)
+    .where(eq(subscriptions.userId, userId));
+  const entitlement = entitlementFrom(all);
+  const values = { ...entitlement, updatedAt: now };
+  await tx
+    .insert(entitlements)
+    .values({ userId, ...values })
+    .onConflictDoUpdate({ target: entitlements.userId, set: values });
+}

@@ -1,0 +1,71 @@
+/**
+ * Payments as configured for this instance: the Stripe context when STRIPE_SECRET_KEY,
+ * STRIPE_WEBHOOK_SECRET and at least one price id are set, otherwise null (payments off, and the
+ * pricing page says so). Prices are read from Stripe for the pricing page and kept for ten minutes.
+ */
+import {
+  STRIPE_API_URL,
+  STRIPE_PRICE_MONTHLY,
+  STRIPE_PRICE_YEARLY,
+  STRIPE_SECRET_KEY,
+  STRIPE_WEBHOOK_SECRET,
+} from 'astro:env/server';
+import { BILLING_INTERVALS, formatPrice, type BillingInterval } from './billing-rules';
+import { createStripeClient, type BillingContext } from './billing.server';
+import { siteUrl } from '../app/config.server';
+import { db } from '../app/db.server';
+
+const prices: Partial<Record<BillingInterval, string>> = {
+  ...(STRIPE_PRICE_MONTHLY ? { month: STRIPE_PRICE_MONTHLY } : {}),
+  ...(STRIPE_PRICE_YEARLY ? { year: STRIPE_PRICE_YEARLY } : {}),
+};
+
+export const payments: BillingContext | null =
+  STRIPE_SECRET_KEY && STRIPE_WEBHOOK_SECRET && Object.keys(prices).length > 0
+    ? {
+        db,
+        stripe: createStripeClient(STRIPE_SECRET_KEY, STRIPE_API_URL),
+        siteUrl,
+        webhookSecret: STRIPE_WEBHOOK_SECRET,
+        prices,
+      }
+    : null;
+
+/**
+ * The Content-Security-Policy of pages whose forms send the browser on to Stripe (Checkout, the
+ * customer portal): browsers apply form-action to the redirect a form's answer makes, so Stripe's
+ * hosted pages are allowed there (and the API host, where a test fake serves its own pages).
+ */
+export const paymentFormsDirective: `form-action ${string}` = `form-action 'self' https://checkout.stripe.com https://billing.stripe.com${STRIPE_API_URL ? ` ${new URL(STRIPE_API_URL).origin}` : ''}`;
+
+export interface Plan {
+  interval: BillingInterval;
+  /** "$19 a month", or undefined when Stripe could not be asked (Checkout shows the amount). */
+  label: string | undefined;
+}
+
+const FRESH_MS = 10 * 60_000;
+const RETRY_MS = 60_000;
+let cached: { plans: Plan[]; until: number } | undefined;
+
+/** The plans on offer, with their prices as Stripe has them. */
+export async function coachingPlans(now = Date.now()): Promise<Plan[]> {
+  if (!payments) return [];
+  if (cached && cached.until > now) return cached.plans;
+  let complete = true;
+  const plans = await Promise.all(
+    BILLING_INTERVALS.filter((interval) => payments!.prices[interval]).map(async (interval): Promise<Plan> => {
+      try {
+        const price = await payments!.stripe.prices.retrieve(payments!.prices[interval]!);
+        const label = price.unit_amount === null ? undefined : formatPrice(price.unit_amount, price.currency, interval);
+        return { interval, label };
+      } catch (error) {
+        console.error(`could not read the ${interval}ly price from Stripe`, error);
+        complete = false;
+        return { interval, label: undefined };
+      }
+    }),
+  );
+  cached = { plans, until: now + (complete ? FRESH_MS : RETRY_MS) };
+  return plans;
+}

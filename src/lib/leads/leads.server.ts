@@ -1,0 +1,352 @@
+/**
+ * The cheat-sheet funnel: capture → confirmation email → confirmed lead with a download link →
+ * a short nurture sequence, until they unsubscribe or sign up. Every change and the email it
+ * causes are written in one transaction through the outbox.
+ *
+ * Nothing here tells a visitor whether an address was known: capture always answers the same.
+ */
+import { and, eq, inArray, isNull, like, lte } from 'drizzle-orm';
+import type { Database } from '../../../db/connect.ts';
+import { leads, outbox, rateLimits } from '../../../db/schema.ts';
+import { enqueueEmail, type Executor } from '../email/outbox.server.ts';
+import {
+  cheatSheetDeliveryEmail,
+  confirmCheatSheetEmail,
+  thankYouInPracticeEmail,
+  trackYourFollowUpsEmail,
+  type EmailContent,
+} from '../email/messages.server.ts';
+import { hitRateLimit } from '../http/rate-limit.server.ts';
+import { CONSENT_TEXT } from './consent.ts';
+import { hashToken, randomToken, signToken, verifyToken } from '../auth/tokens.server.ts';
+
+export const CONFIRM_LINK_HOURS = 48;
+export const DOWNLOAD_LINK_DAYS = 7;
+/** After the sheet itself (step 1): step 2 two days after confirming, step 3 six days after. */
+export const NURTURE_OFFSETS_MS: Record<number, number> = { 2: 2 * 86_400_000, 3: 6 * 86_400_000 };
+const MIN_MS_BETWEEN_CONFIRMATIONS = 5 * 60_000;
+/** Emails one address can be sent from the capture form in a day, whatever anyone submits. */
+export const ADDRESS_EMAILS_PER_DAY = 3;
+const ADDRESS_LIMIT_NAME = 'capture:address';
+
+export interface LeadContext {
+  db: Database;
+  /** Signs download and unsubscribe links. */
+  secret: string;
+  /** Public origin for links in emails, e.g. https://ownthefollowup.com */
+  siteUrl: string;
+  now?: Date;
+}
+
+export interface CaptureInput {
+  email: string;
+  sourcePath?: string | undefined;
+  sourceArticle?: string | undefined;
+  utmSource?: string | undefined;
+  utmMedium?: string | undefined;
+  utmCampaign?: string | undefined;
+}
+
+export type Lead = typeof leads.$inferSelect;
+
+const link = (ctx: LeadContext, path: string) => new URL(path, ctx.siteUrl).href;
+
+export function unsubscribeUrl(ctx: LeadContext, leadId: string): string {
+  return link(ctx, `/unsubscribe?token=${signToken(ctx.secret, 'unsub', leadId)}`);
+}
+
+const downloadExpiry = (now: Date) => new Date(now.getTime() + DOWNLOAD_LINK_DAYS * 86_400_000);
+
+export function downloadUrl(ctx: LeadContext, leadId: string, now: Date): string {
+  return link(ctx, `/cheat-sheet/download?token=${signToken(ctx.secret, 'dl', leadId, downloadExpiry(now))}`);
+}
+
+/** Marketing email carries one-click unsubscribe headers (RFC 8058) as well as a visible link. */
+function marketingHeaders(ctx: LeadContext, leadId: string): Record<string, string> {
+  return {
+    'List-Unsubscribe': `<${unsubscribeUrl(ctx, leadId)}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}
+
+async function queue(
+  executor: Executor,
+  key: string,
+  kind: string,
+  to: string,
+  content: EmailContent,
+  headers: Record<string, string>,
+  now: Date,
+  linkExpiresAt?: Date,
+) {
+  await enqueueEmail(executor, { idempotencyKey: key, kind, to, ...content, headers, linkExpiresAt }, now);
+}
+
+async function queueDelivery(
+  ctx: LeadContext,
+  executor: Executor,
+  lead: Pick<Lead, 'id' | 'email'>,
+  key: string,
+  now: Date,
+) {
+  const content = await cheatSheetDeliveryEmail({
+    siteUrl: ctx.siteUrl,
+    downloadUrl: downloadUrl(ctx, lead.id, now),
+    expiresInDays: DOWNLOAD_LINK_DAYS,
+    cheatSheetUrl: link(ctx, '/cheat-sheet'),
+    unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
+  });
+  // The download link dies after DOWNLOAD_LINK_DAYS: the message is not sent, and is erased, after that.
+  await queue(
+    executor,
+    key,
+    'lead.delivery',
+    lead.email,
+    content,
+    marketingHeaders(ctx, lead.id),
+    now,
+    downloadExpiry(now),
+  );
+}
+
+/**
+ * Records the capture and queues what the address should get: a confirmation for a new or
+ * pending lead, a fresh download link for a confirmed one. Resubmitting never makes a second
+ * lead, and an address is sent at most ADDRESS_EMAILS_PER_DAY emails a day from here.
+ */
+export async function captureLead(ctx: LeadContext, input: CaptureInput): Promise<void> {
+  const now = ctx.now ?? new Date();
+  const email = input.email;
+  const [existing] = await ctx.db.select().from(leads).where(eq(leads.email, email)).limit(1);
+
+  if (
+    existing?.status === 'pending' &&
+    existing.confirmationSentAt &&
+    now.getTime() - existing.confirmationSentAt.getTime() < MIN_MS_BETWEEN_CONFIRMATIONS
+  ) {
+    return;
+  }
+  const perAddress = await hitRateLimit(
+    ctx.db,
+    { name: ADDRESS_LIMIT_NAME, limit: ADDRESS_EMAILS_PER_DAY, windowMs: 86_400_000 },
+    hashToken(email),
+    now.getTime(),
+  );
+  if (!perAddress.allowed) return;
+
+  if (existing?.status === 'confirmed') {
+    await queueDelivery(ctx, ctx.db, existing, `lead-download:${existing.id}:${now.getTime()}`, now);
+    return;
+  }
+
+  const token = randomToken();
+  const confirmation = await confirmCheatSheetEmail({
+    siteUrl: ctx.siteUrl,
+    confirmUrl: link(ctx, `/cheat-sheet/confirm?token=${token}`),
+    expiresInHours: CONFIRM_LINK_HOURS,
+  });
+  const confirmFields = {
+    confirmTokenHash: hashToken(token),
+    confirmExpiresAt: new Date(now.getTime() + CONFIRM_LINK_HOURS * 3_600_000),
+    confirmationSentAt: now,
+    consentText: CONSENT_TEXT,
+    consentAt: now,
+    updatedAt: now,
+  };
+
+  await ctx.db.transaction(async (tx) => {
+    let leadId: string;
+    if (existing) {
+      // Pending, or unsubscribed and asking again: a new double opt-in either way.
+      leadId = existing.id;
+      await tx
+        .update(leads)
+        .set({ ...confirmFields, status: existing.status === 'unsubscribed' ? 'pending' : existing.status })
+        .where(eq(leads.id, leadId));
+    } else {
+      leadId = randomToken(12);
+      await tx.insert(leads).values({
+        id: leadId,
+        email,
+        status: 'pending',
+        sourcePath: input.sourcePath ?? null,
+        sourceArticle: input.sourceArticle ?? null,
+        utmSource: input.utmSource ?? null,
+        utmMedium: input.utmMedium ?? null,
+        utmCampaign: input.utmCampaign ?? null,
+        createdAt: now,
+        ...confirmFields,
+      });
+    }
+    await queue(
+      tx,
+      `lead-confirm:${leadId}:${confirmFields.confirmTokenHash.slice(0, 16)}`,
+      'lead.confirm',
+      email,
+      confirmation,
+      {},
+      now,
+      confirmFields.confirmExpiresAt,
+    );
+  });
+}
+
+export type ConfirmResult =
+  { status: 'confirmed'; lead: Lead; downloadUrl: string } | { status: 'invalid' | 'expired' };
+
+/** The link in the confirmation email: confirms once, queues the sheet, starts the nurture. */
+export async function confirmLead(ctx: LeadContext, token: string): Promise<ConfirmResult> {
+  const now = ctx.now ?? new Date();
+  if (!/^[\w-]{20,100}$/.test(token)) return { status: 'invalid' };
+  const [lead] = await ctx.db
+    .select()
+    .from(leads)
+    .where(eq(leads.confirmTokenHash, hashToken(token)))
+    .limit(1);
+  if (!lead) return { status: 'invalid' };
+  if (!lead.confirmExpiresAt || lead.confirmExpiresAt < now) return { status: 'expired' };
+
+  const confirmed = await ctx.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(leads)
+      .set({
+        status: 'confirmed',
+        confirmedAt: lead.confirmedAt ?? now,
+        confirmTokenHash: null,
+        confirmExpiresAt: null,
+        nurtureStep: 1,
+        nextNurtureAt: lead.userId ? null : new Date(now.getTime() + NURTURE_OFFSETS_MS[2]!),
+        updatedAt: now,
+      })
+      .where(and(eq(leads.id, lead.id), eq(leads.confirmTokenHash, hashToken(token))))
+      .returning();
+    if (!updated) return undefined;
+    await queueDelivery(ctx, tx, updated, `lead-nurture:${updated.id}:1:${now.getTime()}`, now);
+    return updated;
+  });
+  if (!confirmed) return { status: 'invalid' };
+  return { status: 'confirmed', lead: confirmed, downloadUrl: downloadUrl(ctx, confirmed.id, now) };
+}
+
+export type DownloadCheck = { status: 'ok'; lead: Lead } | { status: 'invalid' | 'expired' };
+
+export async function checkDownloadToken(ctx: LeadContext, token: string): Promise<DownloadCheck> {
+  const verified = verifyToken(ctx.secret, 'dl', token, ctx.now ?? new Date());
+  if (!verified.ok) return { status: verified.reason };
+  const [lead] = await ctx.db.select().from(leads).where(eq(leads.id, verified.data)).limit(1);
+  if (!lead || lead.confirmedAt === null) return { status: 'invalid' };
+  return { status: 'ok', lead };
+}
+
+export type UnsubscribeResult = { status: 'unsubscribed'; email: string } | { status: 'invalid' };
+
+/** Looks up whom an unsubscribe link is for, without changing anything (the GET page). */
+export async function leadForUnsubscribe(ctx: LeadContext, token: string): Promise<Lead | undefined> {
+  const verified = verifyToken(ctx.secret, 'unsub', token);
+  if (!verified.ok) return undefined;
+  const [lead] = await ctx.db.select().from(leads).where(eq(leads.id, verified.data)).limit(1);
+  return lead;
+}
+
+/** Stops all marketing email to the lead at once; queued nurture mail is cancelled too. */
+export async function unsubscribeLead(ctx: LeadContext, token: string): Promise<UnsubscribeResult> {
+  const now = ctx.now ?? new Date();
+  const lead = await leadForUnsubscribe(ctx, token);
+  if (!lead) return { status: 'invalid' };
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(leads)
+      .set({ status: 'unsubscribed', unsubscribedAt: lead.unsubscribedAt ?? now, nextNurtureAt: null, updatedAt: now })
+      .where(eq(leads.id, lead.id));
+    await tx
+      .update(outbox)
+      .set({ status: 'failed', lastError: 'cancelled: unsubscribed' })
+      .where(
+        and(
+          eq(outbox.toAddress, lead.email),
+          eq(outbox.status, 'pending'),
+          inArray(outbox.kind, ['lead.delivery', 'lead.nurture']),
+        ),
+      );
+  });
+  return { status: 'unsubscribed', email: lead.email };
+}
+
+/**
+ * Queues the nurture emails that are due. Safe to run on every instance at once: each step is
+ * claimed with a compare-and-set on nurture_step, and its idempotency key is unique.
+ */
+export async function runNurture(ctx: LeadContext, limit = 100): Promise<number> {
+  const now = ctx.now ?? new Date();
+  const due = await ctx.db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.status, 'confirmed'), lte(leads.nextNurtureAt, now), isNull(leads.userId)))
+    .limit(limit);
+  let queued = 0;
+  for (const lead of due) {
+    const step = lead.nurtureStep + 1;
+    const content =
+      step === 2
+        ? await thankYouInPracticeEmail({
+            siteUrl: ctx.siteUrl,
+            articleUrl: link(ctx, '/articles/thank-you-note-within-24-hours'),
+            unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
+          })
+        : await trackYourFollowUpsEmail({
+            siteUrl: ctx.siteUrl,
+            signupUrl: link(ctx, '/signup'),
+            unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
+          });
+    const nextOffset = NURTURE_OFFSETS_MS[step + 1];
+    const claimed = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(leads)
+        .set({
+          nurtureStep: step,
+          nextNurtureAt: nextOffset && lead.confirmedAt ? new Date(lead.confirmedAt.getTime() + nextOffset) : null,
+          updatedAt: now,
+        })
+        .where(and(eq(leads.id, lead.id), eq(leads.nurtureStep, lead.nurtureStep), eq(leads.status, 'confirmed')))
+        .returning({ id: leads.id });
+      if (!row) return false;
+      await queue(
+        tx,
+        `lead-nurture:${lead.id}:${step}`,
+        'lead.nurture',
+        lead.email,
+        content,
+        marketingHeaders(ctx, lead.id),
+        now,
+      );
+      return true;
+    });
+    if (claimed) queued++;
+  }
+  return queued;
+}
+
+export interface DeletedLead {
+  email: string;
+  /** The member the lead became, whose account (and its own email) is not touched. */
+  userId: string | null;
+}
+
+/**
+ * The coach's erasure of a lead: the lead (its source, campaign and consent), every cheat-sheet
+ * email it was sent, and the per-address counter of the capture form, in one transaction. A lead
+ * who became a member keeps their account; only they can delete it. Daily counts of the funnel
+ * hold no one and stay.
+ */
+export async function deleteLead(db: Database, leadId: string): Promise<DeletedLead | undefined> {
+  return db.transaction(async (tx) => {
+    const [lead] = await tx
+      .delete(leads)
+      .where(eq(leads.id, leadId))
+      .returning({ email: leads.email, userId: leads.userId });
+    if (!lead) return undefined;
+    await tx.delete(outbox).where(and(eq(outbox.toAddress, lead.email), like(outbox.kind, 'lead.%')));
+    await tx.delete(rateLimits).where(eq(rateLimits.key, `${ADDRESS_LIMIT_NAME}:${hashToken(lead.email)}`));
+    return lead;
+  });
+}
