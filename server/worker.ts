@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase, prepareDatabase, type Database } from '../db/connect.ts';
-import { startJobs, type RunningJobs } from '../src/lib/app/background/runner.ts';
+import { startJobs, type RunningJobs } from '../src/lib/app/background/runner.server.ts';
 import { configuredTransport } from '../src/lib/email/transport.server.ts';
 import { readEnvironment } from '../src/lib/app/env-schema.ts';
 import { logger } from '../src/lib/app/log.server.ts';

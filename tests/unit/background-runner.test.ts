@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../src/lib/app/background/jobs.server.ts';
-import { startJobs } from '../../src/lib/app/background/runner.ts';
+import { startJobs } from '../../src/lib/app/background/runner.server.ts';
 
 /** A pino logger like the processes' (debug included), keeping each line as `level msg {fields}`. */
 function recordingLogger() {

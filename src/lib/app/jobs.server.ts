@@ -6,7 +6,7 @@
 import { BACKGROUND_JOBS } from 'astro:env/server';
 import { randomUUID } from 'node:crypto';
 import { backgroundJobs } from './background/jobs.server.ts';
-import { startJobs } from './background/runner.ts';
+import { startJobs } from './background/runner.server.ts';
 import { emailFrom, emailTransport, signingSecret, siteUrl } from './config.server';
 import { db } from './db.server';
 import { logger } from './log.server.ts';
