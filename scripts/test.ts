@@ -27,6 +27,8 @@ for (const [command, versionFlag, debianPackage] of [
 }
 
 const steps: [string, string[]][] = [
+  ['Lint and layering (ESLint, Prettier)', ['npm', 'run', 'lint']],
+  ['Types of scripts, server and tests (tsc)', ['npx', 'tsc', '--noEmit']],
   ['Type check and build', ['npm', 'run', 'build']],
   ['Unit and integration tests (vitest)', ['npx', 'vitest', 'run']],
   ['Browser journeys (Playwright, Chromium)', ['npx', 'playwright', 'test']],
