@@ -10,7 +10,7 @@ import { payments } from '../lib/coaching/payments.server';
 import { db } from '../lib/app/db.server';
 import { endSession, enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
 import { invalidateSession, invalidateUserSessions } from '../lib/auth/session.server';
-import { replanAll } from '../lib/tracker/tracker.server';
+import { replanAll } from '../lib/tracker/entries.server';
 import { and } from 'drizzle-orm';
 import { sessions } from '../../db/schema';
 
