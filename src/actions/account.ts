@@ -1,18 +1,14 @@
 import { ActionError, defineAction } from 'astro:actions';
-import { eq } from 'drizzle-orm';
-import { users } from '../../db/schema';
 import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSchema } from '../lib/auth/auth-form';
 import { deleteAccountData } from '../lib/data/account-data.server';
-import { changePassword, verifyPassword } from '../lib/auth/accounts.server';
+import { changePassword, updateProfile, verifyPassword } from '../lib/auth/accounts.server';
 import { deleteCustomerOf } from '../lib/coaching/billing.server';
 import { siteUrl } from '../lib/app/config.server';
 import { payments } from '../lib/coaching/payments.server';
 import { db } from '../lib/app/db.server';
 import { endSession, enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
-import { invalidateSession, invalidateUserSessions } from '../lib/auth/session.server';
-import { replanAll } from '../lib/tracker/tracker.server';
-import { and } from 'drizzle-orm';
-import { sessions } from '../../db/schema';
+import { findUserSession, invalidateSession, invalidateUserSessions } from '../lib/auth/session.server';
+import { replanAll } from '../lib/tracker/entries.server';
 
 /**
  * Checking a password costs an Argon2 hash, and a wrong guess must not be free to repeat: someone
@@ -29,10 +25,7 @@ export const account = {
     handler: async (input, context) => {
       const { user } = requireActionUser(context);
       await enforceRateLimit(PROFILE_SAVES_PER_MEMBER, user.id, 'profile changes in an hour');
-      await db
-        .update(users)
-        .set({ ...input, updatedAt: new Date() })
-        .where(eq(users.id, user.id));
+      await updateProfile(db, user.id, input);
       // Working days and due times are counted in the member's zone: a new zone moves them.
       if (input.timeZone !== user.timeZone) await replanAll(db, { id: user.id, timeZone: input.timeZone });
       return { saved: 'profile' as const };
@@ -61,11 +54,7 @@ export const account = {
     handler: async (input, context) => {
       const { user, session } = requireActionUser(context);
       // Only the member's own sessions: another member's id matches nothing.
-      const [target] = await db
-        .select()
-        .from(sessions)
-        .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, user.id)))
-        .limit(1);
+      const target = await findUserSession(db, user.id, input.sessionId);
       if (!target) throw new ActionError({ code: 'NOT_FOUND', message: 'That session has already ended.' });
       await invalidateSession(db, target.id);
       if (target.id === session.id) endSession(context);

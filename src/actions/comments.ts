@@ -10,17 +10,15 @@ import {
   CommentRefusal,
   deleteOwnComment,
   editComment,
-  moderate,
-  MODERATION_ACTIONS,
   postComment,
   reportComment,
   REPORT_REASONS,
-  setCommentingBlocked,
-  setHoldFirstComment,
   setReplyEmails,
   toggleLike,
-  type Viewer,
-} from '../lib/comments/comments.server';
+} from '../lib/comments/posting.server';
+import { moderate, MODERATION_ACTIONS, setCommentingBlocked } from '../lib/comments/moderation.server';
+import { setHoldFirstComment } from '../lib/comments/hold-first.server';
+import type { Viewer } from '../lib/comments/discussion.server';
 import { importComments, type CommentImportReport } from '../lib/comments/transfer.server';
 import { signingSecret, siteUrl } from '../lib/app/config.server';
 import { checkbox, singleLineText } from '../lib/forms/fields';

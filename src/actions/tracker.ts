@@ -8,7 +8,19 @@ import { db } from '../lib/app/db.server';
 import { throwFieldErrors } from '../lib/forms/action-result.server';
 import { enforceRateLimit, requireTrackerWriter } from '../lib/auth/guards.server';
 import { randomToken, hashToken } from '../lib/auth/tokens.server';
-import * as store from '../lib/tracker/tracker.server';
+import {
+  addConversation,
+  createOpportunity,
+  deleteOpportunity,
+  deleteTouch,
+  logTouch,
+  setArchived,
+  setStage,
+  updateOpportunity,
+} from '../lib/tracker/entries.server';
+import { importOpportunities } from '../lib/tracker/transfer.server';
+import { setCalendarTokenHash } from '../lib/tracker/calendar-feed.server';
+import type { ConversationValue } from '../lib/tracker/records';
 import { readTrackerCsv } from '../lib/tracker/csv';
 import { checkbox, multiLineText, singleLineText } from '../lib/forms/fields';
 import {
@@ -33,7 +45,7 @@ export const MAX_IMPORT_BYTES = 1_000_000;
 const gone = () =>
   new ActionError({ code: 'NOT_FOUND', message: 'That entry is not in your tracker (it may have been deleted).' });
 
-function conversationValue(input: ConversationFieldsValue, timeZone: string): store.ConversationValue {
+function conversationValue(input: ConversationFieldsValue, timeZone: string): ConversationValue {
   return {
     at: conversationInstant(input, timeZone),
     decisionBy: input.decisionBy,
@@ -63,7 +75,7 @@ export const tracker = {
       throwFieldErrors(questionDates(input, now, user.timeZone));
       await enforceRateLimit(CREATE_PER_MEMBER, user.id, 'new entries in an hour');
       const { kind, company, roleTitle, contactName, contactRole, contactEmail, notes } = input;
-      const opportunityId = await store.createOpportunity(
+      const opportunityId = await createOpportunity(
         db,
         user,
         { kind, company, roleTitle, contactName, contactRole, contactEmail, notes },
@@ -80,7 +92,7 @@ export const tracker = {
     handler: async (input, context) => {
       const { user } = requireTrackerWriter(context);
       const { id: opportunityId, ...fields } = input;
-      if (!(await store.updateOpportunity(db, user, opportunityId, fields))) throw gone();
+      if (!(await updateOpportunity(db, user, opportunityId, fields))) throw gone();
       return { id: opportunityId };
     },
   }),
@@ -91,7 +103,7 @@ export const tracker = {
     handler: async (input, context) => {
       const { user } = requireTrackerWriter(context);
       throwFieldErrors(questionDates(input, new Date(), user.timeZone));
-      if (!(await store.addConversation(db, user, input.opportunityId, conversationValue(input, user.timeZone))))
+      if (!(await addConversation(db, user, input.opportunityId, conversationValue(input, user.timeZone))))
         throw gone();
       return { id: input.opportunityId };
     },
@@ -116,7 +128,7 @@ export const tracker = {
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, input.sentAt, user.timeZone, now);
-      const logged = await store.logTouch(db, user, input.opportunityId, {
+      const logged = await logTouch(db, user, input.opportunityId, {
         type: 'sent',
         step: input.step,
         at,
@@ -147,7 +159,7 @@ export const tracker = {
         throwFieldErrors({ decisionBy: 'This date is before their reply. Check it.' });
       if (input.decisionBy && input.decisionBy > addDays(today, 365))
         throwFieldErrors({ decisionBy: 'This is over a year away. Check the year.' });
-      const logged = await store.logTouch(db, user, input.opportunityId, {
+      const logged = await logTouch(db, user, input.opportunityId, {
         type: 'reply',
         step: null,
         at,
@@ -165,7 +177,7 @@ export const tracker = {
     input: z.object({ touchId: id, opportunityId: id }),
     handler: async (input, context) => {
       const { user } = requireTrackerWriter(context);
-      if (!(await store.deleteTouch(db, user, input.touchId))) throw gone();
+      if (!(await deleteTouch(db, user, input.touchId))) throw gone();
       return { id: input.opportunityId };
     },
   }),
@@ -175,7 +187,7 @@ export const tracker = {
     input: z.object({ id, stage: z.enum(STAGES, { error: 'Choose a stage from the list.' }) }),
     handler: async (input, context) => {
       const { user } = requireTrackerWriter(context);
-      if (!(await store.setStage(db, user, input.id, input.stage))) throw gone();
+      if (!(await setStage(db, user, input.id, input.stage))) throw gone();
       return { id: input.id, stage: input.stage };
     },
   }),
@@ -185,7 +197,7 @@ export const tracker = {
     input: z.object({ id, archived: z.enum(['true', 'false']).transform((value) => value === 'true') }),
     handler: async (input, context) => {
       const { user } = requireTrackerWriter(context);
-      if (!(await store.setArchived(db, user, input.id, input.archived))) throw gone();
+      if (!(await setArchived(db, user, input.id, input.archived))) throw gone();
       return { id: input.id, archived: input.archived };
     },
   }),
@@ -200,7 +212,7 @@ export const tracker = {
           code: 'BAD_REQUEST',
           message: 'Tick "Yes, delete it" to confirm. Nothing was deleted.',
         });
-      if (!(await store.deleteOpportunity(db, user, input.id))) throw gone();
+      if (!(await deleteOpportunity(db, user, input.id))) throw gone();
       return { removed: true as const };
     },
   }),
@@ -219,8 +231,7 @@ export const tracker = {
       await enforceRateLimit(IMPORT_PER_MEMBER, user.id, 'imports in an hour');
       const text = await input.file.text();
       const report = readTrackerCsv(text, { timeZone: user.timeZone, now: new Date() });
-      const added =
-        report.opportunities.length > 0 ? await store.importOpportunities(db, user, report.opportunities) : 0;
+      const added = report.opportunities.length > 0 ? await importOpportunities(db, user, report.opportunities) : 0;
       return { added, rowsRead: report.rowsRead, rowsAccepted: report.rowsAccepted, problems: report.problems };
     },
   }),
@@ -232,11 +243,11 @@ export const tracker = {
     handler: async (input, context) => {
       const { user } = requireTrackerWriter(context);
       if (input.enable === 'off') {
-        await store.setCalendarTokenHash(db, user, null);
+        await setCalendarTokenHash(db, user, null);
         return { token: null };
       }
       const token = randomToken(24);
-      await store.setCalendarTokenHash(db, user, hashToken(token));
+      await setCalendarTokenHash(db, user, hashToken(token));
       return { token };
     },
   }),

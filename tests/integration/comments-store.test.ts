@@ -5,22 +5,17 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { comments, moderationLog, outbox, users } from '../../db/schema.ts';
+import { discussion, type Viewer } from '../../src/lib/comments/discussion.server.ts';
 import {
-  blockedMembers,
-  commentCounts,
   CommentRefusal,
   deleteOwnComment,
-  discussion,
   editComment,
-  latestComments,
-  moderate,
-  mostDiscussed,
   postComment,
-  setCommentingBlocked,
-  setHoldFirstComment,
   toggleLike,
-  type Viewer,
-} from '../../src/lib/comments/comments.server.ts';
+} from '../../src/lib/comments/posting.server.ts';
+import { blockedMembers, moderate, setCommentingBlocked } from '../../src/lib/comments/moderation.server.ts';
+import { setHoldFirstComment } from '../../src/lib/comments/hold-first.server.ts';
+import { commentCounts, latestComments, mostDiscussed } from '../../src/lib/comments/community.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 const SLUG = 'thank-you-note-within-24-hours';

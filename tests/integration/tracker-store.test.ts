@@ -12,18 +12,20 @@ import {
   createOpportunity,
   deleteOpportunity,
   deleteTouch,
-  dueBetween,
-  homeSummary,
-  homeTotals,
-  listDueSteps,
-  listOpportunities,
   loadOpportunity,
   logTouch,
   replanAll,
   setStage,
   updateOpportunity,
   type Member,
-} from '../../src/lib/tracker/tracker.server.ts';
+} from '../../src/lib/tracker/entries.server.ts';
+import {
+  dueBetween,
+  homeSummary,
+  homeTotals,
+  listDueSteps,
+  listOpportunities,
+} from '../../src/lib/tracker/listing.server.ts';
 import { runReminders } from '../../src/lib/tracker/reminders.server.ts';
 import { readEmailOffToken, turnEmailOff } from '../../src/lib/email/preferences.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';

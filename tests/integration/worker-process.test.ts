@@ -12,7 +12,7 @@ import { openDatabase } from '../../db/connect.ts';
 import { appSettings, leads, outbox, rateLimits, users } from '../../db/schema.ts';
 import { enqueueEmail } from '../../src/lib/email/outbox.server.ts';
 import { verifyToken } from '../../src/lib/auth/tokens.server.ts';
-import { createOpportunity } from '../../src/lib/tracker/tracker.server.ts';
+import { createOpportunity } from '../../src/lib/tracker/entries.server.ts';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { deliveringEnv, errorLines, startServer, TEST_APP_SECRET } from '../setup/built-server.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';

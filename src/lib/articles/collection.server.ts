@@ -1,16 +1,8 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { newestFirst, readingMinutes, type ArticleSummary } from './rules';
+import { newestFirst, readingMinutes } from './rules';
+import type { ArticleCard } from './article-card';
 
 export type ArticleEntry = CollectionEntry<'articles'>;
-
-/** What lists, cards and feeds need to know about an article. */
-export interface ArticleCard extends ArticleSummary {
-  description: string;
-  updatedDate: Date | undefined;
-  premium: boolean;
-  minutes: number;
-  url: string;
-}
 
 export function toCard(entry: ArticleEntry): ArticleCard {
   return {

@@ -9,7 +9,13 @@ import { emailTokens, leads, users } from '../../../db/schema.ts';
 import { enqueueEmailForAccount } from '../email/outbox.server.ts';
 import { loginLinkEmail, passwordResetEmail, verifyEmailEmail, type EmailContent } from '../email/messages.server.ts';
 import { hashPassword, needsRehash, NO_ACCOUNT_HASH, passwordMatches } from './passwords.server.ts';
-import { createSession, generateSecureRandomString, hashSecret, invalidateUserSessions, type User } from './session.server.ts';
+import {
+  createSession,
+  generateSecureRandomString,
+  hashSecret,
+  invalidateUserSessions,
+  type User,
+} from './session.server.ts';
 
 export interface AuthContext {
   db: Database;
@@ -254,6 +260,16 @@ export async function changePassword(
     .where(eq(users.id, user.id));
   await invalidateUserSessions(ctx.db, user.id, sessionId);
   return 'changed';
+}
+
+/** What a member edits on the account page: name, time zone and which emails they want. */
+export type Profile = Pick<User, 'name' | 'timeZone' | 'emailReminders' | 'emailReplies' | 'emailCoach'>;
+
+export async function updateProfile(db: Database, userId: string, profile: Profile, now = new Date()): Promise<void> {
+  await db
+    .update(users)
+    .set({ ...profile, updatedAt: now })
+    .where(eq(users.id, userId));
 }
 
 export async function verifyPassword(user: User, password: string): Promise<boolean> {

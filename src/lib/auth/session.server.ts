@@ -7,7 +7,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, desc, eq, ne } from 'drizzle-orm';
 import type { Database } from '../../../db/connect.ts';
 import { sessions, users } from '../../../db/schema.ts';
 
@@ -96,6 +96,21 @@ export async function validateSessionToken(
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** One of the user's sessions, or undefined (also for another user's session id). */
+export async function findUserSession(db: Database, userId: string, sessionId: string): Promise<Session | undefined> {
+  const [session] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+    .limit(1);
+  return session;
+}
+
+/** The user's sessions, most recently used first. */
+export function listUserSessions(db: Database, userId: string): Promise<Session[]> {
+  return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.lastSeenAt));
 }
 
 /** Ends every session of the user, or every one but `keep` (sign out everywhere else). */

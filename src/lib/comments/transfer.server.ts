@@ -9,7 +9,8 @@ import type { Database } from '../../../db/connect';
 import { comments, moderationLog, users } from '../../../db/schema';
 import { renderComment } from './markdown';
 import { DATE_RANGE_MESSAGE, isDateInRange, isSingleLine, ONE_LINE_MESSAGE } from '../forms/fields';
-import { checkBody, CommentRefusal, type Viewer } from './comments.server';
+import { checkBody, CommentRefusal } from './posting.server';
+import type { Viewer } from './discussion.server';
 
 export const COMMENTS_FORMAT = 'own-the-follow-up/comments@1';
 

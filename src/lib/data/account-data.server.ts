@@ -27,7 +27,7 @@ import {
 import { leadSourceColumns } from '../leads/lead-source.server.ts';
 import type { User } from '../auth/session.server.ts';
 import { hashToken } from '../auth/tokens.server.ts';
-import { trackerData } from '../tracker/tracker.server.ts';
+import { trackerData } from '../tracker/transfer.server.ts';
 
 /** The member's own data, as they would want to read it. Secrets (hashes, links) are left out. */
 export async function exportAccountData(db: Database, user: User, now = new Date()) {

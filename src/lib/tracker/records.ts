@@ -2,7 +2,13 @@
  * The tracker's rows as the database gives them, shared by the pure modules that read them
  * (export, statistics, calendar). Types only.
  */
+import type { conversations, opportunities, touches } from '../../../db/schema';
 import type { OpportunityKind, Stage, StepId } from './model';
+
+/** The stored rows, every column. */
+export type Opportunity = typeof opportunities.$inferSelect;
+export type Conversation = typeof conversations.$inferSelect;
+export type Touch = typeof touches.$inferSelect;
 
 /** Who and where: what a member types about an opportunity. */
 export interface OpportunityFieldsValue {

@@ -15,7 +15,8 @@ import { coachingLimits, hasCoaching } from '../coaching/entitlements.server';
 import { enqueueEmail } from '../email/outbox.server';
 import { reminderDigestEmail } from '../email/messages.server';
 import { emailOffUrl } from '../email/preferences.server';
-import { listColumns, planKey } from './tracker.server';
+import { planKey } from './entries.server';
+import { listColumns } from './listing.server';
 
 export const REMINDER_HOUR = 8;
 

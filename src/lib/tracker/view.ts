@@ -6,6 +6,39 @@ import { isInstantInRange } from '../forms/fields';
 import { bucketOf, type Bucket, type Plan } from './playbook';
 import { STAGE_LABELS, STEP_LABELS, type OpportunityKind, type Stage, type StepId } from './model';
 import { formatDay, formatDayTime } from '../time/zoned-time';
+import type { Conversation, Opportunity, Touch } from './records';
+
+/** One opportunity with its history, as its page shows it. */
+export interface OpportunityDetail {
+  opportunity: Opportunity;
+  conversations: Conversation[];
+  touches: Touch[];
+}
+
+/** An entry as the tracker home, the board and the reminders list it: everything but long text. */
+export type TrackerItem = Pick<
+  Opportunity,
+  | 'id'
+  | 'kind'
+  | 'company'
+  | 'roleTitle'
+  | 'contactName'
+  | 'stage'
+  | 'archivedAt'
+  | 'planState'
+  | 'planStep'
+  | 'planPrecision'
+  | 'planEarliestAt'
+  | 'planDueAt'
+  | 'planReason'
+  | 'lastActivityAt'
+>;
+
+/** The first few entries of one of the home's lists, and how many the list holds in all. */
+export interface DueSection {
+  items: TrackerItem[];
+  count: number;
+}
 
 /** The plan columns stored on an opportunity row. */
 export interface StoredPlan {

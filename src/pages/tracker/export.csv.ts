@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../lib/app/db.server';
-import { trackerData } from '../../lib/tracker/tracker.server';
+import { trackerData } from '../../lib/tracker/transfer.server';
 import { trackerCsv } from '../../lib/tracker/csv';
 
 export const prerender = false;

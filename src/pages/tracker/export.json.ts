@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../lib/app/db.server';
-import { asOpportunityRow, trackerData } from '../../lib/tracker/tracker.server';
+import { asOpportunityRow, trackerData } from '../../lib/tracker/transfer.server';
 
 export const prerender = false;
 

@@ -1,11 +1,10 @@
 import type { APIRoute } from 'astro';
-import { eq } from 'drizzle-orm';
-import { users } from '../../../../db/schema';
 import { coachingLimits, hasCoaching } from '../../../lib/coaching/entitlements.server';
 import { siteUrl } from '../../../lib/app/config.server';
 import { db } from '../../../lib/app/db.server';
 import { hashToken } from '../../../lib/auth/tokens.server';
-import { listDueSteps, memberForCalendar } from '../../../lib/tracker/tracker.server';
+import { calendarSubscriber } from '../../../lib/tracker/calendar-feed.server';
+import { listDueSteps } from '../../../lib/tracker/listing.server';
 import { trackerCalendar } from '../../../lib/tracker/calendar';
 
 export const prerender = false;
@@ -18,8 +17,7 @@ export const prerender = false;
 export const GET: APIRoute = async ({ params }) => {
   const token = params.token ?? '';
   if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return new Response('Not found', { status: 404 });
-  const userId = await memberForCalendar(db, hashToken(token));
-  const [member] = userId ? await db.select().from(users).where(eq(users.id, userId)).limit(1) : [];
+  const member = await calendarSubscriber(db, hashToken(token));
   if (!member) return new Response('Not found', { status: 404 });
   if ((await coachingLimits(db)).calendar && !(await hasCoaching(db, member))) {
     return new Response(

@@ -1,0 +1,180 @@
+/**
+ * The member's entries as lists: the tracker home, the board and its filters, the due steps of
+ * the calendar feed, and how many entries a member has.
+ */
+import { and, asc, desc, eq, gte, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../../db/connect';
+import { opportunities } from '../../../db/schema';
+import type { Opportunity } from './records';
+import type { DueSection, TrackerItem } from './view';
+import type { OpportunityKind, Stage } from './model';
+import type { Member } from './entries.server';
+
+export interface TrackerFilter {
+  /** Words to find in company, contact, role or notes. */
+  q?: string;
+  kind?: OpportunityKind;
+  stage?: Stage;
+  archived?: boolean;
+}
+
+/** The columns the tracker home, the board and the reminders show: everything but long text. */
+export const listColumns = {
+  id: opportunities.id,
+  kind: opportunities.kind,
+  company: opportunities.company,
+  roleTitle: opportunities.roleTitle,
+  contactName: opportunities.contactName,
+  stage: opportunities.stage,
+  archivedAt: opportunities.archivedAt,
+  planState: opportunities.planState,
+  planStep: opportunities.planStep,
+  planPrecision: opportunities.planPrecision,
+  planEarliestAt: opportunities.planEarliestAt,
+  planDueAt: opportunities.planDueAt,
+  planReason: opportunities.planReason,
+  lastActivityAt: opportunities.lastActivityAt,
+} satisfies Record<keyof TrackerItem, unknown>;
+
+/** `%` and `_` typed by the member are matched literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/** The member's opportunities, most recently active first (served by opportunities_user_activity). */
+export function listOpportunities(db: Database, member: Member, filter: TrackerFilter = {}) {
+  const conditions: SQL[] = [eq(opportunities.userId, member.id)];
+  conditions.push(filter.archived ? isNotNull(opportunities.archivedAt) : isNull(opportunities.archivedAt));
+  if (filter.kind) conditions.push(eq(opportunities.kind, filter.kind));
+  if (filter.stage) conditions.push(eq(opportunities.stage, filter.stage));
+  const words = (filter.q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 6);
+  for (const word of words) {
+    const pattern = likePattern(word.slice(0, 60));
+    conditions.push(
+      or(
+        sql`${opportunities.company} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${opportunities.contactName} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${opportunities.roleTitle} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${opportunities.notes} LIKE ${pattern} ESCAPE '\\'`,
+      )!,
+    );
+  }
+  return db
+    .select(listColumns)
+    .from(opportunities)
+    .where(and(...conditions))
+    .orderBy(desc(opportunities.lastActivityAt))
+    .limit(1000);
+}
+
+/** Open steps with a due date, soonest first (served by opportunities_user_due_cover). */
+export function listDueSteps(db: Database, member: Member) {
+  return db
+    .select(listColumns)
+    .from(opportunities)
+    .where(
+      and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt), isNotNull(opportunities.planDueAt)),
+    )
+    .orderBy(asc(opportunities.planDueAt))
+    .limit(500);
+}
+
+const DAY_MS = 86_400_000;
+/** The largest time a Date can hold. */
+const LATEST_DATE_MS = 8_640_000_000_000_000;
+
+/** The member's entries with a due step, between two instants (inclusive), soonest first. */
+export function dueBetween(db: Database, member: Member, from: number, to: number, limit: number) {
+  return db
+    .select(listColumns)
+    .from(opportunities)
+    .where(dueRange(member, from, to))
+    .orderBy(asc(opportunities.planDueAt))
+    .limit(limit);
+}
+
+function dueRange(member: Member, from: number, to: number) {
+  return and(
+    eq(opportunities.userId, member.id),
+    isNull(opportunities.archivedAt),
+    gte(opportunities.planDueAt, new Date(from)),
+    lte(opportunities.planDueAt, new Date(to)),
+  );
+}
+
+export interface HomeSummary {
+  overdue: DueSection;
+  today: DueSection;
+  upcoming: DueSection;
+  /** Open (unarchived) entries by stage and plan state, for the board's column totals. */
+  stages: { stage: Stage; planState: Opportunity['planState']; count: number }[];
+}
+
+/**
+ * Open entries by stage and plan state, with how many are overdue, due today and upcoming: read
+ * from the covering index alone (opportunities_user_due_cover), never from the rows.
+ */
+export function homeTotals(db: Database, member: Member, at: number, dayEnd: number, horizon: number) {
+  const due = opportunities.planDueAt;
+  const timedSoon = sql`(${due} > ${dayEnd} AND ${opportunities.planPrecision} = 'time' AND ${due} <= ${horizon})`;
+  return db
+    .select({
+      stage: opportunities.stage,
+      planState: opportunities.planState,
+      count: sql<number>`count(*)`,
+      overdue: sql<number>`coalesce(sum(${due} < ${at}), 0)`,
+      today: sql<number>`coalesce(sum((${due} >= ${at} AND ${due} <= ${dayEnd}) OR ${timedSoon}), 0)`,
+      upcoming: sql<number>`coalesce(sum(${due} > ${dayEnd} AND NOT ${timedSoon}), 0)`,
+    })
+    .from(opportunities)
+    .where(and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt)))
+    .groupBy(opportunities.stage, opportunities.planState);
+}
+
+/**
+ * The tracker home in three queries whatever the tracker holds: one aggregate (totals by stage
+ * and by urgency) and the first few entries of each list, read as index ranges. The buckets are
+ * the playbook's (bucketOf): overdue once past due; today when due by the end of the member's
+ * day, or a timed step due within 24 h; upcoming after that. `endOfToday` is the last
+ * millisecond of the member's local day.
+ */
+export async function homeSummary(
+  db: Database,
+  member: Member,
+  now: Date,
+  endOfToday: Date,
+  shown: { overdue: number; today: number; upcoming: number },
+): Promise<HomeSummary> {
+  const at = now.getTime();
+  const dayEnd = endOfToday.getTime();
+  const horizon = at + DAY_MS;
+  const isToday = (item: TrackerItem) =>
+    item.planDueAt!.getTime() <= dayEnd || (item.planPrecision === 'time' && item.planDueAt!.getTime() <= horizon);
+  const [groups, overdueItems, soon] = await Promise.all([
+    homeTotals(db, member, at, dayEnd, horizon),
+    dueBetween(db, member, 0, at - 1, shown.overdue),
+    dueBetween(db, member, at, LATEST_DATE_MS, shown.today + shown.upcoming),
+  ]);
+  const total = (key: 'overdue' | 'today' | 'upcoming') => groups.reduce((sum, row) => sum + Number(row[key]), 0);
+  const todayItems = soon.filter(isToday).slice(0, shown.today);
+  let upcomingItems = soon.filter((item) => !isToday(item));
+  // More due today than shown: the first upcoming entries lie past all of today's.
+  if (total('today') > todayItems.length && upcomingItems.length < shown.upcoming && total('upcoming') > 0)
+    upcomingItems = (await dueBetween(db, member, dayEnd + 1, LATEST_DATE_MS, shown.upcoming + total('today'))).filter(
+      (item) => !isToday(item),
+    );
+  return {
+    overdue: { items: overdueItems, count: total('overdue') },
+    today: { items: todayItems, count: total('today') },
+    upcoming: { items: upcomingItems.slice(0, shown.upcoming), count: total('upcoming') },
+    stages: groups.map(({ stage, planState, count }) => ({ stage, planState, count: Number(count) })),
+  };
+}
+
+export async function countOpportunities(db: Database, member: Member): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(opportunities)
+    .where(eq(opportunities.userId, member.id));
+  return Number(row?.n ?? 0);
+}
