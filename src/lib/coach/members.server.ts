@@ -15,6 +15,7 @@ import { comments, entitlements, leads, opportunities, subscriptions, users } fr
 import { hasAccess, type Entitlement } from '../coaching/billing-rules';
 import { entitlementOf } from '../coaching/entitlements.server';
 import { leadSourceColumns } from '../leads/lead-source.server';
+import { Refusal } from '../app/refusal';
 
 export const MEMBER_ROLES = ['member', 'coach'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
@@ -203,14 +204,14 @@ export async function memberDetail(db: Database, id: string, now = new Date()) {
 export type MemberDetail = NonNullable<Awaited<ReturnType<typeof memberDetail>>>;
 
 /**
- * Gives or takes away the coach role; false when there is no such member. A new coach is never
+ * Gives or takes away the coach role; refused when there is no such member. A new coach is never
  * stopped from commenting (moderation only applies to members, so nobody could undo it).
  */
-export async function setMemberRole(db: Database, userId: string, role: MemberRole, now = new Date()) {
+export async function setMemberRole(db: Database, userId: string, role: MemberRole, now = new Date()): Promise<void> {
   const updated = await db
     .update(users)
     .set({ role, updatedAt: now, ...(role === 'coach' ? { commentingBlockedAt: null } : {}) })
     .where(eq(users.id, userId))
     .returning({ id: users.id });
-  return updated.length > 0;
+  if (updated.length === 0) throw new Refusal('not-found', 'member-missing', 'There is no member with that id.');
 }
