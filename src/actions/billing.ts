@@ -44,7 +44,7 @@ export const billing = {
   checkout: defineAction({
     accept: 'form',
     input: z.object({
-      interval: z.enum(BILLING_INTERVALS as ['month', 'year'], { error: 'Choose monthly or yearly.' }),
+      interval: z.enum(BILLING_INTERVALS, { error: 'Choose monthly or yearly.' }),
     }),
     handler: handleRefusals(async ({ interval }, context) => {
       const { user } = requireActionUser(context);

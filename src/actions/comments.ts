@@ -22,8 +22,9 @@ import {
   type Viewer,
 } from '../lib/comments/comments.server';
 import { importComments, type CommentImportReport } from '../lib/comments/transfer.server';
+import { MAX_REPORT_NOTE_LENGTH } from '../lib/comments/moderation-queue';
 import { signingSecret, siteUrl } from '../lib/app/config.server';
-import { checkbox, singleLineText } from '../lib/forms/fields';
+import { checkbox, singleLineText, trueOrFalse } from '../lib/forms/fields';
 import { db } from '../lib/app/db.server';
 import { handleRefusals } from '../lib/forms/action-errors';
 import { Refusal, type RefusalKind } from '../lib/app/refusal';
@@ -141,7 +142,10 @@ export const comments = {
     input: z.object({
       id,
       reason: z.enum(REPORT_REASONS, { error: 'Choose why you are reporting it.' }),
-      note: singleLineText({ max: 500, tooLong: 'Keep the note under 500 characters.' })
+      note: singleLineText({
+        max: MAX_REPORT_NOTE_LENGTH,
+        tooLong: `Keep the note under ${MAX_REPORT_NOTE_LENGTH} characters.`,
+      })
         .nullish()
         .transform((value) => value ?? ''),
     }),
@@ -171,7 +175,7 @@ export const comments = {
         missing: 'Choose a member first.',
         tooLong: 'There is no member with that id.',
       }),
-      blocked: z.enum(['true', 'false']).transform((value) => value === 'true'),
+      blocked: trueOrFalse(),
       hidePast: checkbox(),
     }),
     handler: handleRefusals(async (input, actionContext) => {
@@ -188,7 +192,7 @@ export const comments = {
 
   holdFirst: defineAction({
     accept: 'form',
-    input: z.object({ hold: z.enum(['true', 'false']).transform((value) => value === 'true') }),
+    input: z.object({ hold: trueOrFalse() }),
     handler: handleRefusals(async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
       await setHoldFirstComment(db, coach, input.hold);

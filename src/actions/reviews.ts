@@ -9,7 +9,8 @@ import { hasCoaching } from '../lib/coaching/entitlements.server';
 import { siteUrl } from '../lib/app/config.server';
 import { db } from '../lib/app/db.server';
 import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
-import { answerReview, requestReview, REVIEW_LIMITS, withdrawReview } from '../lib/coaching/reviews.server';
+import { answerReview, requestReview, withdrawReview } from '../lib/coaching/reviews.server';
+import { REVIEW_LIMITS } from '../lib/coaching/review-rules';
 import { Refusal } from '../lib/app/refusal';
 import { handleRefusals } from '../lib/forms/action-errors';
 

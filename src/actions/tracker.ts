@@ -11,7 +11,7 @@ import { enforceRateLimit, requireTrackerWriter } from '../lib/auth/guards.serve
 import { randomToken, hashToken } from '../lib/auth/tokens.server';
 import * as store from '../lib/tracker/tracker.server';
 import { readTrackerCsv } from '../lib/tracker/csv';
-import { checkbox, multiLineText, singleLineText } from '../lib/forms/fields';
+import { checkbox, multiLineText, singleLineText, trueOrFalse } from '../lib/forms/fields';
 import {
   conversationInstant,
   editOpportunitySchema,
@@ -23,6 +23,7 @@ import {
   questionDates,
   STAGES,
   STEP_IDS,
+  TOUCH_LIMITS,
   type ConversationFieldsValue,
 } from '../lib/tracker/model';
 import { addDays, localClockTime, localDate, zonedInstant } from '../lib/time/zoned-time';
@@ -109,8 +110,15 @@ export const tracker = {
         .nullish()
         .or(z.literal(''))
         .transform((value) => value || null),
-      subject: singleLineText({ max: 300, tooLong: 'Keep the subject under 300 characters.' }).nullish(),
-      body: multiLineText({ max: 20_000, tooLong: 'Keep the message under 20,000 characters.', trim: false }).nullish(),
+      subject: singleLineText({
+        max: TOUCH_LIMITS.subject,
+        tooLong: `Keep the subject under ${TOUCH_LIMITS.subject} characters.`,
+      }).nullish(),
+      body: multiLineText({
+        max: TOUCH_LIMITS.body,
+        tooLong: `Keep the message under ${TOUCH_LIMITS.body.toLocaleString('en-US')} characters.`,
+        trim: false,
+      }).nullish(),
       sentOn: optionalDate,
       sentAt: optionalClockTime,
     }),
@@ -138,7 +146,10 @@ export const tracker = {
       opportunityId: id,
       sentOn: optionalDate,
       decisionBy: optionalDate,
-      note: multiLineText({ max: 2000, tooLong: 'Keep the note under 2,000 characters.' }).nullish(),
+      note: multiLineText({
+        max: TOUCH_LIMITS.note,
+        tooLong: `Keep the note under ${TOUCH_LIMITS.note.toLocaleString('en-US')} characters.`,
+      }).nullish(),
     }),
     handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
@@ -184,7 +195,7 @@ export const tracker = {
 
   archive: defineAction({
     accept: 'form',
-    input: z.object({ id, archived: z.enum(['true', 'false']).transform((value) => value === 'true') }),
+    input: z.object({ id, archived: trueOrFalse() }),
     handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       if (!(await store.setArchived(db, user, input.id, input.archived))) throw gone();

@@ -16,6 +16,7 @@ import { hasAccess, type Entitlement } from '../coaching/billing-rules';
 import { entitlementOf } from '../coaching/entitlements.server';
 import { leadSourceColumns } from '../leads/lead-source.server';
 import { Refusal } from '../app/refusal';
+import { MAX_SEARCH_LENGTH } from '../forms/fields';
 
 export const MEMBER_ROLES = ['member', 'coach'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
@@ -50,7 +51,7 @@ function oneOf<T extends string>(values: readonly T[], value: string | null): T 
 export function memberFilterFrom(params: URLSearchParams): MemberFilter {
   const article = params.get('source')?.trim() ?? '';
   return {
-    search: params.get('q')?.trim().slice(0, 100) || undefined,
+    search: params.get('q')?.trim().slice(0, MAX_SEARCH_LENGTH) || undefined,
     role: oneOf(MEMBER_ROLES, params.get('role')),
     plan: oneOf(MEMBER_PLANS, params.get('plan')),
     article: article.length <= 120 && SLUG.test(article) ? article : undefined,

@@ -15,8 +15,6 @@ import { Refusal } from '../app/refusal';
 /** Drafts one member may have waiting at once: enough for a busy week, not a flood. */
 export const MAX_PENDING_REVIEWS = 5;
 
-export const REVIEW_LIMITS = { subject: 300, body: 20_000, note: 1_000, comment: 5_000 } as const;
-
 export type Review = typeof draftReviews.$inferSelect;
 
 export interface ReviewRequest {

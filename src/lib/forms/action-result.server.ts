@@ -1,16 +1,6 @@
 import { isInputError } from 'astro:actions';
 import type { AstroGlobal } from 'astro';
-
-export interface FormState {
-  /** The Action ran and succeeded. */
-  ok: boolean;
-  /** First message per field, for errors shown beside the fields. */
-  fields: Record<string, string | undefined>;
-  /** A message about the whole form. */
-  message: string | undefined;
-  /** What was typed, to fill the form again (never passwords). */
-  values: Record<string, string>;
-}
+import type { FormState } from './form-state';
 
 type ActionResultLike = { error?: unknown; data?: unknown } | undefined;
 
