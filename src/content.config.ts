@@ -2,6 +2,7 @@ import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { cheatSheetSchema } from './lib/leads/cheat-sheet';
+import { OPPORTUNITY_KINDS } from './lib/tracker/model';
 
 export const ARTICLE_TAGS = [
   'interviews',
@@ -26,7 +27,7 @@ const articles = defineCollection({
         draft: z.boolean().default(false),
         premium: z.boolean().default(false),
         /** The kind of tracker entry this article's advice applies to: shows "add this follow-up to my tracker". */
-        tracker: z.enum(['interview', 'networking']).optional(),
+        tracker: z.enum(OPPORTUNITY_KINDS).optional(),
         hero: z
           .object({ image: image(), alt: z.string().min(1) })
           .strict()

@@ -1,4 +1,6 @@
 import { ActionError, defineAction } from 'astro:actions';
+import { Refusal } from '../lib/app/refusal';
+import { handleRefusals } from '../lib/forms/action-errors';
 import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSchema } from '../lib/auth/auth-form';
 import { deleteAccountData } from '../lib/data/account-data.server';
 import { changePassword, updateProfile, verifyPassword } from '../lib/auth/accounts.server';
@@ -22,66 +24,58 @@ export const account = {
   updateProfile: defineAction({
     accept: 'form',
     input: profileSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireActionUser(context);
       await enforceRateLimit(PROFILE_SAVES_PER_MEMBER, user.id, 'profile changes in an hour');
       await updateProfile(db, user.id, input);
       // Working days and due times are counted in the member's zone: a new zone moves them.
       if (input.timeZone !== user.timeZone) await replanAll(db, { id: user.id, timeZone: input.timeZone });
       return { saved: 'profile' as const };
-    },
+    }),
   }),
 
   changePassword: defineAction({
     accept: 'form',
     input: changePasswordSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user, session } = requireActionUser(context);
       await enforceRateLimit(PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
-      const result = await changePassword({ db, siteUrl }, user, session.id, input.current, input.password);
-      if (result === 'wrong-password')
-        throw new ActionError({
-          code: 'BAD_REQUEST',
-          message: 'Your current password is not right. Nothing was changed.',
-        });
+      await changePassword({ db, siteUrl }, user, session.id, input.current, input.password);
       return { saved: 'password' as const };
-    },
+    }),
   }),
 
   revokeSession: defineAction({
     accept: 'form',
     input: sessionIdSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user, session } = requireActionUser(context);
       // Only the member's own sessions: another member's id matches nothing.
       const target = await findUserSession(db, user.id, input.sessionId);
-      if (!target) throw new ActionError({ code: 'NOT_FOUND', message: 'That session has already ended.' });
+      if (!target) throw new Refusal('not-found', 'session-ended', 'That session has already ended.');
       await invalidateSession(db, target.id);
       if (target.id === session.id) endSession(context);
       return { saved: 'sessions' as const };
-    },
+    }),
   }),
 
   revokeOtherSessions: defineAction({
     accept: 'form',
-    handler: async (_input, context) => {
+    handler: handleRefusals(async (_input, context) => {
       const { user, session } = requireActionUser(context);
       await invalidateUserSessions(db, user.id, session.id);
       return { saved: 'sessions' as const };
-    },
+    }),
   }),
 
   deleteAccount: defineAction({
     accept: 'form',
     input: deleteAccountSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireActionUser(context);
       await enforceRateLimit(PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
       if (!(await verifyPassword(user, input.password)))
-        throw new ActionError({
-          code: 'BAD_REQUEST',
-          message: 'That password is not right. Your account was not deleted.',
-        });
+        throw new Refusal('bad-input', 'wrong-password', 'That password is not right. Your account was not deleted.');
       if (payments) {
         // Nobody is billed for an account that no longer exists.
         try {
@@ -98,6 +92,6 @@ export const account = {
       await deleteAccountData(db, user);
       endSession(context);
       return { deleted: true as const };
-    },
+    }),
   }),
 };

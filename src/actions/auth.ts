@@ -1,4 +1,5 @@
-import { ActionError, defineAction } from 'astro:actions';
+import { defineAction } from 'astro:actions';
+import { handleRefusals } from '../lib/forms/action-errors';
 import { emailOnlySchema, resetSchema, signInSchema, signUpSchema } from '../lib/auth/auth-form';
 import { requestLoginLink, requestPasswordReset, resetPassword, signIn, signUp } from '../lib/auth/accounts.server';
 import { siteUrl } from '../lib/app/config.server';
@@ -45,19 +46,19 @@ export const auth = {
   signup: defineAction({
     accept: 'form',
     input: signUpSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const network = clientIp(context);
       await enforceRateLimit(AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
       await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
       await signUp(authContext(), input);
       return { ok: true as const };
-    },
+    }),
   }),
 
   login: defineAction({
     accept: 'form',
     input: signInSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const network = clientIp(context);
       await enforceRateLimit(AUTH_LIMITS.signInIp, network, 'sign-in attempts from your network');
       const attempt = await enforceAddressLimits(
@@ -67,65 +68,53 @@ export const auth = {
         'sign-in attempts for this address',
       );
       const result = await signIn(authContext(), input.email, input.password, userAgent(context.request));
-      if (!result) {
-        throw new ActionError({
-          code: 'UNAUTHORIZED',
-          message:
-            'That email and password do not match an account. Check them, or sign in with a link by email instead.',
-        });
-      }
       await attempt.forgive();
       startSession(context, result.token, result.session.expiresAt);
       return { ok: true as const };
-    },
+    }),
   }),
 
   logout: defineAction({
     accept: 'form',
-    handler: async (_input, context) => {
+    handler: handleRefusals(async (_input, context) => {
       if (context.locals.session) await invalidateSession(db, context.locals.session.id);
       endSession(context);
       return { ok: true as const };
-    },
+    }),
   }),
 
   forgotPassword: defineAction({
     accept: 'form',
     input: emailOnlySchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const network = clientIp(context);
       await enforceRateLimit(AUTH_LIMITS.resetIp, network, 'reset requests from your network');
       await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
       await requestPasswordReset(authContext(), input.email);
       return { ok: true as const };
-    },
+    }),
   }),
 
   loginLink: defineAction({
     accept: 'form',
     input: emailOnlySchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const network = clientIp(context);
       await enforceRateLimit(AUTH_LIMITS.linkIp, network, 'sign-in link requests from your network');
       await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
       await requestLoginLink(authContext(), input.email);
       return { ok: true as const };
-    },
+    }),
   }),
 
   resetPassword: defineAction({
     accept: 'form',
     input: resetSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       await enforceRateLimit(AUTH_LIMITS.resetIp, clientIp(context), 'reset attempts from your network');
       const result = await resetPassword(authContext(), input.token, input.password, userAgent(context.request));
-      if (!result)
-        throw new ActionError({
-          code: 'BAD_REQUEST',
-          message: 'This reset link has expired or was already used. Ask for a new one below.',
-        });
       startSession(context, result.token, result.session.expiresAt);
       return { ok: true as const };
-    },
+    }),
   }),
 };

@@ -5,30 +5,33 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { BILLING_INTERVALS } from '../lib/coaching/billing-rules';
-import { BillingRefusal, openPortal, startCheckout } from '../lib/coaching/billing.server';
+import { openPortal, startCheckout } from '../lib/coaching/billing.server';
+import { Refusal } from '../lib/app/refusal';
+import { handleRefusals } from '../lib/forms/action-errors';
 import { setCoachingLimits } from '../lib/coaching/entitlements.server';
 import { db } from '../lib/app/db.server';
-import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
+import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
 import { payments } from '../lib/coaching/payments.server';
 
 const CHECKOUTS_PER_MEMBER = { name: 'billing:member', limit: 20, windowMs: 3_600_000 };
 
 function requirePayments() {
   if (!payments) {
-    throw new ActionError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'Payments are switched off on this site, so Coaching cannot be bought here yet.',
-    });
+    throw new Refusal(
+      'unavailable',
+      'payments-off',
+      'Payments are switched off on this site, so Coaching cannot be bought here yet.',
+    );
   }
   return payments;
 }
 
-/** Stripe being unreachable is said plainly, never shown as a crash. */
+/** Stripe being unreachable is said plainly, never shown as a crash; our own refusals go on as they are. */
 async function callingStripe<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof BillingRefusal) throw new ActionError({ code: 'CONFLICT', message: error.message });
+    if (error instanceof Refusal) throw error;
     console.error('stripe request failed', error);
     throw new ActionError({
       code: 'BAD_GATEWAY',
@@ -41,24 +44,24 @@ export const billing = {
   checkout: defineAction({
     accept: 'form',
     input: z.object({
-      interval: z.enum(BILLING_INTERVALS as ['month', 'year'], { error: 'Choose monthly or yearly.' }),
+      interval: z.enum(BILLING_INTERVALS, { error: 'Choose monthly or yearly.' }),
     }),
-    handler: async ({ interval }, context) => {
+    handler: handleRefusals(async ({ interval }, context) => {
       const { user } = requireActionUser(context);
       const ctx = requirePayments();
       await enforceRateLimit(CHECKOUTS_PER_MEMBER, user.id, 'checkout attempts');
       return { url: await callingStripe(() => startCheckout(ctx, user, interval)) };
-    },
+    }),
   }),
 
   portal: defineAction({
     accept: 'form',
-    handler: async (_input, context) => {
+    handler: handleRefusals(async (_input, context) => {
       const { user } = requireActionUser(context);
       const ctx = requirePayments();
       await enforceRateLimit(CHECKOUTS_PER_MEMBER, user.id, 'billing requests');
       return { url: await callingStripe(() => openPortal(ctx, user)) };
-    },
+    }),
   }),
 
   setLimits: defineAction({
@@ -67,11 +70,10 @@ export const billing = {
       reminders: z.literal('on').nullish(),
       calendar: z.literal('on').nullish(),
     }),
-    handler: async (input, context) => {
-      const { user } = requireActionUser(context);
-      if (user.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
+    handler: handleRefusals(async (input, context) => {
+      requireActionCoach(context);
       await setCoachingLimits(db, { reminders: input.reminders === 'on', calendar: input.calendar === 'on' });
       return { saved: true };
-    },
+    }),
   }),
 };

@@ -4,20 +4,15 @@
  * NOT_FOUND, as if nothing were here. A coach cannot remove their own role, so the site always
  * keeps at least one coach and nobody locks themselves out by a slip of the mouse.
  */
-import { ActionError, defineAction } from 'astro:actions';
+import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { singleLineText } from '../lib/forms/fields';
 import { MEMBER_ROLES, setMemberRole } from '../lib/coach/members.server';
 import { db } from '../lib/app/db.server';
-import { requireActionUser } from '../lib/auth/guards.server';
+import { requireActionCoach } from '../lib/auth/guards.server';
 import { deleteLead } from '../lib/leads/leads.server';
-import type { User } from '../lib/auth/session.server';
-
-function requireCoachUser(context: Parameters<typeof requireActionUser>[0]): User {
-  const { user } = requireActionUser(context);
-  if (user.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
-  return user;
-}
+import { Refusal } from '../lib/app/refusal';
+import { handleRefusals } from '../lib/forms/action-errors';
 
 export const coach = {
   setRole: defineAction({
@@ -26,17 +21,13 @@ export const coach = {
       userId: singleLineText({ max: 64, missing: 'Choose a member first.', tooLong: 'Choose a member first.' }),
       role: z.enum(MEMBER_ROLES, { error: 'Choose member or coach as the role.' }),
     }),
-    handler: async (input, context) => {
-      const self = requireCoachUser(context);
+    handler: handleRefusals(async (input, context) => {
+      const { user: self } = requireActionCoach(context);
       if (input.userId === self.id && input.role !== 'coach')
-        throw new ActionError({
-          code: 'BAD_REQUEST',
-          message: 'You cannot remove your own coach role: ask another coach.',
-        });
-      if (!(await setMemberRole(db, input.userId, input.role)))
-        throw new ActionError({ code: 'NOT_FOUND', message: 'There is no member with that id.' });
+        throw new Refusal('bad-input', 'own-coach-role', 'You cannot remove your own coach role: ask another coach.');
+      await setMemberRole(db, input.userId, input.role);
       return { userId: input.userId, role: input.role };
-    },
+    }),
   }),
 
   deleteLead: defineAction({
@@ -48,15 +39,10 @@ export const coach = {
         tooLong: 'There is no lead with that id.',
       }),
     }),
-    handler: async (input, context) => {
-      requireCoachUser(context);
+    handler: handleRefusals(async (input, context) => {
+      requireActionCoach(context);
       const deleted = await deleteLead(db, input.leadId);
-      if (!deleted)
-        throw new ActionError({
-          code: 'NOT_FOUND',
-          message: 'There is no lead with that id: it may have been deleted already. Nothing was changed.',
-        });
       return { becameMember: deleted.userId !== null };
-    },
+    }),
   }),
 };

@@ -2,7 +2,7 @@
  * Comment mutations. Members post, reply, edit within the window, delete their own, like and
  * report; the coach moderates. Every refusal is a clear message; limits guard against floods.
  */
-import { ActionError, defineAction } from 'astro:actions';
+import { defineAction } from 'astro:actions';
 import { getCollection, getEntry } from 'astro:content';
 import { z } from 'astro/zod';
 import {
@@ -20,11 +20,13 @@ import { moderate, MODERATION_ACTIONS, setCommentingBlocked } from '../lib/comme
 import { setHoldFirstComment } from '../lib/comments/hold-first.server';
 import type { Viewer } from '../lib/comments/discussion.server';
 import { importComments, type CommentImportReport } from '../lib/comments/transfer.server';
+import { MAX_REPORT_NOTE_LENGTH } from '../lib/comments/moderation-queue';
 import { signingSecret, siteUrl } from '../lib/app/config.server';
-import { checkbox, singleLineText } from '../lib/forms/fields';
+import { checkbox, singleLineText, trueOrFalse } from '../lib/forms/fields';
 import { db } from '../lib/app/db.server';
-import { throwFieldErrors } from '../lib/forms/action-result.server';
-import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
+import { handleRefusals } from '../lib/forms/action-errors';
+import { Refusal, type RefusalKind } from '../lib/app/refusal';
+import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
 import { clientNetwork } from '../lib/http/request.server';
 
 export const COMMENTS_PER_MEMBER = { name: 'comment:member', limit: 6, windowMs: 10 * 60_000 };
@@ -38,14 +40,22 @@ const id = singleLineText({ max: 64, missing: 'Missing comment.', tooLong: 'Miss
  */
 const body = z.string({ error: 'Write your comment first.' }).max(20_000, 'That is far too long for a comment.');
 
-/** Our refusals as Action errors: a body problem beside the field, anything else as a message. */
+const REFUSAL_KINDS: Record<CommentRefusal['code'], RefusalKind> = {
+  BAD_REQUEST: 'bad-input',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not-found',
+};
+
+/**
+ * The comments domain's own CommentRefusal, said as a Refusal (a body problem beside the field,
+ * anything else as a message), until that domain throws Refusal itself.
+ */
 async function refusing<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof CommentRefusal)) throw error;
-    if (error.field === 'body') throwFieldErrors({ body: error.message });
-    throw new ActionError({ code: error.code, message: error.message });
+    throw new Refusal(REFUSAL_KINDS[error.code], 'comment', error.message, error.field || undefined);
   }
 }
 
@@ -55,9 +65,7 @@ function viewerOf(context: Parameters<typeof requireActionUser>[0]): Viewer {
 }
 
 function requireCoachViewer(context: Parameters<typeof requireActionUser>[0]): Viewer {
-  const viewer = viewerOf(context);
-  if (viewer.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
-  return viewer;
+  return requireActionCoach(context).user;
 }
 
 const context = async () => ({ db, siteUrl, secret: await signingSecret() });
@@ -77,11 +85,11 @@ export const comments = {
       notifyChoice: z.literal('1', { error: 'Reload the page and send your comment again.' }).nullish(),
       notifyReplies: checkbox(),
     }),
-    handler: async (input, actionContext) => {
+    handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
       const article = await getEntry('articles', input.slug);
       if (!article || article.data.draft)
-        throw new ActionError({ code: 'NOT_FOUND', message: 'That article is not here.' });
+        throw new Refusal('not-found', 'article-missing', 'That article is not here.');
       if (input.website) return { id: '', status: 'held' as const, slug: input.slug };
       // A refused body costs nothing: only comments that could be posted count towards the limits.
       await refusing(async () => checkBody(input.body));
@@ -92,39 +100,39 @@ export const comments = {
       );
       if (input.notifyChoice === '1') await setReplyEmails(db, viewer.id, input.notifyReplies);
       return { ...result, slug: input.slug };
-    },
+    }),
   }),
 
   edit: defineAction({
     accept: 'form',
     input: z.object({ id, body }),
-    handler: async (input, actionContext) => {
+    handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
       await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
       const comment = await refusing(() => editComment(db, viewer, input.id, input.body));
       return { id: comment.id, slug: comment.articleSlug };
-    },
+    }),
   }),
 
   remove: defineAction({
     accept: 'form',
     input: z.object({ id }),
-    handler: async (input, actionContext) => {
+    handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
       const comment = await refusing(() => deleteOwnComment(db, viewer, input.id));
       return { id: comment.id, slug: comment.articleSlug };
-    },
+    }),
   }),
 
   like: defineAction({
     accept: 'form',
     input: z.object({ id }),
-    handler: async (input, actionContext) => {
+    handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
       await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
       const result = await refusing(() => toggleLike(db, viewer, input.id));
       return { id: input.id, ...result };
-    },
+    }),
   }),
 
   report: defineAction({
@@ -132,26 +140,29 @@ export const comments = {
     input: z.object({
       id,
       reason: z.enum(REPORT_REASONS, { error: 'Choose why you are reporting it.' }),
-      note: singleLineText({ max: 500, tooLong: 'Keep the note under 500 characters.' })
+      note: singleLineText({
+        max: MAX_REPORT_NOTE_LENGTH,
+        tooLong: `Keep the note under ${MAX_REPORT_NOTE_LENGTH} characters.`,
+      })
         .nullish()
         .transform((value) => value ?? ''),
     }),
-    handler: async (input, actionContext) => {
+    handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
       await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
       const result = await refusing(() => reportComment(db, viewer, input.id, input.reason, input.note));
       return { id: input.id, ...result };
-    },
+    }),
   }),
 
   moderate: defineAction({
     accept: 'form',
     input: z.object({ id, action: z.enum(MODERATION_ACTIONS, { error: 'Choose an action.' }) }),
-    handler: async (input, actionContext) => {
+    handler: handleRefusals(async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
       await refusing(async () => moderate(await context(), coach, input.id, input.action));
       return { id: input.id, action: input.action };
-    },
+    }),
   }),
 
   block: defineAction({
@@ -162,28 +173,29 @@ export const comments = {
         missing: 'Choose a member first.',
         tooLong: 'There is no member with that id.',
       }),
-      blocked: z.enum(['true', 'false']).transform((value) => value === 'true'),
+      blocked: trueOrFalse(),
       hidePast: checkbox(),
     }),
-    handler: async (input, actionContext) => {
+    handler: handleRefusals(async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
       if (!(await setCommentingBlocked(db, coach, input.userId, input.blocked, input.hidePast)))
-        throw new ActionError({
-          code: 'NOT_FOUND',
-          message: 'There is no member with that id (the coach cannot be blocked).',
-        });
+        throw new Refusal(
+          'not-found',
+          'member-missing',
+          'There is no member with that id (the coach cannot be blocked).',
+        );
       return { userId: input.userId, blocked: input.blocked };
-    },
+    }),
   }),
 
   holdFirst: defineAction({
     accept: 'form',
-    input: z.object({ hold: z.enum(['true', 'false']).transform((value) => value === 'true') }),
-    handler: async (input, actionContext) => {
+    input: z.object({ hold: trueOrFalse() }),
+    handler: handleRefusals(async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
       await setHoldFirstComment(db, coach, input.hold);
       return { hold: input.hold };
-    },
+    }),
   }),
 
   importJson: defineAction({
@@ -194,10 +206,10 @@ export const comments = {
         .refine((file) => file.size > 0, 'That file is empty.')
         .refine((file) => file.size <= 5_000_000, 'That file is over 5 MB.'),
     }),
-    handler: async (input, actionContext): Promise<CommentImportReport> => {
+    handler: handleRefusals(async (input, actionContext): Promise<CommentImportReport> => {
       const coach = requireCoachViewer(actionContext);
       const slugs = new Set((await getCollection('articles')).map((entry) => entry.id));
       return importComments(db, coach, await input.file.text(), slugs);
-    },
+    }),
   }),
 };

@@ -1,4 +1,6 @@
-import { ActionError, defineAction } from 'astro:actions';
+import { defineAction } from 'astro:actions';
+import { Refusal } from '../lib/app/refusal';
+import { handleRefusals } from '../lib/forms/action-errors';
 import { captureSchema, utmFrom } from '../lib/leads/lead-form';
 import { leadContext } from '../lib/app/config.server';
 import { db } from '../lib/app/db.server';
@@ -13,14 +15,15 @@ export const leads = {
   capture: defineAction({
     accept: 'form',
     input: captureSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       if (input.website) return { ok: true as const };
       const perIp = await hitRateLimit(db, CAPTURE_PER_IP, clientNetwork(context));
       if (!perIp.allowed) {
-        throw new ActionError({
-          code: 'TOO_MANY_REQUESTS',
-          message: `Too many requests from your network. Please try again in ${describeWait(perIp.retryAfterSeconds)}.`,
-        });
+        throw new Refusal(
+          'too-many',
+          'rate-limited',
+          `Too many requests from your network. Please try again in ${describeWait(perIp.retryAfterSeconds)}.`,
+        );
       }
       const fromReferer = utmFrom(context.request.headers.get('referer'));
       await captureLead(await leadContext(), {
@@ -32,6 +35,6 @@ export const leads = {
         utmCampaign: input.utmCampaign ?? fromReferer.utmCampaign,
       });
       return { ok: true as const };
-    },
+    }),
   }),
 };

@@ -2,14 +2,17 @@
  * Coach review of drafts. Members with Coaching send a draft and may withdraw it while it waits;
  * the coach answers. Members without Coaching, and anyone but the coach answering, are refused.
  */
-import { ActionError, defineAction } from 'astro:actions';
+import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { multiLineText, singleLineText } from '../lib/forms/fields';
 import { hasCoaching } from '../lib/coaching/entitlements.server';
 import { siteUrl } from '../lib/app/config.server';
 import { db } from '../lib/app/db.server';
-import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
-import { answerReview, requestReview, REVIEW_LIMITS, ReviewRefusal, withdrawReview } from '../lib/coaching/reviews.server';
+import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
+import { answerReview, requestReview, withdrawReview } from '../lib/coaching/reviews.server';
+import { REVIEW_LIMITS } from '../lib/coaching/review-rules';
+import { Refusal } from '../lib/app/refusal';
+import { handleRefusals } from '../lib/forms/action-errors';
 
 const REQUESTS_PER_MEMBER = { name: 'review:member', limit: 30, windowMs: 86_400_000 };
 
@@ -23,15 +26,6 @@ const text = (label: string, max: number, { required = true, oneLine = false } =
     ...(required ? { missing: `${label} is missing.` } : {}),
   });
 
-async function refusing<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ReviewRefusal) throw new ActionError({ code: error.code, message: error.message });
-    throw error;
-  }
-}
-
 export const reviews = {
   request: defineAction({
     accept: 'form',
@@ -42,27 +36,28 @@ export const reviews = {
       body: text('The message', REVIEW_LIMITS.body),
       note: text('Your note', REVIEW_LIMITS.note, { required: false }).nullish(),
     }),
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireActionUser(context);
       if (!(await hasCoaching(db, user))) {
-        throw new ActionError({
-          code: 'FORBIDDEN',
-          message: 'Coach review is part of Coaching. See the plans on the pricing page to add it.',
-        });
+        throw new Refusal(
+          'forbidden',
+          'coaching-only',
+          'Coach review is part of Coaching. See the plans on the pricing page to add it.',
+        );
       }
       await enforceRateLimit(REQUESTS_PER_MEMBER, user.id, 'review requests today');
-      return refusing(() => requestReview(db, user, { ...input, note: input.note ?? '' }));
-    },
+      return requestReview(db, user, { ...input, note: input.note ?? '' });
+    }),
   }),
 
   withdraw: defineAction({
     accept: 'form',
     input: z.object({ id: id('review') }),
-    handler: async ({ id }, context) => {
+    handler: handleRefusals(async ({ id }, context) => {
       const { user } = requireActionUser(context);
-      await refusing(() => withdrawReview(db, user, id));
+      await withdrawReview(db, user, id);
       return { withdrawn: true };
-    },
+    }),
   }),
 
   answer: defineAction({
@@ -77,11 +72,10 @@ export const reviews = {
       body: text('The message', REVIEW_LIMITS.body),
       comment: text('Your comment', REVIEW_LIMITS.comment),
     }),
-    handler: async ({ id, ...answer }, context) => {
-      const { user } = requireActionUser(context);
-      if (user.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
-      await refusing(() => answerReview(db, user, id, answer, siteUrl));
+    handler: handleRefusals(async ({ id, ...answer }, context) => {
+      const { user } = requireActionCoach(context);
+      await answerReview(db, user, id, answer, siteUrl);
       return { answered: true };
-    },
+    }),
   }),
 };

@@ -2,10 +2,11 @@
  * The tracker's mutations. Every one requires a signed-in member and touches only that member's
  * rows: another member's id is answered exactly like an id that does not exist.
  */
-import { ActionError, defineAction } from 'astro:actions';
+import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { db } from '../lib/app/db.server';
-import { throwFieldErrors } from '../lib/forms/action-result.server';
+import { handleRefusals, throwFieldErrors } from '../lib/forms/action-errors';
+import { Refusal } from '../lib/app/refusal';
 import { enforceRateLimit, requireTrackerWriter } from '../lib/auth/guards.server';
 import { randomToken, hashToken } from '../lib/auth/tokens.server';
 import {
@@ -22,7 +23,7 @@ import { importOpportunities } from '../lib/tracker/transfer.server';
 import { setCalendarTokenHash } from '../lib/tracker/calendar-feed.server';
 import type { ConversationValue } from '../lib/tracker/records';
 import { readTrackerCsv } from '../lib/tracker/csv';
-import { checkbox, multiLineText, singleLineText } from '../lib/forms/fields';
+import { checkbox, multiLineText, singleLineText, trueOrFalse } from '../lib/forms/fields';
 import {
   conversationInstant,
   editOpportunitySchema,
@@ -34,6 +35,7 @@ import {
   questionDates,
   STAGES,
   STEP_IDS,
+  TOUCH_LIMITS,
   type ConversationFieldsValue,
 } from '../lib/tracker/model';
 import { addDays, localClockTime, localDate, zonedInstant } from '../lib/time/zoned-time';
@@ -42,8 +44,9 @@ const CREATE_PER_MEMBER = { name: 'tracker:create', limit: 300, windowMs: 3_600_
 const IMPORT_PER_MEMBER = { name: 'tracker:import', limit: 10, windowMs: 3_600_000 };
 export const MAX_IMPORT_BYTES = 1_000_000;
 
+/** The tracker's store answers false for an entry the member does not have. */
 const gone = () =>
-  new ActionError({ code: 'NOT_FOUND', message: 'That entry is not in your tracker (it may have been deleted).' });
+  new Refusal('not-found', 'entry-missing', 'That entry is not in your tracker (it may have been deleted).');
 
 function conversationValue(input: ConversationFieldsValue, timeZone: string): ConversationValue {
   return {
@@ -69,7 +72,7 @@ export const tracker = {
   create: defineAction({
     accept: 'form',
     input: newOpportunitySchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       throwFieldErrors(questionDates(input, now, user.timeZone));
@@ -83,30 +86,30 @@ export const tracker = {
         now,
       );
       return { id: opportunityId };
-    },
+    }),
   }),
 
   update: defineAction({
     accept: 'form',
     input: editOpportunitySchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       const { id: opportunityId, ...fields } = input;
       if (!(await updateOpportunity(db, user, opportunityId, fields))) throw gone();
       return { id: opportunityId };
-    },
+    }),
   }),
 
   addRound: defineAction({
     accept: 'form',
     input: newConversationSchema,
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       throwFieldErrors(questionDates(input, new Date(), user.timeZone));
       if (!(await addConversation(db, user, input.opportunityId, conversationValue(input, user.timeZone))))
         throw gone();
       return { id: input.opportunityId };
-    },
+    }),
   }),
 
   /** "Mark as sent": logs the message (as edited) and schedules the next step. */
@@ -119,12 +122,19 @@ export const tracker = {
         .nullish()
         .or(z.literal(''))
         .transform((value) => value || null),
-      subject: singleLineText({ max: 300, tooLong: 'Keep the subject under 300 characters.' }).nullish(),
-      body: multiLineText({ max: 20_000, tooLong: 'Keep the message under 20,000 characters.', trim: false }).nullish(),
+      subject: singleLineText({
+        max: TOUCH_LIMITS.subject,
+        tooLong: `Keep the subject under ${TOUCH_LIMITS.subject} characters.`,
+      }).nullish(),
+      body: multiLineText({
+        max: TOUCH_LIMITS.body,
+        tooLong: `Keep the message under ${TOUCH_LIMITS.body.toLocaleString('en-US')} characters.`,
+        trim: false,
+      }).nullish(),
       sentOn: optionalDate,
       sentAt: optionalClockTime,
     }),
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, input.sentAt, user.timeZone, now);
@@ -138,7 +148,7 @@ export const tracker = {
       });
       if (!logged) throw gone();
       return { id: input.opportunityId, logged: 'sent' as const };
-    },
+    }),
   }),
 
   /** "They replied": pauses the schedule, or restarts it from a new date they gave. */
@@ -148,9 +158,12 @@ export const tracker = {
       opportunityId: id,
       sentOn: optionalDate,
       decisionBy: optionalDate,
-      note: multiLineText({ max: 2000, tooLong: 'Keep the note under 2,000 characters.' }).nullish(),
+      note: multiLineText({
+        max: TOUCH_LIMITS.note,
+        tooLong: `Keep the note under ${TOUCH_LIMITS.note.toLocaleString('en-US')} characters.`,
+      }).nullish(),
     }),
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, null, user.timeZone, now);
@@ -169,52 +182,49 @@ export const tracker = {
       });
       if (!logged) throw gone();
       return { id: input.opportunityId, logged: 'reply' as const };
-    },
+    }),
   }),
 
   undoTouch: defineAction({
     accept: 'form',
     input: z.object({ touchId: id, opportunityId: id }),
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       if (!(await deleteTouch(db, user, input.touchId))) throw gone();
       return { id: input.opportunityId };
-    },
+    }),
   }),
 
   setStage: defineAction({
     accept: 'form',
     input: z.object({ id, stage: z.enum(STAGES, { error: 'Choose a stage from the list.' }) }),
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       if (!(await setStage(db, user, input.id, input.stage))) throw gone();
       return { id: input.id, stage: input.stage };
-    },
+    }),
   }),
 
   archive: defineAction({
     accept: 'form',
-    input: z.object({ id, archived: z.enum(['true', 'false']).transform((value) => value === 'true') }),
-    handler: async (input, context) => {
+    input: z.object({ id, archived: trueOrFalse() }),
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       if (!(await setArchived(db, user, input.id, input.archived))) throw gone();
       return { id: input.id, archived: input.archived };
-    },
+    }),
   }),
 
   remove: defineAction({
     accept: 'form',
     input: z.object({ id, confirm: checkbox('Tick "Yes, delete it" to confirm. Nothing was deleted.') }),
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       if (!input.confirm)
-        throw new ActionError({
-          code: 'BAD_REQUEST',
-          message: 'Tick "Yes, delete it" to confirm. Nothing was deleted.',
-        });
+        throw new Refusal('bad-input', 'not-confirmed', 'Tick "Yes, delete it" to confirm. Nothing was deleted.');
       if (!(await deleteOpportunity(db, user, input.id))) throw gone();
       return { removed: true as const };
-    },
+    }),
   }),
 
   /** CSV import: good rows are added in one transaction; bad rows are reported, never half-added. */
@@ -226,21 +236,21 @@ export const tracker = {
         .refine((file) => file.size > 0, 'That file is empty.')
         .refine((file) => file.size <= MAX_IMPORT_BYTES, 'That file is over 1 MB. Split it into smaller files.'),
     }),
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       await enforceRateLimit(IMPORT_PER_MEMBER, user.id, 'imports in an hour');
       const text = await input.file.text();
       const report = readTrackerCsv(text, { timeZone: user.timeZone, now: new Date() });
       const added = report.opportunities.length > 0 ? await importOpportunities(db, user, report.opportunities) : 0;
       return { added, rowsRead: report.rowsRead, rowsAccepted: report.rowsAccepted, problems: report.problems };
-    },
+    }),
   }),
 
   /** A new private calendar address (the old one stops working), or none. */
   calendarFeed: defineAction({
     accept: 'form',
     input: z.object({ enable: z.enum(['on', 'off'], { error: 'Choose to turn the feed on or off.' }) }),
-    handler: async (input, context) => {
+    handler: handleRefusals(async (input, context) => {
       const { user } = requireTrackerWriter(context);
       if (input.enable === 'off') {
         await setCalendarTokenHash(db, user, null);
@@ -249,6 +259,6 @@ export const tracker = {
       const token = randomToken(24);
       await setCalendarTokenHash(db, user, hashToken(token));
       return { token };
-    },
+    }),
   }),
 };

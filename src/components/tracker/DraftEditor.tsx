@@ -5,7 +5,9 @@
  * copy button appears and the mail-app link follows the edits.
  */
 import { memo, useEffect, useId, useState } from 'react';
+import { REVIEW_LIMITS } from '../../lib/coaching/review-rules';
 import { mailtoLink } from '../../lib/tracker/drafts';
+import { TOUCH_LIMITS } from '../../lib/tracker/model';
 
 interface Props {
   opportunityId: string;
@@ -64,7 +66,7 @@ function DraftEditor(props: Props) {
           name="subject"
           type="text"
           value={subject}
-          maxLength={300}
+          maxLength={TOUCH_LIMITS.subject}
           onChange={(event) => setSubject(event.target.value)}
           aria-invalid={errors.subject ? true : undefined}
         />
@@ -77,7 +79,7 @@ function DraftEditor(props: Props) {
           name="body"
           rows={14}
           value={body}
-          maxLength={20000}
+          maxLength={TOUCH_LIMITS.body}
           onChange={(event) => setBody(event.target.value)}
           aria-invalid={errors.body ? true : undefined}
         />
@@ -137,7 +139,7 @@ function DraftEditor(props: Props) {
                 id={`${id}-note`}
                 name="note"
                 rows={3}
-                maxLength={1000}
+                maxLength={REVIEW_LIMITS.note}
                 defaultValue={props.reviewNote ?? ''}
                 placeholder="What are you unsure about?"
               />

@@ -5,6 +5,7 @@
  */
 import { actions } from 'astro:actions';
 import { memo, type SyntheticEvent, useId, useMemo, useState } from 'react';
+import { MAX_SEARCH_LENGTH } from '../../lib/forms/fields';
 import { KIND_LABELS, STAGE_LABELS, STAGES, type Stage } from '../../lib/tracker/model';
 import { BOARD_COLUMN_LABELS, BOARD_COLUMNS, type BoardCard, type BoardColumn } from '../../lib/tracker/view';
 
@@ -80,7 +81,7 @@ function TrackerBoard(props: Props) {
             type="search"
             name="q"
             value={q}
-            maxLength={100}
+            maxLength={MAX_SEARCH_LENGTH}
             placeholder="Company, person or role"
             onChange={(event) => {
               setQ(event.target.value);

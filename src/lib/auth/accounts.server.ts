@@ -16,6 +16,7 @@ import {
   invalidateUserSessions,
   type User,
 } from './session.server.ts';
+import { Refusal } from '../app/refusal.ts';
 
 export interface AuthContext {
   db: Database;
@@ -178,17 +179,25 @@ async function markVerified(ctx: AuthContext, user: User, now: Date): Promise<vo
   });
 }
 
+/** A wrong password and an unknown address are refused alike, in the same words. */
+const signInRefused = () =>
+  new Refusal(
+    'unauthorized',
+    'wrong-password',
+    'That email and password do not match an account. Check them, or sign in with a link by email instead.',
+  );
+
 /**
- * Undefined for a wrong password and for an unknown address alike. A right password checked
- * against a hash made with older parameters is hashed again with the current ones.
+ * A new session for the right password. A right password checked against a hash made with older
+ * parameters is hashed again with the current ones.
  */
 export async function signIn(ctx: AuthContext, email: string, password: string, userAgent: string) {
   const user = await findUserByEmail(ctx.db, email);
   if (!user) {
     await passwordMatches(await NO_ACCOUNT_HASH, password);
-    return undefined;
+    throw signInRefused();
   }
-  if (!(await passwordMatches(user.passwordHash, password))) return undefined;
+  if (!(await passwordMatches(user.passwordHash, password))) throw signInRefused();
   if (needsRehash(user.passwordHash)) await rehashPassword(ctx, user, password);
   return { user, ...(await createSession(ctx.db, user.id, userAgent, ctx.now)) };
 }
@@ -224,7 +233,12 @@ export async function resetLinkIsLive(ctx: AuthContext, token: string): Promise<
 export async function resetPassword(ctx: AuthContext, token: string, password: string, userAgent: string) {
   const now = ctx.now ?? new Date();
   const user = await consumeLink(ctx, token, 'reset', now);
-  if (!user) return undefined;
+  if (!user)
+    throw new Refusal(
+      'bad-input',
+      'link-expired',
+      'This reset link has expired or was already used. Ask for a new one below.',
+    );
   await ctx.db
     .update(users)
     .set({ passwordHash: await hashPassword(password), updatedAt: now })
@@ -243,8 +257,6 @@ export async function signInWithLink(ctx: AuthContext, token: string, userAgent:
   return createSession(ctx.db, user.id, userAgent, now);
 }
 
-export type PasswordChange = 'changed' | 'wrong-password';
-
 /** Changing the password ends every other session; this one stays signed in. */
 export async function changePassword(
   ctx: AuthContext,
@@ -252,14 +264,14 @@ export async function changePassword(
   sessionId: string,
   current: string,
   next: string,
-): Promise<PasswordChange> {
-  if (!(await passwordMatches(user.passwordHash, current))) return 'wrong-password';
+): Promise<void> {
+  if (!(await passwordMatches(user.passwordHash, current)))
+    throw new Refusal('bad-input', 'wrong-password', 'Your current password is not right. Nothing was changed.');
   await ctx.db
     .update(users)
     .set({ passwordHash: await hashPassword(next), updatedAt: ctx.now ?? new Date() })
     .where(eq(users.id, user.id));
   await invalidateUserSessions(ctx.db, user.id, sessionId);
-  return 'changed';
 }
 
 /** What a member edits on the account page: name, time zone and which emails they want. */

@@ -28,7 +28,11 @@ export const timeZoneField = z
   .refine((zone) => chosenTimeZone(zone) !== undefined, 'Choose a time zone from the list.')
   .transform((zone) => chosenTimeZone(zone) ?? zone);
 
-export const nameField = singleLineText({ max: 80, tooLong: 'Use at most 80 characters.' });
+export const MAX_NAME_LENGTH = 80;
+export const nameField = singleLineText({
+  max: MAX_NAME_LENGTH,
+  tooLong: `Use at most ${MAX_NAME_LENGTH} characters.`,
+});
 
 const required = (message: string) => z.string({ error: message }).min(1, message);
 

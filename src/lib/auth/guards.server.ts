@@ -1,6 +1,7 @@
-import { ActionError, type ActionAPIContext } from 'astro:actions';
+import type { ActionAPIContext } from 'astro:actions';
 import type { APIContext, AstroGlobal } from 'astro';
 import { safeReturnPath } from './auth-form';
+import { Refusal } from '../app/refusal';
 import { siteUrl } from '../app/config.server';
 import { db } from '../app/db.server';
 import { BurstLimiter } from '../http/burst-limiter';
@@ -21,12 +22,19 @@ export function endSession(context: CookieContext): void {
   deleteSessionTokenCookie(context.cookies);
 }
 
-/** The member in an Action, or an UNAUTHORIZED error the form shows. */
+/** The member in an Action, or an `unauthorized` refusal the form shows. */
 export function requireActionUser(context: Pick<ActionAPIContext, 'locals'>): { user: User; session: Session } {
   const { user, session } = context.locals;
   if (!user || !session)
-    throw new ActionError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again to continue.' });
+    throw new Refusal('unauthorized', 'signed-out', 'Your session has ended. Sign in again to continue.');
   return { user, session };
+}
+
+/** The coach in an Action; anyone else is told it is not there, as on the coach's pages. */
+export function requireActionCoach(context: Pick<ActionAPIContext, 'locals'>): { user: User; session: Session } {
+  const auth = requireActionUser(context);
+  if (auth.user.role !== 'coach') throw new Refusal('not-found', 'not-coach', 'Not found.');
+  return auth;
 }
 
 /**
@@ -41,10 +49,11 @@ export function requireTrackerWriter(context: Pick<ActionAPIContext, 'locals'>):
   const auth = requireActionUser(context);
   const now = Date.now();
   if (!trackerWrites.allow(auth.user.id, now)) {
-    throw new ActionError({
-      code: 'TOO_MANY_REQUESTS',
-      message: `Too many changes to your tracker in a minute. Please wait ${describeWait(trackerWrites.retryAfterSeconds(auth.user.id, now))} and try again.`,
-    });
+    throw new Refusal(
+      'too-many',
+      'tracker-writes',
+      `Too many changes to your tracker in a minute. Please wait ${describeWait(trackerWrites.retryAfterSeconds(auth.user.id, now))} and try again.`,
+    );
   }
   return auth;
 }
@@ -86,12 +95,13 @@ export function refuseAllButCoach(
 }
 
 const tooMany = (what: string, retryAfterSeconds: number) =>
-  new ActionError({
-    code: 'TOO_MANY_REQUESTS',
-    message: `Too many ${what}. For your safety, please wait ${describeWait(retryAfterSeconds)} and try again.`,
-  });
+  new Refusal(
+    'too-many',
+    'rate-limited',
+    `Too many ${what}. For your safety, please wait ${describeWait(retryAfterSeconds)} and try again.`,
+  );
 
-/** Counts a hit and throws a clear TOO_MANY_REQUESTS error past the limit. */
+/** Counts a hit and throws a clear `too-many` refusal past the limit. */
 export async function enforceRateLimit(rule: RateLimitRule, subject: string, what: string): Promise<void> {
   const result = await hitRateLimit(db, rule, subject);
   if (!result.allowed) throw tooMany(what, result.retryAfterSeconds);

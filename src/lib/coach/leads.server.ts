@@ -1,7 +1,7 @@
 /** The coach's view of leads: filter, page, export. Reads only; coach-only callers. */
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { leads } from '../../../db/schema.ts';
-import { isDateInRange, queryDateProblem } from '../forms/fields';
+import { isDateInRange, MAX_SEARCH_LENGTH, queryDateProblem } from '../forms/fields';
 import { db } from '../app/db.server';
 
 export const LEAD_STATUSES = ['pending', 'confirmed', 'unsubscribed'] as const;
@@ -22,7 +22,7 @@ export function leadFilterFrom(params: URLSearchParams): LeadFilter {
     value && isDateInRange(value) ? new Date(`${value}T${endOfDay ? '23:59:59.999' : '00:00:00'}Z`) : undefined;
   return {
     status: (LEAD_STATUSES as readonly string[]).includes(status ?? '') ? (status as LeadStatus) : undefined,
-    search: params.get('q')?.trim().toLowerCase().slice(0, 100) || undefined,
+    search: params.get('q')?.trim().toLowerCase().slice(0, MAX_SEARCH_LENGTH) || undefined,
     from: date(params.get('from'), false),
     to: date(params.get('to'), true),
     article: params.get('article')?.trim().slice(0, 120) || undefined,

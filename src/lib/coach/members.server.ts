@@ -15,6 +15,8 @@ import { comments, entitlements, leads, opportunities, subscriptions, users } fr
 import { hasAccess, type Entitlement } from '../coaching/billing-rules';
 import { entitlementOf } from '../coaching/entitlements.server';
 import { leadSourceColumns } from '../leads/lead-source.server';
+import { Refusal } from '../app/refusal';
+import { MAX_SEARCH_LENGTH } from '../forms/fields';
 
 export const MEMBER_ROLES = ['member', 'coach'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
@@ -49,7 +51,7 @@ function oneOf<T extends string>(values: readonly T[], value: string | null): T 
 export function memberFilterFrom(params: URLSearchParams): MemberFilter {
   const article = params.get('source')?.trim() ?? '';
   return {
-    search: params.get('q')?.trim().slice(0, 100) || undefined,
+    search: params.get('q')?.trim().slice(0, MAX_SEARCH_LENGTH) || undefined,
     role: oneOf(MEMBER_ROLES, params.get('role')),
     plan: oneOf(MEMBER_PLANS, params.get('plan')),
     article: article.length <= 120 && SLUG.test(article) ? article : undefined,
@@ -203,14 +205,14 @@ export async function memberDetail(db: Database, id: string, now = new Date()) {
 export type MemberDetail = NonNullable<Awaited<ReturnType<typeof memberDetail>>>;
 
 /**
- * Gives or takes away the coach role; false when there is no such member. A new coach is never
+ * Gives or takes away the coach role; refused when there is no such member. A new coach is never
  * stopped from commenting (moderation only applies to members, so nobody could undo it).
  */
-export async function setMemberRole(db: Database, userId: string, role: MemberRole, now = new Date()) {
+export async function setMemberRole(db: Database, userId: string, role: MemberRole, now = new Date()): Promise<void> {
   const updated = await db
     .update(users)
     .set({ role, updatedAt: now, ...(role === 'coach' ? { commentingBlockedAt: null } : {}) })
     .where(eq(users.id, userId))
     .returning({ id: users.id });
-  return updated.length > 0;
+  if (updated.length === 0) throw new Refusal('not-found', 'member-missing', 'There is no member with that id.');
 }

@@ -17,8 +17,8 @@ export const PERIOD_LEEWAY_DAYS = 3;
 
 const DAY_MS = 86_400_000;
 
-export type BillingInterval = 'month' | 'year';
-export const BILLING_INTERVALS: readonly BillingInterval[] = ['month', 'year'];
+export const BILLING_INTERVALS = ['month', 'year'] as const;
+export type BillingInterval = (typeof BILLING_INTERVALS)[number];
 
 /** Our copy of one Stripe subscription. */
 export interface SubscriptionState {

@@ -22,6 +22,7 @@ import {
 } from './billing-rules.ts';
 import { paymentFailedEmail } from '../email/messages.server.ts';
 import { enqueueEmail } from '../email/outbox.server.ts';
+import { Refusal } from '../app/refusal.ts';
 
 export interface BillingContext {
   db: Database;
@@ -30,9 +31,6 @@ export interface BillingContext {
   webhookSecret: string;
   prices: Partial<Record<BillingInterval, string>>;
 }
-
-/** Something the member can fix or should know, shown beside the form. */
-export class BillingRefusal extends Error {}
 
 type Executor = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -107,9 +105,13 @@ export async function startCheckout(
   now = new Date(),
 ): Promise<string> {
   const price = ctx.prices[interval];
-  if (!price) throw new BillingRefusal('That plan is not offered at the moment.');
+  if (!price) throw new Refusal('conflict', 'plan-not-offered', 'That plan is not offered at the moment.');
   if (await hasCoaching(ctx.db, user, now)) {
-    throw new BillingRefusal('You already have Coaching. Manage your membership from your account page.');
+    throw new Refusal(
+      'conflict',
+      'already-coaching',
+      'You already have Coaching. Manage your membership from your account page.',
+    );
   }
   const open = (customer: string) =>
     ctx.stripe.checkout.sessions.create({
@@ -139,7 +141,8 @@ export async function startCheckout(
 /** A customer-portal session where the member changes card, plan, or cancels. */
 export async function openPortal(ctx: BillingContext, user: Member): Promise<string> {
   const customer = await customerIdOf(ctx.db, user.id);
-  if (!customer) throw new BillingRefusal('There is no billing to manage yet: you have not subscribed.');
+  if (!customer)
+    throw new Refusal('conflict', 'no-customer', 'There is no billing to manage yet: you have not subscribed.');
   const session = await ctx.stripe.billingPortal.sessions.create({
     customer,
     return_url: `${ctx.siteUrl}/account#billing`,

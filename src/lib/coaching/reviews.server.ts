@@ -10,20 +10,10 @@ import { STEP_IDS, STEP_LABELS, type StepId } from '../tracker/model';
 import { reviewAnsweredEmail } from '../email/messages.server';
 import { enqueueEmail } from '../email/outbox.server';
 import { generateSecureRandomString } from '../auth/session.server';
+import { Refusal } from '../app/refusal';
 
 /** Drafts one member may have waiting at once: enough for a busy week, not a flood. */
 export const MAX_PENDING_REVIEWS = 5;
-
-export const REVIEW_LIMITS = { subject: 300, body: 20_000, note: 1_000, comment: 5_000 } as const;
-
-export class ReviewRefusal extends Error {
-  readonly code: 'NOT_FOUND' | 'BAD_REQUEST' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
-
-  constructor(message: string, code: ReviewRefusal['code'] = 'BAD_REQUEST') {
-    super(message);
-    this.code = code;
-  }
-}
 
 export type Review = typeof draftReviews.$inferSelect;
 
@@ -45,13 +35,14 @@ export async function requestReview(
   request: ReviewRequest,
   now = new Date(),
 ): Promise<{ id: string; replaced: boolean }> {
-  if (!STEP_IDS.includes(request.step as StepId)) throw new ReviewRefusal('That follow-up step is not one we know.');
+  if (!STEP_IDS.includes(request.step as StepId))
+    throw new Refusal('bad-input', 'unknown-step', 'That follow-up step is not one we know.');
   return db.transaction(async (tx) => {
     const [opportunity] = await tx
       .select({ id: opportunities.id })
       .from(opportunities)
       .where(and(eq(opportunities.id, request.opportunityId), eq(opportunities.userId, member.id)));
-    if (!opportunity) throw new ReviewRefusal('This entry is not in your tracker.', 'NOT_FOUND');
+    if (!opportunity) throw new Refusal('not-found', 'entry-missing', 'This entry is not in your tracker.');
     const fields = {
       step: request.step,
       subject: request.subject,
@@ -78,9 +69,10 @@ export async function requestReview(
       .from(draftReviews)
       .where(and(eq(draftReviews.userId, member.id), eq(draftReviews.status, 'pending')));
     if ((pending?.n ?? 0) >= MAX_PENDING_REVIEWS) {
-      throw new ReviewRefusal(
+      throw new Refusal(
+        'too-many',
+        'reviews-pending',
         `You have ${MAX_PENDING_REVIEWS} drafts waiting for the coach. Send this one once one of them is answered.`,
-        'TOO_MANY_REQUESTS',
       );
     }
     const id = generateSecureRandomString();
@@ -98,7 +90,8 @@ export async function withdrawReview(db: Database, member: { id: string }, id: s
     .set({ status: 'withdrawn' })
     .where(and(eq(draftReviews.id, id), eq(draftReviews.userId, member.id), eq(draftReviews.status, 'pending')))
     .returning({ id: draftReviews.id });
-  if (changed.length === 0) throw new ReviewRefusal('There is no waiting review to withdraw here.', 'NOT_FOUND');
+  if (changed.length === 0)
+    throw new Refusal('not-found', 'review-not-waiting', 'There is no waiting review to withdraw here.');
 }
 
 /** The reviews of one of the member's entries, newest first (withdrawn ones left out). */
@@ -195,19 +188,21 @@ export async function answerReview(
   now = new Date(),
 ): Promise<void> {
   const found = await reviewForCoach(db, id);
-  if (!found) throw new ReviewRefusal('This review does not exist.', 'NOT_FOUND');
+  if (!found) throw new Refusal('not-found', 'review-missing', 'This review does not exist.');
   if (found.review.status !== 'pending') {
-    throw new ReviewRefusal(
+    throw new Refusal(
+      'conflict',
+      `review-${found.review.status}`,
       found.review.status === 'answered'
         ? 'This draft is already answered.'
         : 'The member withdrew this draft before it was answered.',
-      'CONFLICT',
     );
   }
   if (found.review.updatedAt.getTime() !== answer.version) {
-    throw new ReviewRefusal(
+    throw new Refusal(
+      'conflict',
+      'review-resent',
       'The member sent a new version of this draft while you were reading it. Read it below, then answer.',
-      'CONFLICT',
     );
   }
   const email = await reviewAnsweredEmail({
@@ -237,7 +232,8 @@ export async function answerReview(
       )
       .returning({ id: draftReviews.id });
     // Answered or withdrawn between the read above and now: nothing is written, nothing is sent.
-    if (changed.length === 0) throw new ReviewRefusal('This draft changed while you were answering it.', 'CONFLICT');
+    if (changed.length === 0)
+      throw new Refusal('conflict', 'review-changed', 'This draft changed while you were answering it.');
     await enqueueEmail(
       tx,
       {

@@ -1,6 +1,9 @@
 /** Which moderation queue the coach lands on, and what an empty queue says about the others. */
 
 export type QueueName = 'reported' | 'held' | 'hidden';
+
+/** The most a member may add to a report, for the coach to read (the form's limit and the Action's). */
+export const MAX_REPORT_NOTE_LENGTH = 500;
 export type QueueCounts = Record<QueueName, number>;
 
 /** The queues that are work for the coach, most urgent first; hidden comments are already dealt with. */

@@ -1,4 +1,4 @@
-import { ActionError, isInputError } from 'astro:actions';
+import { isInputError } from 'astro:actions';
 import type { AstroGlobal } from 'astro';
 import type { FormState } from './form-state';
 
@@ -32,25 +32,4 @@ export async function formState(
     }
   }
   return state;
-}
-
-/**
- * Field messages found by a handler rather than the input schema (checks that need the member's
- * time zone or the database). Serialized like Astro's own input errors, so pages read both alike.
- */
-export class FieldErrors extends ActionError {
-  readonly type = 'AstroActionInputError';
-  readonly issues: { path: string[]; message: string; code: 'custom' }[];
-  readonly fields: Record<string, string[]>;
-
-  constructor(problems: Record<string, string>) {
-    super({ code: 'BAD_REQUEST', message: 'Please check the highlighted fields.' });
-    this.issues = Object.entries(problems).map(([field, message]) => ({ path: [field], message, code: 'custom' }));
-    this.fields = Object.fromEntries(Object.entries(problems).map(([field, message]) => [field, [message]]));
-  }
-}
-
-/** Throws the problems as field errors, when there are any. */
-export function throwFieldErrors(problems: Record<string, string>): void {
-  if (Object.keys(problems).length > 0) throw new FieldErrors(problems);
 }

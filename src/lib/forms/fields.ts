@@ -55,6 +55,14 @@ export function multiLineText(options: TextOptions) {
   return plainText(options);
 }
 
+/** A choice sent as `true` or `false` (the value of a button or a hidden input), read as a boolean. */
+export function trueOrFalse() {
+  return z.enum(['true', 'false']).transform((value) => value === 'true');
+}
+
+/** The longest search a filter form takes (the name, company or address searched for). */
+export const MAX_SEARCH_LENGTH = 100;
+
 /**
  * A checkbox: true when ticked (the browser sends `on`), false when left empty (it sends nothing).
  * Any other value did not come from the form and is refused.

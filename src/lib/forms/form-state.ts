@@ -1,5 +1,4 @@
-/** A form's state after its Action ran, as pages hand it to the fields they render. Types only. */
-
+/** What a page shows of a form after its Action ran (made by `formState`). Pure: components read it. */
 export interface FormState {
   /** The Action ran and succeeded. */
   ok: boolean;

@@ -19,6 +19,7 @@ import {
 import { hitRateLimit } from '../http/rate-limit.server.ts';
 import { CONSENT_TEXT } from './consent.ts';
 import { hashToken, randomToken, signToken, verifyToken } from '../auth/tokens.server.ts';
+import { Refusal } from '../app/refusal.ts';
 
 export const CONFIRM_LINK_HOURS = 48;
 export const DOWNLOAD_LINK_DAYS = 7;
@@ -338,13 +339,18 @@ export interface DeletedLead {
  * who became a member keeps their account; only they can delete it. Daily counts of the funnel
  * hold no one and stay.
  */
-export async function deleteLead(db: Database, leadId: string): Promise<DeletedLead | undefined> {
+export async function deleteLead(db: Database, leadId: string): Promise<DeletedLead> {
   return db.transaction(async (tx) => {
     const [lead] = await tx
       .delete(leads)
       .where(eq(leads.id, leadId))
       .returning({ email: leads.email, userId: leads.userId });
-    if (!lead) return undefined;
+    if (!lead)
+      throw new Refusal(
+        'not-found',
+        'lead-missing',
+        'There is no lead with that id: it may have been deleted already. Nothing was changed.',
+      );
     await tx.delete(outbox).where(and(eq(outbox.toAddress, lead.email), like(outbox.kind, 'lead.%')));
     await tx.delete(rateLimits).where(eq(rateLimits.key, `${ADDRESS_LIMIT_NAME}:${hashToken(lead.email)}`));
     return lead;

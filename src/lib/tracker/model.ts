@@ -67,6 +67,18 @@ export const TOUCH_TYPES = ['sent', 'reply'] as const;
 
 // ---- Field rules, shared by the forms and the importer ----
 
+/** The longest text each field takes: the Actions' schemas and the forms' `maxlength` both read these. */
+export const OPPORTUNITY_LIMITS = {
+  company: 120,
+  roleTitle: 120,
+  contactName: 120,
+  contactRole: 120,
+  notes: 2000,
+} as const;
+export const CONVERSATION_LIMITS = { timingNote: 200, specificDetail: 300, valueIdea: 300 } as const;
+/** A message marked as sent (its subject and body as edited) and the note with a reply. */
+export const TOUCH_LIMITS = { subject: 300, body: 20_000, note: 2000 } as const;
+
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const requiredText = (max: number, missing: string) => singleLineText({ max, missing });
@@ -96,10 +108,13 @@ export const entryId = singleLineText({ max: 64, missing: 'Missing entry.', tooL
 /** Who and where: the parts of an opportunity that do not change from round to round. */
 export const opportunityFields = {
   kind: z.enum(OPPORTUNITY_KINDS, { error: 'Choose interview or networking.' }),
-  company: requiredText(120, 'Add the company (or "Independent" for a networking contact without one).'),
-  roleTitle: optionalText(120),
-  contactName: requiredText(120, 'Add the name of the person you spoke with.'),
-  contactRole: optionalText(120),
+  company: requiredText(
+    OPPORTUNITY_LIMITS.company,
+    'Add the company (or "Independent" for a networking contact without one).',
+  ),
+  roleTitle: optionalText(OPPORTUNITY_LIMITS.roleTitle),
+  contactName: requiredText(OPPORTUNITY_LIMITS.contactName, 'Add the name of the person you spoke with.'),
+  contactRole: optionalText(OPPORTUNITY_LIMITS.contactRole),
   contactEmail: z
     .string()
     .trim()
@@ -112,7 +127,7 @@ export const opportunityFields = {
         message: 'That email address does not look right (name@example.com).',
       },
     ),
-  notes: optionalNotes(2000),
+  notes: optionalNotes(OPPORTUNITY_LIMITS.notes),
 };
 
 /** One conversation: when it happened, what they said about timing, what to mention. */
@@ -125,9 +140,9 @@ export const conversationFields = {
     .transform((value) => value || '12:00')
     .refine((value) => CLOCK_TIME.test(value), 'Use a time like 14:30.'),
   decisionBy: optionalDate,
-  timingNote: optionalText(200),
-  specificDetail: optionalText(300),
-  valueIdea: optionalText(300),
+  timingNote: optionalText(CONVERSATION_LIMITS.timingNote),
+  specificDetail: optionalText(CONVERSATION_LIMITS.specificDetail),
+  valueIdea: optionalText(CONVERSATION_LIMITS.valueIdea),
   /** Ticked after we questioned an unusual date: the member confirms it is right. */
   confirmDates: checkbox(),
 };

@@ -1,6 +1,7 @@
 import type { APIRoute } from 'astro';
 import { exportAccountData } from '../../lib/data/account-data.server';
 import { db } from '../../lib/app/db.server';
+import { jsonAttachmentResponse } from '../../lib/http/attachment';
 
 export const prerender = false;
 
@@ -8,11 +9,5 @@ export const prerender = false;
 export const GET: APIRoute = async ({ locals, redirect }) => {
   if (!locals.user) return redirect('/login?next=%2Faccount', 303);
   const data = await exportAccountData(db, locals.user);
-  return new Response(JSON.stringify(data, null, 2), {
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'content-disposition': 'attachment; filename="own-the-follow-up-my-data.json"',
-      'cache-control': 'private, no-store',
-    },
-  });
+  return jsonAttachmentResponse(data, 'own-the-follow-up-my-data.json');
 };

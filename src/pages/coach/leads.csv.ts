@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
 import { csvRow } from '../../lib/data/csv';
+import { csvResponse } from '../../lib/http/attachment';
 import { allLeads, leadFilterFrom, leadFilterProblem } from '../../lib/coach/leads.server';
 import { refuseAllButCoach } from '../../lib/auth/guards.server';
 
@@ -49,11 +50,5 @@ export const GET: APIRoute = async (context) => {
       lead.userId ? 'yes' : 'no',
     ]);
   }
-  return new Response(body, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="leads-${new Date().toISOString().slice(0, 10)}.csv"`,
-      'cache-control': 'private, no-store',
-    },
-  });
+  return csvResponse(body, `leads-${new Date().toISOString().slice(0, 10)}.csv`);
 };

@@ -5,6 +5,7 @@
  */
 import type { APIRoute } from 'astro';
 import { csvRow } from '../../lib/data/csv';
+import { csvResponse } from '../../lib/http/attachment';
 import { allMembers, memberFilterFrom } from '../../lib/coach/members.server';
 import { db } from '../../lib/app/db.server';
 import { refuseAllButCoach } from '../../lib/auth/guards.server';
@@ -50,11 +51,5 @@ export const GET: APIRoute = async (context) => {
       member.commentingBlockedAt,
     ]);
   }
-  return new Response(body, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="members.csv"',
-      'cache-control': 'private, no-store',
-    },
-  });
+  return csvResponse(body, 'members.csv');
 };

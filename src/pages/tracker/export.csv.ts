@@ -2,6 +2,7 @@ import type { APIRoute } from 'astro';
 import { db } from '../../lib/app/db.server';
 import { trackerData } from '../../lib/tracker/transfer.server';
 import { trackerCsv } from '../../lib/tracker/csv';
+import { csvResponse } from '../../lib/http/attachment';
 
 export const prerender = false;
 
@@ -9,11 +10,5 @@ export const prerender = false;
 export const GET: APIRoute = async ({ locals }) => {
   if (!locals.user) return new Response('Sign in to export your tracker.', { status: 401 });
   const data = await trackerData(db, locals.user);
-  return new Response(trackerCsv(data.opportunities, data.conversations, locals.user.timeZone), {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="follow-up-tracker.csv"',
-      'cache-control': 'private, no-store',
-    },
-  });
+  return csvResponse(trackerCsv(data.opportunities, data.conversations, locals.user.timeZone), 'follow-up-tracker.csv');
 };

@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../lib/app/db.server';
+import { jsonAttachmentResponse } from '../../lib/http/attachment';
 import { asOpportunityRow, trackerData } from '../../lib/tracker/transfer.server';
 
 export const prerender = false;
@@ -22,11 +23,5 @@ export const GET: APIRoute = async ({ locals }) => {
         .map(({ opportunityId: _, ...item }) => item),
     })),
   };
-  return new Response(JSON.stringify(body, null, 2), {
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'content-disposition': 'attachment; filename="follow-up-tracker.json"',
-      'cache-control': 'private, no-store',
-    },
-  });
+  return jsonAttachmentResponse(body, 'follow-up-tracker.json');
 };

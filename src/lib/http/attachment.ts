@@ -1,0 +1,24 @@
+/**
+ * Files the browser downloads (exports of a member's or the coach's data): saved under the name
+ * given, private to whoever asked, and never kept by a cache. Pure.
+ */
+
+export function attachmentResponse(body: string, filename: string, contentType: string): Response {
+  return new Response(body, {
+    headers: {
+      'content-type': contentType,
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'private, no-store',
+    },
+  });
+}
+
+/** CSV text (made with csvRow) as a download. */
+export function csvResponse(body: string, filename: string): Response {
+  return attachmentResponse(body, filename, 'text/csv; charset=utf-8');
+}
+
+/** A value as an indented JSON download. */
+export function jsonAttachmentResponse(value: unknown, filename: string): Response {
+  return attachmentResponse(JSON.stringify(value, null, 2), filename, 'application/json; charset=utf-8');
+}
