@@ -7,7 +7,6 @@ import { getCollection, getEntry } from 'astro:content';
 import { z } from 'astro/zod';
 import {
   checkBody,
-  CommentRefusal,
   deleteOwnComment,
   editComment,
   postComment,
@@ -25,7 +24,7 @@ import { signingSecret, siteUrl } from '../lib/app/config.server';
 import { checkbox, singleLineText, trueOrFalse } from '../lib/forms/fields';
 import { db } from '../lib/app/db.server';
 import { handleRefusals } from '../lib/forms/action-errors';
-import { Refusal, type RefusalKind } from '../lib/app/refusal';
+import { Refusal } from '../lib/app/refusal';
 import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
 import { clientNetwork } from '../lib/http/request.server';
 
@@ -39,25 +38,6 @@ const id = singleLineText({ max: 64, missing: 'Missing comment.', tooLong: 'Miss
  * as text (decision 0007), and a body only ever reaches an email's text, never a header.
  */
 const body = z.string({ error: 'Write your comment first.' }).max(20_000, 'That is far too long for a comment.');
-
-const REFUSAL_KINDS: Record<CommentRefusal['code'], RefusalKind> = {
-  BAD_REQUEST: 'bad-input',
-  FORBIDDEN: 'forbidden',
-  NOT_FOUND: 'not-found',
-};
-
-/**
- * The comments domain's own CommentRefusal, said as a Refusal (a body problem beside the field,
- * anything else as a message), until that domain throws Refusal itself.
- */
-async function refusing<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof CommentRefusal)) throw error;
-    throw new Refusal(REFUSAL_KINDS[error.code], 'comment', error.message, error.field || undefined);
-  }
-}
 
 function viewerOf(context: Parameters<typeof requireActionUser>[0]): Viewer {
   const { user } = requireActionUser(context);
@@ -92,12 +72,14 @@ export const comments = {
         throw new Refusal('not-found', 'article-missing', 'That article is not here.');
       if (input.website) return { id: '', status: 'held' as const, slug: input.slug };
       // A refused body costs nothing: only comments that could be posted count towards the limits.
-      await refusing(async () => checkBody(input.body));
+      checkBody(input.body);
       await enforceRateLimit(COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
       await enforceRateLimit(COMMENTS_PER_IP, clientNetwork(actionContext), 'comments from your network');
-      const result = await refusing(async () =>
-        postComment(await context(), viewer, { slug: input.slug, parentId: input.parentId, body: input.body }),
-      );
+      const result = await postComment(await context(), viewer, {
+        slug: input.slug,
+        parentId: input.parentId,
+        body: input.body,
+      });
       if (input.notifyChoice === '1') await setReplyEmails(db, viewer.id, input.notifyReplies);
       return { ...result, slug: input.slug };
     }),
@@ -109,7 +91,7 @@ export const comments = {
     handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
       await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const comment = await refusing(() => editComment(db, viewer, input.id, input.body));
+      const comment = await editComment(db, viewer, input.id, input.body);
       return { id: comment.id, slug: comment.articleSlug };
     }),
   }),
@@ -119,7 +101,7 @@ export const comments = {
     input: z.object({ id }),
     handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
-      const comment = await refusing(() => deleteOwnComment(db, viewer, input.id));
+      const comment = await deleteOwnComment(db, viewer, input.id);
       return { id: comment.id, slug: comment.articleSlug };
     }),
   }),
@@ -130,7 +112,7 @@ export const comments = {
     handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
       await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const result = await refusing(() => toggleLike(db, viewer, input.id));
+      const result = await toggleLike(db, viewer, input.id);
       return { id: input.id, ...result };
     }),
   }),
@@ -150,7 +132,7 @@ export const comments = {
     handler: handleRefusals(async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
       await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const result = await refusing(() => reportComment(db, viewer, input.id, input.reason, input.note));
+      const result = await reportComment(db, viewer, input.id, input.reason, input.note);
       return { id: input.id, ...result };
     }),
   }),
@@ -160,7 +142,7 @@ export const comments = {
     input: z.object({ id, action: z.enum(MODERATION_ACTIONS, { error: 'Choose an action.' }) }),
     handler: handleRefusals(async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
-      await refusing(async () => moderate(await context(), coach, input.id, input.action));
+      await moderate(await context(), coach, input.id, input.action);
       return { id: input.id, action: input.action };
     }),
   }),

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { comments, moderationLog, outbox, users } from '../../db/schema.ts';
 import { discussion, type Viewer } from '../../src/lib/comments/discussion.server.ts';
 import {
-  CommentRefusal,
+
   deleteOwnComment,
   editComment,
   postComment,
@@ -17,6 +17,7 @@ import { blockedMembers, moderate, setCommentingBlocked } from '../../src/lib/co
 import { setHoldFirstComment } from '../../src/lib/comments/hold-first.server.ts';
 import { commentCounts, latestComments, mostDiscussed } from '../../src/lib/comments/community.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
+import { Refusal } from '../../src/lib/app/refusal.ts';
 
 const SLUG = 'thank-you-note-within-24-hours';
 let test: TestDatabase;
@@ -90,7 +91,7 @@ describe('a discussion', () => {
     const [row] = await test.db.select().from(comments).where(eq(comments.id, parent.id));
     expect(row!.body).toBe('');
     await expect(postComment(ctx(), ben, { slug: SLUG, parentId: parent.id, body: 'More?' })).rejects.toThrow(
-      CommentRefusal,
+      Refusal,
     );
   });
 

@@ -2,11 +2,12 @@
  * The coach's moderation: the queues (reported, held, hidden), one action on one comment, stopping
  * a member from commenting, and the log of every such action with the coach who took it.
  */
+import { Refusal } from '../app/refusal.ts';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
 import { commentReports, comments, moderationLog, users } from '../../../db/schema';
 import { shownColumns, type Viewer } from './discussion.server';
-import { CommentRefusal, notifyReply, type CommentContext } from './posting.server';
+import { notifyReply, type CommentContext } from './posting.server';
 import type { QueueName } from './moderation-queue';
 
 export const MODERATION_ACTIONS = ['approve', 'hide', 'restore', 'delete', 'dismiss-reports'] as const;
@@ -61,14 +62,14 @@ export async function moderate(
   const now = ctx.now ?? new Date();
   await ctx.db.transaction(async (tx) => {
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);
-    if (!comment) throw new CommentRefusal('That comment is not there any more.', '', 'NOT_FOUND');
+    if (!comment) throw new Refusal('not-found', 'comment-gone', 'That comment is not there any more.');
     const resolveReports = () =>
       tx
         .update(commentReports)
         .set({ resolvedAt: now })
         .where(and(eq(commentReports.commentId, id), isNull(commentReports.resolvedAt)));
     if (action === 'approve' || action === 'restore') {
-      if (comment.status === 'deleted') throw new CommentRefusal('A deleted comment cannot come back.');
+      if (comment.status === 'deleted') throw new Refusal('bad-input', 'comment-deleted', 'A deleted comment cannot come back.');
       await tx.update(comments).set({ status: 'published', openReports: 0 }).where(eq(comments.id, id));
       await resolveReports();
       if (action === 'approve' && comment.status === 'held' && comment.parentId) {

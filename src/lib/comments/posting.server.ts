@@ -1,8 +1,9 @@
 /**
  * What members do with comments: post, reply (the parent's author is emailed), edit within the
  * window, delete their own, like and report. Who may change what is decided here, for every
- * caller; every refusal is a CommentRefusal with a message for the member.
+ * caller; every refusal is a Refusal (src/lib/app/refusal.ts) with a message for the member.
  */
+import { Refusal } from '../app/refusal.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
 import { commentLikes, commentReports, comments, users } from '../../../db/schema';
@@ -25,41 +26,23 @@ export interface CommentContext {
   now?: Date;
 }
 
-export class CommentRefusal extends Error {
-  readonly field: 'body' | '';
-  readonly code: 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND';
-
-  constructor(
-    message: string,
-    field: 'body' | '' = '',
-    code: 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' = 'BAD_REQUEST',
-  ) {
-    super(message);
-    this.field = field;
-    this.code = code;
-  }
-}
-
 /** The checks every comment body passes, on posting and on editing. */
 export function checkBody(body: string): string {
   const trimmed = body.trim();
   if (trimmed.length < 2)
-    throw new CommentRefusal('Write a little more: a comment needs at least 2 characters.', 'body');
+    throw new Refusal('bad-input', 'comment-too-short', 'Write a little more: a comment needs at least 2 characters.', 'body');
   if (trimmed.length > MAX_COMMENT_LENGTH)
-    throw new CommentRefusal(
-      `Keep it under ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters (this is ${trimmed.length.toLocaleString('en-GB')}).`,
-      'body',
-    );
+    throw new Refusal('bad-input', 'comment-too-long', `Keep it under ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters (this is ${trimmed.length.toLocaleString('en-GB')}).`, 'body');
   if (countLinks(trimmed) > MAX_COMMENT_LINKS)
-    throw new CommentRefusal(`Up to ${MAX_COMMENT_LINKS} links a comment, please: it keeps spam out.`, 'body');
+    throw new Refusal('bad-input', 'too-many-links', `Up to ${MAX_COMMENT_LINKS} links a comment, please: it keeps spam out.`, 'body');
   return trimmed;
 }
 
 function mayComment(viewer: Viewer): void {
   if (viewer.commentingBlockedAt)
-    throw new CommentRefusal('Commenting has been switched off for your account.', '', 'FORBIDDEN');
+    throw new Refusal('forbidden', 'commenting-blocked', 'Commenting has been switched off for your account.');
   if (!viewer.emailVerifiedAt)
-    throw new CommentRefusal('Confirm your email address first: open the link we sent you.', '', 'FORBIDDEN');
+    throw new Refusal('forbidden', 'email-unconfirmed', 'Confirm your email address first: open the link we sent you.');
 }
 
 export interface NewComment {
@@ -87,7 +70,7 @@ export async function postComment(
     if (input.parentId) {
       [parent] = await tx.select().from(comments).where(eq(comments.id, input.parentId)).limit(1);
       if (!parent || parent.articleSlug !== input.slug || parent.status !== 'published' || parent.parentId !== null)
-        throw new CommentRefusal('That comment is no longer open for replies.', '', 'NOT_FOUND');
+        throw new Refusal('not-found', 'closed-for-replies', 'That comment is no longer open for replies.');
     }
     let status: 'published' | 'held' = 'published';
     if (holdFirst) {
@@ -161,16 +144,16 @@ async function ownComment(db: Database, viewer: Viewer, id: string): Promise<Com
     .limit(1);
   // Someone else's comment is answered like one that does not exist.
   if (!comment || comment.status === 'deleted')
-    throw new CommentRefusal('That comment is not there any more.', '', 'NOT_FOUND');
+    throw new Refusal('not-found', 'comment-gone', 'That comment is not there any more.');
   return comment;
 }
 
 export async function editComment(db: Database, viewer: Viewer, id: string, body: string, now = new Date()) {
   mayComment(viewer);
   const comment = await ownComment(db, viewer, id);
-  if (comment.status === 'hidden') throw new CommentRefusal('The coach has hidden this comment.', '', 'FORBIDDEN');
+  if (comment.status === 'hidden') throw new Refusal('forbidden', 'comment-hidden', 'The coach has hidden this comment.');
   if (now.getTime() - comment.createdAt.getTime() >= EDIT_WINDOW_MS)
-    throw new CommentRefusal('Comments can be edited for 15 minutes after posting. You can still delete it.', 'body');
+    throw new Refusal('bad-input', 'edit-window-over', 'Comments can be edited for 15 minutes after posting. You can still delete it.', 'body');
   const checked = checkBody(body);
   await db
     .update(comments)
@@ -191,8 +174,8 @@ export async function toggleLike(db: Database, viewer: Viewer, id: string): Prom
   return db.transaction(async (tx) => {
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);
     if (!comment || comment.status !== 'published')
-      throw new CommentRefusal('That comment is not there any more.', '', 'NOT_FOUND');
-    if (comment.userId === viewer.id) throw new CommentRefusal('You cannot like your own comment.', '');
+      throw new Refusal('not-found', 'comment-gone', 'That comment is not there any more.');
+    if (comment.userId === viewer.id) throw new Refusal('bad-input', 'own-comment', 'You cannot like your own comment.');
     const removed = await tx
       .delete(commentLikes)
       .where(and(eq(commentLikes.commentId, id), eq(commentLikes.userId, viewer.id)))
@@ -217,8 +200,8 @@ export async function reportComment(
   return db.transaction(async (tx) => {
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);
     if (!comment || comment.status !== 'published')
-      throw new CommentRefusal('That comment is not there any more.', '', 'NOT_FOUND');
-    if (comment.userId === viewer.id) throw new CommentRefusal('You cannot report your own comment.');
+      throw new Refusal('not-found', 'comment-gone', 'That comment is not there any more.');
+    if (comment.userId === viewer.id) throw new Refusal('bad-input', 'own-comment', 'You cannot report your own comment.');
     const inserted = await tx
       .insert(commentReports)
       .values({ id: generateSecureRandomString(), commentId: id, userId: viewer.id, reason, note, createdAt: now })

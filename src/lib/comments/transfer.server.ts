@@ -9,7 +9,8 @@ import type { Database } from '../../../db/connect';
 import { comments, moderationLog, users } from '../../../db/schema';
 import { renderComment } from './markdown';
 import { DATE_RANGE_MESSAGE, isDateInRange, isSingleLine, ONE_LINE_MESSAGE } from '../forms/fields';
-import { checkBody, CommentRefusal } from './posting.server';
+import { checkBody } from './posting.server';
+import { Refusal } from '../app/refusal.ts';
 import type { Viewer } from './discussion.server';
 
 export const COMMENTS_FORMAT = 'own-the-follow-up/comments@1';
@@ -112,7 +113,7 @@ export async function importComments(
       try {
         parsed.data.body = checkBody(parsed.data.body);
       } catch (error) {
-        report.problems.push({ index, message: error instanceof CommentRefusal ? error.message : String(error) });
+        report.problems.push({ index, message: error instanceof Refusal ? error.message : String(error) });
         return;
       }
     }
