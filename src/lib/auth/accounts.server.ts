@@ -4,7 +4,7 @@
  * happened. The account's own data (export, deletion) is in account-data.ts.
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/connect.ts';
+import type { Database, Executor } from '../../../db/connect.ts';
 import { emailTokens, leads, users } from '../../../db/schema.ts';
 import { enqueueEmailForAccount } from '../email/outbox.server.ts';
 import { loginLinkEmail, passwordResetEmail, verifyEmailEmail, type EmailContent } from '../email/messages.server.ts';
@@ -20,8 +20,6 @@ export interface AuthContext {
 const LINK_LIFETIME_MS = { verify: 48 * 3_600_000, reset: 3_600_000, login: 15 * 60_000 } as const;
 type LinkPurpose = keyof typeof LINK_LIFETIME_MS;
 const LINK_PATH: Record<LinkPurpose, string> = { verify: '/auth/verify', reset: '/auth/reset', login: '/auth/link' };
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
@@ -48,7 +46,7 @@ async function prepareLink(ctx: AuthContext, purpose: LinkPurpose): Promise<Prep
  * the same either way, and write rows only when there is one, so a request for an unknown address
  * does the same work as one for a known address and takes as long.
  */
-async function storeLink(tx: Transaction, account: SQL, to: string, link: PreparedLink, now: Date): Promise<void> {
+async function storeLink(tx: Executor, account: SQL, to: string, link: PreparedLink, now: Date): Promise<void> {
   const tokenHash = hashSecret(link.token);
   const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS[link.purpose]);
   // One live link per purpose: asking again replaces the previous one.

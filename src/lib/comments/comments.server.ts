@@ -4,7 +4,7 @@
  * change what is decided here, for every caller.
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/connect';
+import type { Database, Executor } from '../../../db/connect';
 import { appSettings, commentLikes, commentReports, comments, moderationLog, users } from '../../../db/schema';
 import { commentText, countLinks, MAX_COMMENT_LENGTH, MAX_COMMENT_LINKS, renderComment } from './markdown';
 import { enqueueEmail } from '../email/outbox.server';
@@ -289,8 +289,6 @@ export async function postComment(
     return { id, status };
   });
 }
-
-type Executor = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Emails the parent's author about a published reply, when they want such email. */
 async function notifyReply(

@@ -6,9 +6,9 @@
  * Nothing here tells a visitor whether an address was known: capture always answers the same.
  */
 import { and, eq, inArray, isNull, like, lte } from 'drizzle-orm';
-import type { Database } from '../../../db/connect.ts';
+import type { Database, Executor } from '../../../db/connect.ts';
 import { leads, outbox, rateLimits } from '../../../db/schema.ts';
-import { enqueueEmail, type Executor } from '../email/outbox.server.ts';
+import { enqueueEmail } from '../email/outbox.server.ts';
 import {
   cheatSheetDeliveryEmail,
   confirmCheatSheetEmail,

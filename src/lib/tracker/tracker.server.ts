@@ -4,7 +4,7 @@
  * Each change rewrites the opportunity's stored plan in the same transaction, from the playbook.
  */
 import { and, asc, desc, eq, gte, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/connect';
+import type { Database, Executor } from '../../../db/connect';
 import { conversations, opportunities, touches, trackerSettings } from '../../../db/schema';
 import { isDateInRange, isInstantInRange } from '../forms/fields';
 import { nextStep, type Plan } from './playbook';
@@ -18,9 +18,6 @@ import type {
 import type { ImportedOpportunity } from './csv';
 import type { OpportunityKind, Stage, StepId } from './model';
 import { generateSecureRandomString } from '../auth/session.server';
-
-/** A transaction or the database itself: whatever runs the queries. */
-type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete'>;
 
 export interface Member {
   id: string;
