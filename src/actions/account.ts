@@ -5,9 +5,6 @@ import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSche
 import { deleteAccountData } from '../lib/data/account-data.server';
 import { changePassword, verifyPassword } from '../lib/auth/accounts.server';
 import { deleteCustomerOf } from '../lib/coaching/billing.server';
-import { siteUrl } from '../lib/app/config.server';
-import { payments } from '../lib/coaching/payments.server';
-import { db } from '../lib/app/db.server';
 import { endSession, enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
 import { invalidateSession, invalidateUserSessions } from '../lib/auth/session.server';
 import { replanAll } from '../lib/tracker/tracker.server';
@@ -27,8 +24,9 @@ export const account = {
     accept: 'form',
     input: profileSchema,
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
-      await enforceRateLimit(PROFILE_SAVES_PER_MEMBER, user.id, 'profile changes in an hour');
+      await enforceRateLimit(db, PROFILE_SAVES_PER_MEMBER, user.id, 'profile changes in an hour');
       await db
         .update(users)
         .set({ ...input, updatedAt: new Date() })
@@ -43,9 +41,10 @@ export const account = {
     accept: 'form',
     input: changePasswordSchema,
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user, session } = requireActionUser(context);
-      await enforceRateLimit(PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
-      const result = await changePassword({ db, siteUrl }, user, session.id, input.current, input.password);
+      await enforceRateLimit(db, PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
+      const result = await changePassword(context.locals.app, user, session.id, input.current, input.password);
       if (result === 'wrong-password')
         throw new ActionError({
           code: 'BAD_REQUEST',
@@ -59,6 +58,7 @@ export const account = {
     accept: 'form',
     input: sessionIdSchema,
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user, session } = requireActionUser(context);
       // Only the member's own sessions: another member's id matches nothing.
       const [target] = await db
@@ -76,6 +76,7 @@ export const account = {
   revokeOtherSessions: defineAction({
     accept: 'form',
     handler: async (_input, context) => {
+      const { db } = context.locals.app;
       const { user, session } = requireActionUser(context);
       await invalidateUserSessions(db, user.id, session.id);
       return { saved: 'sessions' as const };
@@ -86,8 +87,9 @@ export const account = {
     accept: 'form',
     input: deleteAccountSchema,
     handler: async (input, context) => {
+      const { db, payments } = context.locals.app;
       const { user } = requireActionUser(context);
-      await enforceRateLimit(PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
+      await enforceRateLimit(db, PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
       if (!(await verifyPassword(user, input.password)))
         throw new ActionError({
           code: 'BAD_REQUEST',

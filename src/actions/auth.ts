@@ -1,8 +1,6 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { emailOnlySchema, resetSchema, signInSchema, signUpSchema } from '../lib/auth/auth-form';
 import { requestLoginLink, requestPasswordReset, resetPassword, signIn, signUp } from '../lib/auth/accounts.server';
-import { siteUrl } from '../lib/app/config.server';
-import { db } from '../lib/app/db.server';
 import {
   endSession,
   enforceAddressLimits,
@@ -38,7 +36,6 @@ export const ADDRESS_LIMITS = {
   },
 } satisfies Record<string, AddressLimits>;
 
-const authContext = () => ({ db, siteUrl });
 const userAgent = (request: Request) => request.headers.get('user-agent') ?? '';
 
 export const auth = {
@@ -47,9 +44,9 @@ export const auth = {
     input: signUpSchema,
     handler: async (input, context) => {
       const network = clientIp(context);
-      await enforceRateLimit(AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
-      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await signUp(authContext(), input);
+      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
+      await enforceAddressLimits(context.locals.app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await signUp(context.locals.app, input);
       return { ok: true as const };
     },
   }),
@@ -59,14 +56,15 @@ export const auth = {
     input: signInSchema,
     handler: async (input, context) => {
       const network = clientIp(context);
-      await enforceRateLimit(AUTH_LIMITS.signInIp, network, 'sign-in attempts from your network');
+      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.signInIp, network, 'sign-in attempts from your network');
       const attempt = await enforceAddressLimits(
+        context.locals.app.db,
         ADDRESS_LIMITS.signInFailures,
         input.email,
         network,
         'sign-in attempts for this address',
       );
-      const result = await signIn(authContext(), input.email, input.password, userAgent(context.request));
+      const result = await signIn(context.locals.app, input.email, input.password, userAgent(context.request));
       if (!result) {
         throw new ActionError({
           code: 'UNAUTHORIZED',
@@ -83,7 +81,7 @@ export const auth = {
   logout: defineAction({
     accept: 'form',
     handler: async (_input, context) => {
-      if (context.locals.session) await invalidateSession(db, context.locals.session.id);
+      if (context.locals.session) await invalidateSession(context.locals.app.db, context.locals.session.id);
       endSession(context);
       return { ok: true as const };
     },
@@ -94,9 +92,9 @@ export const auth = {
     input: emailOnlySchema,
     handler: async (input, context) => {
       const network = clientIp(context);
-      await enforceRateLimit(AUTH_LIMITS.resetIp, network, 'reset requests from your network');
-      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await requestPasswordReset(authContext(), input.email);
+      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.resetIp, network, 'reset requests from your network');
+      await enforceAddressLimits(context.locals.app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await requestPasswordReset(context.locals.app, input.email);
       return { ok: true as const };
     },
   }),
@@ -106,9 +104,9 @@ export const auth = {
     input: emailOnlySchema,
     handler: async (input, context) => {
       const network = clientIp(context);
-      await enforceRateLimit(AUTH_LIMITS.linkIp, network, 'sign-in link requests from your network');
-      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await requestLoginLink(authContext(), input.email);
+      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.linkIp, network, 'sign-in link requests from your network');
+      await enforceAddressLimits(context.locals.app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await requestLoginLink(context.locals.app, input.email);
       return { ok: true as const };
     },
   }),
@@ -117,8 +115,8 @@ export const auth = {
     accept: 'form',
     input: resetSchema,
     handler: async (input, context) => {
-      await enforceRateLimit(AUTH_LIMITS.resetIp, clientIp(context), 'reset attempts from your network');
-      const result = await resetPassword(authContext(), input.token, input.password, userAgent(context.request));
+      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.resetIp, clientIp(context), 'reset attempts from your network');
+      const result = await resetPassword(context.locals.app, input.token, input.password, userAgent(context.request));
       if (!result)
         throw new ActionError({
           code: 'BAD_REQUEST',

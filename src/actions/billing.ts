@@ -5,15 +5,13 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { BILLING_INTERVALS } from '../lib/coaching/billing-rules';
-import { BillingRefusal, openPortal, startCheckout } from '../lib/coaching/billing.server';
+import { BillingRefusal, openPortal, startCheckout, type BillingContext } from '../lib/coaching/billing.server';
 import { setCoachingLimits } from '../lib/coaching/entitlements.server';
-import { db } from '../lib/app/db.server';
 import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
-import { payments } from '../lib/coaching/payments.server';
 
 const CHECKOUTS_PER_MEMBER = { name: 'billing:member', limit: 20, windowMs: 3_600_000 };
 
-function requirePayments() {
+function requirePayments(payments: BillingContext | null): BillingContext {
   if (!payments) {
     throw new ActionError({
       code: 'SERVICE_UNAVAILABLE',
@@ -44,9 +42,10 @@ export const billing = {
       interval: z.enum(BILLING_INTERVALS as ['month', 'year'], { error: 'Choose monthly or yearly.' }),
     }),
     handler: async ({ interval }, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
-      const ctx = requirePayments();
-      await enforceRateLimit(CHECKOUTS_PER_MEMBER, user.id, 'checkout attempts');
+      const ctx = requirePayments(context.locals.app.payments);
+      await enforceRateLimit(db, CHECKOUTS_PER_MEMBER, user.id, 'checkout attempts');
       return { url: await callingStripe(() => startCheckout(ctx, user, interval)) };
     },
   }),
@@ -54,9 +53,10 @@ export const billing = {
   portal: defineAction({
     accept: 'form',
     handler: async (_input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
-      const ctx = requirePayments();
-      await enforceRateLimit(CHECKOUTS_PER_MEMBER, user.id, 'billing requests');
+      const ctx = requirePayments(context.locals.app.payments);
+      await enforceRateLimit(db, CHECKOUTS_PER_MEMBER, user.id, 'billing requests');
       return { url: await callingStripe(() => openPortal(ctx, user)) };
     },
   }),
@@ -68,6 +68,7 @@ export const billing = {
       calendar: z.literal('on').nullish(),
     }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
       if (user.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
       await setCoachingLimits(db, { reminders: input.reminders === 'on', calendar: input.calendar === 'on' });

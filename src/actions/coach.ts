@@ -8,7 +8,6 @@ import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { singleLineText } from '../lib/forms/fields';
 import { MEMBER_ROLES, setMemberRole } from '../lib/coach/members.server';
-import { db } from '../lib/app/db.server';
 import { requireActionUser } from '../lib/auth/guards.server';
 import { deleteLead } from '../lib/leads/leads.server';
 import type { User } from '../lib/auth/session.server';
@@ -27,6 +26,7 @@ export const coach = {
       role: z.enum(MEMBER_ROLES, { error: 'Choose member or coach as the role.' }),
     }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const self = requireCoachUser(context);
       if (input.userId === self.id && input.role !== 'coach')
         throw new ActionError({
@@ -49,6 +49,7 @@ export const coach = {
       }),
     }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       requireCoachUser(context);
       const deleted = await deleteLead(db, input.leadId);
       if (!deleted)

@@ -22,9 +22,7 @@ import {
   type Viewer,
 } from '../lib/comments/comments.server';
 import { importComments, type CommentImportReport } from '../lib/comments/transfer.server';
-import { signingSecret, siteUrl } from '../lib/app/config.server';
 import { checkbox, singleLineText } from '../lib/forms/fields';
-import { db } from '../lib/app/db.server';
 import { throwFieldErrors } from '../lib/forms/action-result.server';
 import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
 import { clientNetwork } from '../lib/http/request.server';
@@ -62,8 +60,6 @@ function requireCoachViewer(context: Parameters<typeof requireActionUser>[0]): V
   return viewer;
 }
 
-const context = async () => ({ db, siteUrl, secret: await signingSecret() });
-
 export const comments = {
   post: defineAction({
     accept: 'form',
@@ -87,12 +83,12 @@ export const comments = {
       if (input.website) return { id: '', status: 'held' as const, slug: input.slug };
       // A refused body costs nothing: only comments that could be posted count towards the limits.
       await refusing(async () => checkBody(input.body));
-      await enforceRateLimit(COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
-      await enforceRateLimit(COMMENTS_PER_IP, clientNetwork(actionContext), 'comments from your network');
+      await enforceRateLimit(actionContext.locals.app.db, COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
+      await enforceRateLimit(actionContext.locals.app.db, COMMENTS_PER_IP, clientNetwork(actionContext), 'comments from your network');
       const result = await refusing(async () =>
-        postComment(await context(), viewer, { slug: input.slug, parentId: input.parentId, body: input.body }),
+        postComment(actionContext.locals.app, viewer, { slug: input.slug, parentId: input.parentId, body: input.body }),
       );
-      if (input.notifyChoice === '1') await setReplyEmails(db, viewer.id, input.notifyReplies);
+      if (input.notifyChoice === '1') await setReplyEmails(actionContext.locals.app.db, viewer.id, input.notifyReplies);
       return { ...result, slug: input.slug };
     },
   }),
@@ -102,8 +98,8 @@ export const comments = {
     input: z.object({ id, body }),
     handler: async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const comment = await refusing(() => editComment(db, viewer, input.id, input.body));
+      await enforceRateLimit(actionContext.locals.app.db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const comment = await refusing(() => editComment(actionContext.locals.app.db, viewer, input.id, input.body));
       return { id: comment.id, slug: comment.articleSlug };
     },
   }),
@@ -113,7 +109,7 @@ export const comments = {
     input: z.object({ id }),
     handler: async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
-      const comment = await refusing(() => deleteOwnComment(db, viewer, input.id));
+      const comment = await refusing(() => deleteOwnComment(actionContext.locals.app.db, viewer, input.id));
       return { id: comment.id, slug: comment.articleSlug };
     },
   }),
@@ -123,8 +119,8 @@ export const comments = {
     input: z.object({ id }),
     handler: async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const result = await refusing(() => toggleLike(db, viewer, input.id));
+      await enforceRateLimit(actionContext.locals.app.db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const result = await refusing(() => toggleLike(actionContext.locals.app.db, viewer, input.id));
       return { id: input.id, ...result };
     },
   }),
@@ -140,8 +136,8 @@ export const comments = {
     }),
     handler: async (input, actionContext) => {
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const result = await refusing(() => reportComment(db, viewer, input.id, input.reason, input.note));
+      await enforceRateLimit(actionContext.locals.app.db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const result = await refusing(() => reportComment(actionContext.locals.app.db, viewer, input.id, input.reason, input.note));
       return { id: input.id, ...result };
     },
   }),
@@ -151,7 +147,7 @@ export const comments = {
     input: z.object({ id, action: z.enum(MODERATION_ACTIONS, { error: 'Choose an action.' }) }),
     handler: async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
-      await refusing(async () => moderate(await context(), coach, input.id, input.action));
+      await refusing(async () => moderate(actionContext.locals.app, coach, input.id, input.action));
       return { id: input.id, action: input.action };
     },
   }),
@@ -169,7 +165,7 @@ export const comments = {
     }),
     handler: async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
-      if (!(await setCommentingBlocked(db, coach, input.userId, input.blocked, input.hidePast)))
+      if (!(await setCommentingBlocked(actionContext.locals.app.db, coach, input.userId, input.blocked, input.hidePast)))
         throw new ActionError({
           code: 'NOT_FOUND',
           message: 'There is no member with that id (the coach cannot be blocked).',
@@ -183,7 +179,7 @@ export const comments = {
     input: z.object({ hold: z.enum(['true', 'false']).transform((value) => value === 'true') }),
     handler: async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
-      await setHoldFirstComment(db, coach, input.hold);
+      await setHoldFirstComment(actionContext.locals.app.db, coach, input.hold);
       return { hold: input.hold };
     },
   }),
@@ -199,7 +195,7 @@ export const comments = {
     handler: async (input, actionContext): Promise<CommentImportReport> => {
       const coach = requireCoachViewer(actionContext);
       const slugs = new Set((await getCollection('articles')).map((entry) => entry.id));
-      return importComments(db, coach, await input.file.text(), slugs);
+      return importComments(actionContext.locals.app.db, coach, await input.file.text(), slugs);
     },
   }),
 };

@@ -1,7 +1,5 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { captureSchema, utmFrom } from '../lib/leads/lead-form';
-import { leadContext } from '../lib/app/config.server';
-import { db } from '../lib/app/db.server';
 import { captureLead } from '../lib/leads/leads.server';
 import { describeWait, hitRateLimit } from '../lib/http/rate-limit.server';
 import { clientNetwork } from '../lib/http/request.server';
@@ -15,7 +13,7 @@ export const leads = {
     input: captureSchema,
     handler: async (input, context) => {
       if (input.website) return { ok: true as const };
-      const perIp = await hitRateLimit(db, CAPTURE_PER_IP, clientNetwork(context));
+      const perIp = await hitRateLimit(context.locals.app.db, CAPTURE_PER_IP, clientNetwork(context));
       if (!perIp.allowed) {
         throw new ActionError({
           code: 'TOO_MANY_REQUESTS',
@@ -23,7 +21,7 @@ export const leads = {
         });
       }
       const fromReferer = utmFrom(context.request.headers.get('referer'));
-      await captureLead(await leadContext(), {
+      await captureLead(context.locals.app, {
         email: input.email,
         sourcePath: input.sourcePath,
         sourceArticle: input.sourceArticle,

@@ -6,8 +6,6 @@ import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { multiLineText, singleLineText } from '../lib/forms/fields';
 import { hasCoaching } from '../lib/coaching/entitlements.server';
-import { siteUrl } from '../lib/app/config.server';
-import { db } from '../lib/app/db.server';
 import { enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
 import { answerReview, requestReview, REVIEW_LIMITS, ReviewRefusal, withdrawReview } from '../lib/coaching/reviews.server';
 
@@ -43,6 +41,7 @@ export const reviews = {
       note: text('Your note', REVIEW_LIMITS.note, { required: false }).nullish(),
     }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
       if (!(await hasCoaching(db, user))) {
         throw new ActionError({
@@ -50,7 +49,7 @@ export const reviews = {
           message: 'Coach review is part of Coaching. See the plans on the pricing page to add it.',
         });
       }
-      await enforceRateLimit(REQUESTS_PER_MEMBER, user.id, 'review requests today');
+      await enforceRateLimit(db, REQUESTS_PER_MEMBER, user.id, 'review requests today');
       return refusing(() => requestReview(db, user, { ...input, note: input.note ?? '' }));
     },
   }),
@@ -59,6 +58,7 @@ export const reviews = {
     accept: 'form',
     input: z.object({ id: id('review') }),
     handler: async ({ id }, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
       await refusing(() => withdrawReview(db, user, id));
       return { withdrawn: true };
@@ -78,6 +78,7 @@ export const reviews = {
       comment: text('Your comment', REVIEW_LIMITS.comment),
     }),
     handler: async ({ id, ...answer }, context) => {
+      const { db, siteUrl } = context.locals.app;
       const { user } = requireActionUser(context);
       if (user.role !== 'coach') throw new ActionError({ code: 'NOT_FOUND', message: 'Not found.' });
       await refusing(() => answerReview(db, user, id, answer, siteUrl));

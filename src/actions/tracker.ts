@@ -4,7 +4,6 @@
  */
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { db } from '../lib/app/db.server';
 import { throwFieldErrors } from '../lib/forms/action-result.server';
 import { enforceRateLimit, requireTrackerWriter } from '../lib/auth/guards.server';
 import { randomToken, hashToken } from '../lib/auth/tokens.server';
@@ -58,10 +57,11 @@ export const tracker = {
     accept: 'form',
     input: newOpportunitySchema,
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       throwFieldErrors(questionDates(input, now, user.timeZone));
-      await enforceRateLimit(CREATE_PER_MEMBER, user.id, 'new entries in an hour');
+      await enforceRateLimit(db, CREATE_PER_MEMBER, user.id, 'new entries in an hour');
       const { kind, company, roleTitle, contactName, contactRole, contactEmail, notes } = input;
       const opportunityId = await store.createOpportunity(
         db,
@@ -78,6 +78,7 @@ export const tracker = {
     accept: 'form',
     input: editOpportunitySchema,
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const { id: opportunityId, ...fields } = input;
       if (!(await store.updateOpportunity(db, user, opportunityId, fields))) throw gone();
@@ -89,6 +90,7 @@ export const tracker = {
     accept: 'form',
     input: newConversationSchema,
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       throwFieldErrors(questionDates(input, new Date(), user.timeZone));
       if (!(await store.addConversation(db, user, input.opportunityId, conversationValue(input, user.timeZone))))
@@ -113,6 +115,7 @@ export const tracker = {
       sentAt: optionalClockTime,
     }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, input.sentAt, user.timeZone, now);
@@ -139,6 +142,7 @@ export const tracker = {
       note: multiLineText({ max: 2000, tooLong: 'Keep the note under 2,000 characters.' }).nullish(),
     }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, null, user.timeZone, now);
@@ -164,6 +168,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ touchId: id, opportunityId: id }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (!(await store.deleteTouch(db, user, input.touchId))) throw gone();
       return { id: input.opportunityId };
@@ -174,6 +179,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, stage: z.enum(STAGES, { error: 'Choose a stage from the list.' }) }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (!(await store.setStage(db, user, input.id, input.stage))) throw gone();
       return { id: input.id, stage: input.stage };
@@ -184,6 +190,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, archived: z.enum(['true', 'false']).transform((value) => value === 'true') }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (!(await store.setArchived(db, user, input.id, input.archived))) throw gone();
       return { id: input.id, archived: input.archived };
@@ -194,6 +201,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, confirm: checkbox('Tick "Yes, delete it" to confirm. Nothing was deleted.') }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (!input.confirm)
         throw new ActionError({
@@ -215,8 +223,9 @@ export const tracker = {
         .refine((file) => file.size <= MAX_IMPORT_BYTES, 'That file is over 1 MB. Split it into smaller files.'),
     }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
-      await enforceRateLimit(IMPORT_PER_MEMBER, user.id, 'imports in an hour');
+      await enforceRateLimit(db, IMPORT_PER_MEMBER, user.id, 'imports in an hour');
       const text = await input.file.text();
       const report = readTrackerCsv(text, { timeZone: user.timeZone, now: new Date() });
       const added =
@@ -230,6 +239,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ enable: z.enum(['on', 'off'], { error: 'Choose to turn the feed on or off.' }) }),
     handler: async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (input.enable === 'off') {
         await store.setCalendarTokenHash(db, user, null);

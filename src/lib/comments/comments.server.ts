@@ -5,6 +5,7 @@
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../../db/connect';
+import type { AppContext } from '../app/context.server';
 import { appSettings, commentLikes, commentReports, comments, moderationLog, users } from '../../../db/schema';
 import { commentText, countLinks, MAX_COMMENT_LENGTH, MAX_COMMENT_LINKS, renderComment } from './markdown';
 import { enqueueEmail } from '../email/outbox.server';
@@ -23,13 +24,6 @@ export interface Viewer {
   role: 'member' | 'coach';
   emailVerifiedAt: Date | null;
   commentingBlockedAt: Date | null;
-}
-
-export interface CommentContext {
-  db: Database;
-  siteUrl: string;
-  secret: string;
-  now?: Date;
 }
 
 export type Comment = typeof comments.$inferSelect;
@@ -250,13 +244,13 @@ export interface NewComment {
  * for that (the default); the parent's author is emailed about a published reply.
  */
 export async function postComment(
-  ctx: CommentContext,
+  ctx: AppContext,
   viewer: Viewer,
   input: NewComment,
 ): Promise<{ id: string; status: 'published' | 'held' }> {
   mayComment(viewer);
   const body = checkBody(input.body);
-  const now = ctx.now ?? new Date();
+  const now = ctx.clock();
   const id = generateSecureRandomString();
   const holdFirst = viewer.role !== 'coach' && (await holdFirstComment(ctx.db));
   return ctx.db.transaction(async (tx) => {
@@ -292,7 +286,7 @@ export async function postComment(
 
 /** Emails the parent's author about a published reply, when they want such email. */
 async function notifyReply(
-  ctx: CommentContext,
+  ctx: AppContext,
   tx: Executor,
   replyId: string,
   parent: Comment,
@@ -463,12 +457,12 @@ export async function queueCounts(db: Database): Promise<Record<QueueName, numbe
 
 /** One moderation action on one comment, logged with the coach who took it. */
 export async function moderate(
-  ctx: CommentContext,
+  ctx: AppContext,
   coach: Viewer,
   id: string,
   action: ModerationAction,
 ): Promise<void> {
-  const now = ctx.now ?? new Date();
+  const now = ctx.clock();
   await ctx.db.transaction(async (tx) => {
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);
     if (!comment) throw new CommentRefusal('That comment is not there any more.', '', 'NOT_FOUND');

@@ -6,7 +6,6 @@
 import type { APIRoute } from 'astro';
 import { csvRow } from '../../lib/data/csv';
 import { allMembers, memberFilterFrom } from '../../lib/coach/members.server';
-import { db } from '../../lib/app/db.server';
 import { refuseAllButCoach } from '../../lib/auth/guards.server';
 
 export const prerender = false;
@@ -31,7 +30,7 @@ export const GET: APIRoute = async (context) => {
   const { url } = context;
   const refused = refuseAllButCoach(context, `/coach/members${url.search}`);
   if (refused) return refused;
-  const rows = await allMembers(db, memberFilterFrom(url.searchParams));
+  const rows = await allMembers(context.locals.app.db, memberFilterFrom(url.searchParams));
   let body = csvRow(HEADER);
   for (const member of rows) {
     body += csvRow([

@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { db } from '../../lib/app/db.server';
 import { trackerData } from '../../lib/tracker/tracker.server';
 import { trackerCsv } from '../../lib/tracker/csv';
 
@@ -8,7 +7,7 @@ export const prerender = false;
 /** The member's conversations as CSV, one row each: the same columns the importer reads. */
 export const GET: APIRoute = async ({ locals }) => {
   if (!locals.user) return new Response('Sign in to export your tracker.', { status: 401 });
-  const data = await trackerData(db, locals.user);
+  const data = await trackerData(locals.app.db, locals.user);
   return new Response(trackerCsv(data.opportunities, data.conversations, locals.user.timeZone), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',

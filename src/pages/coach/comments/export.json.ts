@@ -1,13 +1,12 @@
 import type { APIRoute } from 'astro';
 import { exportComments } from '../../../lib/comments/transfer.server';
-import { db } from '../../../lib/app/db.server';
 
 export const prerender = false;
 
 /** Every comment, for backups and moving: the coach only. */
 export const GET: APIRoute = async ({ locals }) => {
   if (locals.user?.role !== 'coach') return new Response('Not found', { status: 404 });
-  return new Response(JSON.stringify(await exportComments(db), null, 2), {
+  return new Response(JSON.stringify(await exportComments(locals.app.db), null, 2), {
     headers: {
       'content-type': 'application/json; charset=utf-8',
       'content-disposition': 'attachment; filename="comments.json"',

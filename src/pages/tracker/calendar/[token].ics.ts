@@ -2,8 +2,6 @@ import type { APIRoute } from 'astro';
 import { eq } from 'drizzle-orm';
 import { users } from '../../../../db/schema';
 import { coachingLimits, hasCoaching } from '../../../lib/coaching/entitlements.server';
-import { siteUrl } from '../../../lib/app/config.server';
-import { db } from '../../../lib/app/db.server';
 import { hashToken } from '../../../lib/auth/tokens.server';
 import { listDueSteps, memberForCalendar } from '../../../lib/tracker/tracker.server';
 import { trackerCalendar } from '../../../lib/tracker/calendar';
@@ -15,7 +13,8 @@ export const prerender = false;
  * hash is stored); an unknown or revoked address gets a 404 that says nothing more. When the coach
  * keeps the feed for Coaching, a member without it gets a 403 that says so.
  */
-export const GET: APIRoute = async ({ params }) => {
+export const GET: APIRoute = async ({ params, locals }) => {
+  const { db, siteUrl } = locals.app;
   const token = params.token ?? '';
   if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return new Response('Not found', { status: 404 });
   const userId = await memberForCalendar(db, hashToken(token));
