@@ -5,7 +5,7 @@ import { SESSIONLESS_PATHS } from './lib/http/sessionless-paths';
 import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/http/security-headers';
 import { keepFromSharedCaches } from './lib/http/shared-caches';
 import { appContext, config } from './lib/app/instance.server';
-import { secureCookies } from './lib/auth/guards.server';
+import { servedOverHttps } from './lib/auth/guards.server';
 import { currentRequest } from './lib/app/log.server';
 import { bodyRefusal } from './lib/http/request.server';
 import {
@@ -23,7 +23,7 @@ import {
 } from './lib/auth/session.server';
 
 /** The site is on HTTPS exactly when its cookies are Secure (read at build time too: no context then). */
-const httpsSite = secureCookies(config.siteUrl);
+const httpsSite = servedOverHttps(config.siteUrl);
 
 /**
  * A rendered page comes with Astro's policy (the hashes of the scripts and styles it rendered,

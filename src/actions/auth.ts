@@ -43,10 +43,11 @@ export const auth = {
     accept: 'form',
     input: signUpSchema,
     handler: async (input, context) => {
+      const { app } = context.locals;
       const network = clientIp(context);
-      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
-      await enforceAddressLimits(context.locals.app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await signUp(context.locals.app, input);
+      await enforceRateLimit(app.db, AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
+      await enforceAddressLimits(app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await signUp(app, input);
       return { ok: true as const };
     },
   }),
@@ -55,16 +56,17 @@ export const auth = {
     accept: 'form',
     input: signInSchema,
     handler: async (input, context) => {
+      const { app } = context.locals;
       const network = clientIp(context);
-      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.signInIp, network, 'sign-in attempts from your network');
+      await enforceRateLimit(app.db, AUTH_LIMITS.signInIp, network, 'sign-in attempts from your network');
       const attempt = await enforceAddressLimits(
-        context.locals.app.db,
+        app.db,
         ADDRESS_LIMITS.signInFailures,
         input.email,
         network,
         'sign-in attempts for this address',
       );
-      const result = await signIn(context.locals.app, input.email, input.password, userAgent(context.request));
+      const result = await signIn(app, input.email, input.password, userAgent(context.request));
       if (!result) {
         throw new ActionError({
           code: 'UNAUTHORIZED',
@@ -81,7 +83,8 @@ export const auth = {
   logout: defineAction({
     accept: 'form',
     handler: async (_input, context) => {
-      if (context.locals.session) await invalidateSession(context.locals.app.db, context.locals.session.id);
+      const { app } = context.locals;
+      if (context.locals.session) await invalidateSession(app.db, context.locals.session.id);
       endSession(context);
       return { ok: true as const };
     },
@@ -91,10 +94,11 @@ export const auth = {
     accept: 'form',
     input: emailOnlySchema,
     handler: async (input, context) => {
+      const { app } = context.locals;
       const network = clientIp(context);
-      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.resetIp, network, 'reset requests from your network');
-      await enforceAddressLimits(context.locals.app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await requestPasswordReset(context.locals.app, input.email);
+      await enforceRateLimit(app.db, AUTH_LIMITS.resetIp, network, 'reset requests from your network');
+      await enforceAddressLimits(app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await requestPasswordReset(app, input.email);
       return { ok: true as const };
     },
   }),
@@ -103,10 +107,11 @@ export const auth = {
     accept: 'form',
     input: emailOnlySchema,
     handler: async (input, context) => {
+      const { app } = context.locals;
       const network = clientIp(context);
-      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.linkIp, network, 'sign-in link requests from your network');
-      await enforceAddressLimits(context.locals.app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await requestLoginLink(context.locals.app, input.email);
+      await enforceRateLimit(app.db, AUTH_LIMITS.linkIp, network, 'sign-in link requests from your network');
+      await enforceAddressLimits(app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await requestLoginLink(app, input.email);
       return { ok: true as const };
     },
   }),
@@ -115,8 +120,9 @@ export const auth = {
     accept: 'form',
     input: resetSchema,
     handler: async (input, context) => {
-      await enforceRateLimit(context.locals.app.db, AUTH_LIMITS.resetIp, clientIp(context), 'reset attempts from your network');
-      const result = await resetPassword(context.locals.app, input.token, input.password, userAgent(context.request));
+      const { app } = context.locals;
+      await enforceRateLimit(app.db, AUTH_LIMITS.resetIp, clientIp(context), 'reset attempts from your network');
+      const result = await resetPassword(app, input.token, input.password, userAgent(context.request));
       if (!result)
         throw new ActionError({
           code: 'BAD_REQUEST',

@@ -76,6 +76,7 @@ export const comments = {
       notifyReplies: checkbox(),
     }),
     handler: async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
       const article = await getEntry('articles', input.slug);
       if (!article || article.data.draft)
@@ -83,12 +84,12 @@ export const comments = {
       if (input.website) return { id: '', status: 'held' as const, slug: input.slug };
       // A refused body costs nothing: only comments that could be posted count towards the limits.
       await refusing(async () => checkBody(input.body));
-      await enforceRateLimit(actionContext.locals.app.db, COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
-      await enforceRateLimit(actionContext.locals.app.db, COMMENTS_PER_IP, clientNetwork(actionContext), 'comments from your network');
+      await enforceRateLimit(db, COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
+      await enforceRateLimit(db, COMMENTS_PER_IP, clientNetwork(actionContext), 'comments from your network');
       const result = await refusing(async () =>
         postComment(actionContext.locals.app, viewer, { slug: input.slug, parentId: input.parentId, body: input.body }),
       );
-      if (input.notifyChoice === '1') await setReplyEmails(actionContext.locals.app.db, viewer.id, input.notifyReplies);
+      if (input.notifyChoice === '1') await setReplyEmails(db, viewer.id, input.notifyReplies);
       return { ...result, slug: input.slug };
     },
   }),
@@ -97,9 +98,10 @@ export const comments = {
     accept: 'form',
     input: z.object({ id, body }),
     handler: async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(actionContext.locals.app.db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const comment = await refusing(() => editComment(actionContext.locals.app.db, viewer, input.id, input.body));
+      await enforceRateLimit(db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const comment = await refusing(() => editComment(db, viewer, input.id, input.body));
       return { id: comment.id, slug: comment.articleSlug };
     },
   }),
@@ -108,8 +110,9 @@ export const comments = {
     accept: 'form',
     input: z.object({ id }),
     handler: async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
-      const comment = await refusing(() => deleteOwnComment(actionContext.locals.app.db, viewer, input.id));
+      const comment = await refusing(() => deleteOwnComment(db, viewer, input.id));
       return { id: comment.id, slug: comment.articleSlug };
     },
   }),
@@ -118,9 +121,10 @@ export const comments = {
     accept: 'form',
     input: z.object({ id }),
     handler: async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(actionContext.locals.app.db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const result = await refusing(() => toggleLike(actionContext.locals.app.db, viewer, input.id));
+      await enforceRateLimit(db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const result = await refusing(() => toggleLike(db, viewer, input.id));
       return { id: input.id, ...result };
     },
   }),
@@ -135,9 +139,10 @@ export const comments = {
         .transform((value) => value ?? ''),
     }),
     handler: async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(actionContext.locals.app.db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
-      const result = await refusing(() => reportComment(actionContext.locals.app.db, viewer, input.id, input.reason, input.note));
+      await enforceRateLimit(db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      const result = await refusing(() => reportComment(db, viewer, input.id, input.reason, input.note));
       return { id: input.id, ...result };
     },
   }),
@@ -164,8 +169,9 @@ export const comments = {
       hidePast: checkbox(),
     }),
     handler: async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const coach = requireCoachViewer(actionContext);
-      if (!(await setCommentingBlocked(actionContext.locals.app.db, coach, input.userId, input.blocked, input.hidePast)))
+      if (!(await setCommentingBlocked(db, coach, input.userId, input.blocked, input.hidePast)))
         throw new ActionError({
           code: 'NOT_FOUND',
           message: 'There is no member with that id (the coach cannot be blocked).',
@@ -178,8 +184,9 @@ export const comments = {
     accept: 'form',
     input: z.object({ hold: z.enum(['true', 'false']).transform((value) => value === 'true') }),
     handler: async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const coach = requireCoachViewer(actionContext);
-      await setHoldFirstComment(actionContext.locals.app.db, coach, input.hold);
+      await setHoldFirstComment(db, coach, input.hold);
       return { hold: input.hold };
     },
   }),
@@ -193,9 +200,10 @@ export const comments = {
         .refine((file) => file.size <= 5_000_000, 'That file is over 5 MB.'),
     }),
     handler: async (input, actionContext): Promise<CommentImportReport> => {
+      const { db } = actionContext.locals.app;
       const coach = requireCoachViewer(actionContext);
       const slugs = new Set((await getCollection('articles')).map((entry) => entry.id));
-      return importComments(actionContext.locals.app.db, coach, await input.file.text(), slugs);
+      return importComments(db, coach, await input.file.text(), slugs);
     },
   }),
 };

@@ -15,6 +15,11 @@ export interface TestContextOptions {
   now?: Date;
 }
 
-export function testAppContext({ db, siteUrl, secret = 'a-test-secret-that-is-at-least-32-characters', now }: TestContextOptions): AppContext {
+export function testAppContext({
+  db,
+  siteUrl,
+  secret = 'a-test-secret-that-is-at-least-32-characters',
+  now,
+}: TestContextOptions): AppContext {
   return appContextOf({ config: readConfig({ SITE_URL: siteUrl }), db, secret, ...(now ? { clock: () => now } : {}) });
 }

@@ -19,6 +19,10 @@ export async function checkHealth(load: () => Promise<AppContext>): Promise<Heal
     const { migrations } = await checkDatabase(app.db);
     return { ok: true, migrations, mailViewer: mailViewerOf(app.config) };
   } catch (error) {
-    return { ok: false, database: error instanceof PendingMigrationsError ? 'migrations pending' : 'unreachable', error };
+    return {
+      ok: false,
+      database: error instanceof PendingMigrationsError ? 'migrations pending' : 'unreachable',
+      error,
+    };
   }
 }

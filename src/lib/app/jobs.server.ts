@@ -22,6 +22,5 @@ export function startBackgroundJobs(app: AppContext): void {
   const running = startJobs(jobs, { log, unref: true });
   // server/main.ts calls this on SIGTERM, so a stopping instance hands back the messages it holds
   // instead of leaving them to wait out their lease.
-  (globalThis as { [STOP_JOBS]?: (graceMs: number) => Promise<void> })[STOP_JOBS] = (graceMs) =>
-    running.stop(graceMs);
+  (globalThis as { [STOP_JOBS]?: (graceMs: number) => Promise<void> })[STOP_JOBS] = (graceMs) => running.stop(graceMs);
 }

@@ -8,14 +8,18 @@ import { deleteSessionTokenCookie, setSessionTokenCookie, type Session, type Use
 import { hashToken } from './tokens.server';
 
 /** Cookies are Secure whenever the site is served over HTTPS. */
-export function secureCookies(siteUrl: string): boolean {
+export function servedOverHttps(siteUrl: string): boolean {
   return new URL(siteUrl).protocol === 'https:';
 }
 
 type CookieContext = Pick<ActionAPIContext, 'cookies'>;
 
-export function startSession(context: Pick<ActionAPIContext, 'cookies' | 'locals'>, token: string, expiresAt: Date): void {
-  setSessionTokenCookie(context.cookies, token, expiresAt, secureCookies(context.locals.app.siteUrl));
+export function startSession(
+  context: Pick<ActionAPIContext, 'cookies' | 'locals'>,
+  token: string,
+  expiresAt: Date,
+): void {
+  setSessionTokenCookie(context.cookies, token, expiresAt, servedOverHttps(context.locals.app.siteUrl));
 }
 
 export function endSession(context: CookieContext): void {
@@ -93,7 +97,12 @@ const tooMany = (what: string, retryAfterSeconds: number) =>
   });
 
 /** Counts a hit and throws a clear TOO_MANY_REQUESTS error past the limit. */
-export async function enforceRateLimit(db: Database, rule: RateLimitRule, subject: string, what: string): Promise<void> {
+export async function enforceRateLimit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string,
+  what: string,
+): Promise<void> {
   const result = await hitRateLimit(db, rule, subject);
   if (!result.allowed) throw tooMany(what, result.retryAfterSeconds);
 }

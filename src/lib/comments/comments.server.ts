@@ -456,12 +456,7 @@ export async function queueCounts(db: Database): Promise<Record<QueueName, numbe
 }
 
 /** One moderation action on one comment, logged with the coach who took it. */
-export async function moderate(
-  ctx: AppContext,
-  coach: Viewer,
-  id: string,
-  action: ModerationAction,
-): Promise<void> {
+export async function moderate(ctx: AppContext, coach: Viewer, id: string, action: ModerationAction): Promise<void> {
   const now = ctx.clock();
   await ctx.db.transaction(async (tx) => {
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);

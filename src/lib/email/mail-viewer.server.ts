@@ -7,7 +7,11 @@ import { mailViewerAnswers, mailViewerState, type MailViewerState } from './mail
 
 /** Whether a server so configured has the local mail viewer at all, and why (/healthz reports it for the start-up log). */
 export function mailViewerOf(config: AppConfig): MailViewerState {
-  return mailViewerState({ emailKey: config.email.mode === 'resend', trustProxy: config.trustProxy, siteUrl: config.siteUrl });
+  return mailViewerState({
+    emailKey: config.email.mode === 'resend',
+    trustProxy: config.trustProxy,
+    siteUrl: config.siteUrl,
+  });
 }
 
 /** The local mail viewer answers only a development server, and only requests from this machine (src/lib/email/mail-viewer.ts). */
@@ -18,7 +22,10 @@ export function mailViewerAllowed(context: Pick<APIContext, 'clientAddress' | 'r
   } catch {
     socketAddress = undefined;
   }
-  return mailViewerAnswers(mailViewerOf(context.locals.app.config), { socketAddress, headers: context.request.headers });
+  return mailViewerAnswers(mailViewerOf(context.locals.app.config), {
+    socketAddress,
+    headers: context.request.headers,
+  });
 }
 
 export function listMail(db: Database, limit = 200) {
