@@ -11,10 +11,11 @@ import { MAX_BODY_BYTES } from './src/lib/http/request-body.ts';
 import { precompressDirectory } from './server/precompress.ts';
 import { PAGE_CSP_DIRECTIVES } from './src/lib/http/security-headers.ts';
 import { ENV_SCHEMA } from './src/lib/app/env-schema.ts';
+import { readConfig } from './src/lib/app/config.ts';
 
 // The public origin is baked into prerendered pages (canonical URLs, feeds, sitemap),
 // so it is read at build time rather than through astro:env.
-const site = process.env.SITE_URL ?? 'http://localhost:4321';
+const site = readConfig(process.env).siteUrl;
 /** Where the server bundle goes (dist/server, or <outDir>/server with `astro build --outDir`). */
 let serverDir = 'dist/server';
 

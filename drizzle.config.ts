@@ -1,11 +1,14 @@
 import { defineConfig } from 'drizzle-kit';
+import { readConfig } from './src/lib/app/config.ts';
+
+const { url, authToken } = readConfig(process.env).database;
 
 export default defineConfig({
   dialect: 'turso',
   schema: './db/schema.ts',
   out: './db/migrations',
   dbCredentials: {
-    url: process.env.DATABASE_URL ?? 'file:data/app.db',
-    ...(process.env.DATABASE_AUTH_TOKEN ? { authToken: process.env.DATABASE_AUTH_TOKEN } : {}),
+    url,
+    ...(authToken ? { authToken } : {}),
   },
 });

@@ -13,6 +13,9 @@ import * as schema from './schema.ts';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 
+/** Anything drizzle can run statements on: the database or an open transaction. */
+export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'run'>;
+
 export interface DatabaseOptions {
   url: string;
   authToken?: string | undefined;

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BackupError, backupDatabase, describeBackup } from '../db/backup.ts';
+import { readConfig } from '../src/lib/app/config.ts';
 
 const usage = 'usage: npm run db:backup [-- [--force] [<file or folder>]]';
 
@@ -13,7 +14,7 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 try {
   const { values, positionals } = readArguments();
   const report = await backupDatabase({
-    url: process.env.DATABASE_URL ?? 'file:data/app.db',
+    url: readConfig(process.env).database.url,
     target: positionals[0],
     force: values.force,
   });

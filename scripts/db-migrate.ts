@@ -5,10 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { checkDatabase, openDatabase, pendingMigrations, prepareDatabase } from '../db/connect.ts';
+import { readConfig } from '../src/lib/app/config.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-const url = process.env.DATABASE_URL ?? 'file:data/app.db';
-const db = openDatabase({ url, authToken: process.env.DATABASE_AUTH_TOKEN });
+const { url, authToken } = readConfig(process.env).database;
+const db = openDatabase({ url, authToken });
 const pending = await pendingMigrations(db);
 await prepareDatabase(db);
 const { migrations } = await checkDatabase(db);

@@ -8,13 +8,14 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BackupError, describeRestore, restoreDatabase } from '../db/backup.ts';
+import { readConfig } from '../src/lib/app/config.ts';
 
 const usage = 'usage: npm run db:restore -- <backup file>';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 try {
   const backup = readBackupArgument();
-  const report = await restoreDatabase({ url: process.env.DATABASE_URL ?? 'file:data/app.db', backup });
+  const report = await restoreDatabase({ url: readConfig(process.env).database.url, backup });
   console.log(describeRestore(report));
 } catch (error) {
   if (!(error instanceof BackupError)) throw error;

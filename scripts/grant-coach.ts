@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { openDatabase, prepareDatabase } from '../db/connect.ts';
 import { users } from '../db/schema.ts';
+import { readConfig } from '../src/lib/app/config.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const args = process.argv.slice(2);
@@ -18,10 +19,8 @@ if (!email) {
   console.error('Usage: npm run coach:grant -- <email> [--revoke]');
   process.exit(2);
 }
-const db = openDatabase({
-  url: process.env.DATABASE_URL ?? 'file:data/app.db',
-  authToken: process.env.DATABASE_AUTH_TOKEN,
-});
+const { url, authToken } = readConfig(process.env).database;
+const db = openDatabase({ url, authToken });
 await prepareDatabase(db);
 const [user] = await db
   .update(users)

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { MailViewerState } from '../src/lib/email/mail-viewer.ts';
 import { HSTS, SECURITY_HEADERS } from '../src/lib/http/security-headers.ts';
 import { logger, requestStore, type RequestRecord } from '../src/lib/app/log.server.ts';
+import { readConfig } from '../src/lib/app/config.ts';
 import { createFrontServer } from './fast-path.ts';
 import { projectRoot } from './project-root.ts';
 import { parserRefusal, refusalFor, refuseOnSocket } from './refusals.ts';
@@ -37,8 +38,8 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 
-const port = Number(process.env.PORT ?? 4321);
-const host = process.env.HOST ?? '0.0.0.0';
+const config = readConfig(process.env);
+const { port, host } = config;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   log.fatal(`PORT must be a whole number from 0 to 65535, not "${process.env.PORT}".`);
   process.exit(1);
@@ -50,7 +51,7 @@ process.env.NODE_ENV ??= 'production';
 const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
 declare const __SITE_URL__: string | undefined;
 // The public origin the build was made for (SITE_URL at build time, see astro.config.mjs).
-const site = typeof __SITE_URL__ === 'string' ? __SITE_URL__ : (process.env.SITE_URL ?? 'http://localhost:4321');
+const site = typeof __SITE_URL__ === 'string' ? __SITE_URL__ : config.siteUrl;
 const hsts = site.startsWith('https:');
 const files = loadStaticFiles(resolve(serverDir, '../client'), { hsts });
 /** The headers of the answers this file makes itself (redirects, refusals). */

@@ -14,13 +14,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openDatabase, prepareDatabase, type Database } from '../db/connect.ts';
+import { openDatabase, type Database } from '../db/connect.ts';
 import { startJobs, type RunningJobs } from '../src/lib/app/background/runner.server.ts';
-import { configuredTransport } from '../src/lib/email/transport.server.ts';
+import { readConfig } from '../src/lib/app/config.ts';
+import type { AppContext } from '../src/lib/app/context.server.ts';
 import { readEnvironment } from '../src/lib/app/env-schema.ts';
 import { logger } from '../src/lib/app/log.server.ts';
 import { projectRoot } from './project-root.ts';
-import { loadSigningSecret } from '../src/lib/auth/signing-secret.server.ts';
 
 declare const __SITE_URL__: string;
 /** How long running jobs get to finish after SIGTERM before their email is released. */
@@ -30,7 +30,8 @@ const root = projectRoot(import.meta.dirname);
 process.chdir(root);
 if (existsSync('.env')) process.loadEnvFile('.env');
 const log = logger('worker');
-// The email templates' React picks its build when it loads: the jobs are imported below, after this.
+// The email templates' React picks its build when it loads: the app context and the jobs are
+// imported below, after this.
 process.env.NODE_ENV ??= 'production';
 
 /** What a stop has to close: filled in as the worker starts. */
@@ -69,37 +70,26 @@ if (siteHere && (!URL.canParse(siteHere) || new URL(siteHere).origin !== site)) 
   );
 }
 
-// DATABASE_URL and EMAIL_FROM have defaults: validated, they are always set.
-const db = (held.db = openDatabase({
-  url: env.DATABASE_URL!,
-  authToken: env.DATABASE_AUTH_TOKEN,
-  busyTimeoutMs: env.DATABASE_BUSY_TIMEOUT_MS,
-}));
+// The app context of the web instances, from the same settings; links point to the built-for origin.
+const config = readConfig({ ...env, SITE_URL: __SITE_URL__ });
+const db = (held.db = openDatabase(config.database));
+const { openAppContext } = await import('../src/lib/app/context.server.ts');
+let app: AppContext;
 try {
-  await prepareDatabase(db, resolve(root, 'db/migrations'), { migrate: env.MIGRATE_ON_START === true });
+  app = await openAppContext(config, db, { migrationsFolder: resolve(root, 'db/migrations') });
 } catch (error) {
   refuse(error instanceof Error ? error.message : String(error));
 }
-const secret = await loadSigningSecret(db, env.APP_SECRET);
 const { backgroundJobs } = await import('../src/lib/app/background/jobs.server.ts');
 
 if (!stopping) {
   const workerId = `worker-${randomUUID()}`;
-  const transport = configuredTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL);
-  const list = backgroundJobs({
-    db,
-    transport,
-    from: env.EMAIL_FROM!,
-    secret,
-    siteUrl: __SITE_URL__,
-    clock: () => new Date(),
-    workerId,
-  });
+  const list = backgroundJobs(app, workerId);
   held.jobs = startJobs(list, { log });
   log.info(
     {
       workerId,
-      email: transport.name,
+      email: app.email.transport.name,
       site,
       jobs: list.map((job) => `${job.name} every ${job.everyMs / 1000} s`),
     },

@@ -4,9 +4,8 @@ import { actionCall } from './lib/http/request-body';
 import { SESSIONLESS_PATHS } from './lib/http/sessionless-paths';
 import { HSTS, SECURITY_HEADERS, pagePolicyHeader } from './lib/http/security-headers';
 import { keepFromSharedCaches } from './lib/http/shared-caches';
-import { siteUrl } from './lib/app/config.server';
-import { db, ensureDatabase } from './lib/app/db.server';
-import { secureCookies } from './lib/auth/guards.server';
+import { appContext, config } from './lib/app/instance.server';
+import { servedOverHttps } from './lib/auth/guards.server';
 import { currentRequest } from './lib/app/log.server';
 import { bodyRefusal } from './lib/http/request.server';
 import {
@@ -16,13 +15,15 @@ import {
   islandRefusalMessage,
   SERVER_ISLANDS_PATH,
 } from './lib/http/server-islands';
-import { startBackgroundJobs } from './lib/app/jobs.server';
 import {
   SESSION_COOKIE,
   deleteSessionTokenCookie,
   setSessionTokenCookie,
   validateSessionToken,
 } from './lib/auth/session.server';
+
+/** The site is on HTTPS exactly when its cookies are Secure (read at build time too: no context then). */
+const httpsSite = servedOverHttps(config.siteUrl);
 
 /**
  * A rendered page comes with Astro's policy (the hashes of the scripts and styles it rendered,
@@ -36,8 +37,7 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
     if (!response.headers.has(name)) response.headers.set(name, value);
   }
   if (policy) response.headers.set('content-security-policy', pagePolicyHeader(policy));
-  // The site is on HTTPS exactly when its cookies are Secure.
-  if (secureCookies) response.headers.set('strict-transport-security', HSTS);
+  if (httpsSite) response.headers.set('strict-transport-security', HSTS);
   return response;
 });
 
@@ -58,7 +58,7 @@ const sharedCaches = defineMiddleware(async (context, next) => {
   return response;
 });
 
-const trustedOrigins = [new URL(siteUrl).origin];
+const trustedOrigins = [new URL(config.siteUrl).origin];
 
 /** Refuses state-changing requests that other sites make a visitor's browser send. */
 const crossSiteRequests = defineMiddleware(async (context, next) => {
@@ -104,14 +104,12 @@ const requestBodies = defineMiddleware(async (context, next) => {
 });
 
 /**
- * Rendered requests wait for migrations on first use, which also starts the background jobs;
- * prerendering needs no database, and /healthz reports a broken database itself.
+ * Rendered requests get the app context on `locals.app` (src/lib/app/context.server.ts), built on
+ * first use: the database checked for migrations, the background jobs started. Prerendering needs
+ * none of it (nothing is opened at build time), and /healthz reports a broken database itself.
  */
-const database = defineMiddleware(async (context, next) => {
-  if (!context.isPrerendered && context.url.pathname !== '/healthz') {
-    await ensureDatabase();
-    startBackgroundJobs();
-  }
+const app = defineMiddleware(async (context, next) => {
+  if (!context.isPrerendered && context.url.pathname !== '/healthz') context.locals.app = await appContext();
   return next();
 });
 
@@ -122,11 +120,11 @@ const authentication = defineMiddleware(async (context, next) => {
   if (context.isPrerendered || SESSIONLESS_PATHS.has(context.url.pathname)) return next();
   const token = context.cookies.get(SESSION_COOKIE)?.value;
   if (token) {
-    const result = await validateSessionToken(db, token);
+    const result = await validateSessionToken(context.locals.app.db, token);
     if (result) {
       context.locals.user = result.user;
       context.locals.session = result.session;
-      if (result.renewed) setSessionTokenCookie(context.cookies, token, result.session.expiresAt, secureCookies);
+      if (result.renewed) setSessionTokenCookie(context.cookies, token, result.session.expiresAt, httpsSite);
     } else {
       deleteSessionTokenCookie(context.cookies);
     }
@@ -189,7 +187,7 @@ export const onRequest = sequence(
   securityHeaders,
   crossSiteRequests,
   requestBodies,
-  database,
+  app,
   authentication,
   serverIslands,
 );

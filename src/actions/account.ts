@@ -5,9 +5,6 @@ import { changePasswordSchema, deleteAccountSchema, profileSchema, sessionIdSche
 import { deleteAccountData } from '../lib/data/account-data.server';
 import { changePassword, updateProfile, verifyPassword } from '../lib/auth/accounts.server';
 import { deleteCustomerOf } from '../lib/coaching/billing.server';
-import { siteUrl } from '../lib/app/config.server';
-import { payments } from '../lib/coaching/payments.server';
-import { db } from '../lib/app/db.server';
 import { endSession, enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
 import { findUserSession, invalidateSession, invalidateUserSessions } from '../lib/auth/session.server';
 import { replanAll } from '../lib/tracker/entries.server';
@@ -25,8 +22,9 @@ export const account = {
     accept: 'form',
     input: profileSchema,
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
-      await enforceRateLimit(PROFILE_SAVES_PER_MEMBER, user.id, 'profile changes in an hour');
+      await enforceRateLimit(db, PROFILE_SAVES_PER_MEMBER, user.id, 'profile changes in an hour');
       await updateProfile(db, user.id, input);
       // Working days and due times are counted in the member's zone: a new zone moves them.
       if (input.timeZone !== user.timeZone) await replanAll(db, { id: user.id, timeZone: input.timeZone });
@@ -38,9 +36,10 @@ export const account = {
     accept: 'form',
     input: changePasswordSchema,
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user, session } = requireActionUser(context);
-      await enforceRateLimit(PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
-      await changePassword({ db, siteUrl }, user, session.id, input.current, input.password);
+      await enforceRateLimit(db, PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
+      await changePassword(context.locals.app, user, session.id, input.current, input.password);
       return { saved: 'password' as const };
     }),
   }),
@@ -49,6 +48,7 @@ export const account = {
     accept: 'form',
     input: sessionIdSchema,
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user, session } = requireActionUser(context);
       // Only the member's own sessions: another member's id matches nothing.
       const target = await findUserSession(db, user.id, input.sessionId);
@@ -62,6 +62,7 @@ export const account = {
   revokeOtherSessions: defineAction({
     accept: 'form',
     handler: handleRefusals(async (_input, context) => {
+      const { db } = context.locals.app;
       const { user, session } = requireActionUser(context);
       await invalidateUserSessions(db, user.id, session.id);
       return { saved: 'sessions' as const };
@@ -72,8 +73,9 @@ export const account = {
     accept: 'form',
     input: deleteAccountSchema,
     handler: handleRefusals(async (input, context) => {
+      const { db, payments } = context.locals.app;
       const { user } = requireActionUser(context);
-      await enforceRateLimit(PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
+      await enforceRateLimit(db, PASSWORD_CHECKS_PER_MEMBER, user.id, 'password attempts');
       if (!(await verifyPassword(user, input.password)))
         throw new Refusal('bad-input', 'wrong-password', 'That password is not right. Your account was not deleted.');
       if (payments) {

@@ -2,8 +2,6 @@ import { defineAction } from 'astro:actions';
 import { handleRefusals } from '../lib/forms/action-errors';
 import { emailOnlySchema, resetSchema, signInSchema, signUpSchema } from '../lib/auth/auth-form';
 import { requestLoginLink, requestPasswordReset, resetPassword, signIn, signUp } from '../lib/auth/accounts.server';
-import { siteUrl } from '../lib/app/config.server';
-import { db } from '../lib/app/db.server';
 import {
   endSession,
   enforceAddressLimits,
@@ -39,7 +37,6 @@ export const ADDRESS_LIMITS = {
   },
 } satisfies Record<string, AddressLimits>;
 
-const authContext = () => ({ db, siteUrl });
 const userAgent = (request: Request) => request.headers.get('user-agent') ?? '';
 
 export const auth = {
@@ -47,10 +44,11 @@ export const auth = {
     accept: 'form',
     input: signUpSchema,
     handler: handleRefusals(async (input, context) => {
+      const { app } = context.locals;
       const network = clientIp(context);
-      await enforceRateLimit(AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
-      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await signUp(authContext(), input);
+      await enforceRateLimit(app.db, AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
+      await enforceAddressLimits(app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await signUp(app, input);
       return { ok: true as const };
     }),
   }),
@@ -59,15 +57,17 @@ export const auth = {
     accept: 'form',
     input: signInSchema,
     handler: handleRefusals(async (input, context) => {
+      const { app } = context.locals;
       const network = clientIp(context);
-      await enforceRateLimit(AUTH_LIMITS.signInIp, network, 'sign-in attempts from your network');
+      await enforceRateLimit(app.db, AUTH_LIMITS.signInIp, network, 'sign-in attempts from your network');
       const attempt = await enforceAddressLimits(
+        app.db,
         ADDRESS_LIMITS.signInFailures,
         input.email,
         network,
         'sign-in attempts for this address',
       );
-      const result = await signIn(authContext(), input.email, input.password, userAgent(context.request));
+      const result = await signIn(app, input.email, input.password, userAgent(context.request));
       await attempt.forgive();
       startSession(context, result.token, result.session.expiresAt);
       return { ok: true as const };
@@ -77,7 +77,8 @@ export const auth = {
   logout: defineAction({
     accept: 'form',
     handler: handleRefusals(async (_input, context) => {
-      if (context.locals.session) await invalidateSession(db, context.locals.session.id);
+      const { app } = context.locals;
+      if (context.locals.session) await invalidateSession(app.db, context.locals.session.id);
       endSession(context);
       return { ok: true as const };
     }),
@@ -87,10 +88,11 @@ export const auth = {
     accept: 'form',
     input: emailOnlySchema,
     handler: handleRefusals(async (input, context) => {
+      const { app } = context.locals;
       const network = clientIp(context);
-      await enforceRateLimit(AUTH_LIMITS.resetIp, network, 'reset requests from your network');
-      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await requestPasswordReset(authContext(), input.email);
+      await enforceRateLimit(app.db, AUTH_LIMITS.resetIp, network, 'reset requests from your network');
+      await enforceAddressLimits(app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await requestPasswordReset(app, input.email);
       return { ok: true as const };
     }),
   }),
@@ -99,10 +101,11 @@ export const auth = {
     accept: 'form',
     input: emailOnlySchema,
     handler: handleRefusals(async (input, context) => {
+      const { app } = context.locals;
       const network = clientIp(context);
-      await enforceRateLimit(AUTH_LIMITS.linkIp, network, 'sign-in link requests from your network');
-      await enforceAddressLimits(ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await requestLoginLink(authContext(), input.email);
+      await enforceRateLimit(app.db, AUTH_LIMITS.linkIp, network, 'sign-in link requests from your network');
+      await enforceAddressLimits(app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
+      await requestLoginLink(app, input.email);
       return { ok: true as const };
     }),
   }),
@@ -111,8 +114,9 @@ export const auth = {
     accept: 'form',
     input: resetSchema,
     handler: handleRefusals(async (input, context) => {
-      await enforceRateLimit(AUTH_LIMITS.resetIp, clientIp(context), 'reset attempts from your network');
-      const result = await resetPassword(authContext(), input.token, input.password, userAgent(context.request));
+      const { app } = context.locals;
+      await enforceRateLimit(app.db, AUTH_LIMITS.resetIp, clientIp(context), 'reset attempts from your network');
+      const result = await resetPassword(app, input.token, input.password, userAgent(context.request));
       startSession(context, result.token, result.session.expiresAt);
       return { ok: true as const };
     }),

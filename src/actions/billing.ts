@@ -5,17 +5,15 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { BILLING_INTERVALS } from '../lib/coaching/billing-rules';
-import { openPortal, startCheckout } from '../lib/coaching/billing.server';
+import { openPortal, startCheckout, type BillingContext } from '../lib/coaching/billing.server';
 import { Refusal } from '../lib/app/refusal';
 import { handleRefusals } from '../lib/forms/action-errors';
 import { setCoachingLimits } from '../lib/coaching/entitlements.server';
-import { db } from '../lib/app/db.server';
 import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
-import { payments } from '../lib/coaching/payments.server';
 
 const CHECKOUTS_PER_MEMBER = { name: 'billing:member', limit: 20, windowMs: 3_600_000 };
 
-function requirePayments() {
+function requirePayments(payments: BillingContext | null): BillingContext {
   if (!payments) {
     throw new Refusal(
       'unavailable',
@@ -47,9 +45,10 @@ export const billing = {
       interval: z.enum(BILLING_INTERVALS, { error: 'Choose monthly or yearly.' }),
     }),
     handler: handleRefusals(async ({ interval }, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
-      const ctx = requirePayments();
-      await enforceRateLimit(CHECKOUTS_PER_MEMBER, user.id, 'checkout attempts');
+      const ctx = requirePayments(context.locals.app.payments);
+      await enforceRateLimit(db, CHECKOUTS_PER_MEMBER, user.id, 'checkout attempts');
       return { url: await callingStripe(() => startCheckout(ctx, user, interval)) };
     }),
   }),
@@ -57,9 +56,10 @@ export const billing = {
   portal: defineAction({
     accept: 'form',
     handler: handleRefusals(async (_input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
-      const ctx = requirePayments();
-      await enforceRateLimit(CHECKOUTS_PER_MEMBER, user.id, 'billing requests');
+      const ctx = requirePayments(context.locals.app.payments);
+      await enforceRateLimit(db, CHECKOUTS_PER_MEMBER, user.id, 'billing requests');
       return { url: await callingStripe(() => openPortal(ctx, user)) };
     }),
   }),
@@ -71,6 +71,7 @@ export const billing = {
       calendar: z.literal('on').nullish(),
     }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       requireActionCoach(context);
       await setCoachingLimits(db, { reminders: input.reminders === 'on', calendar: input.calendar === 'on' });
       return { saved: true };

@@ -8,7 +8,6 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { singleLineText } from '../lib/forms/fields';
 import { MEMBER_ROLES, setMemberRole } from '../lib/coach/members.server';
-import { db } from '../lib/app/db.server';
 import { requireActionCoach } from '../lib/auth/guards.server';
 import { deleteLead } from '../lib/leads/leads.server';
 import { Refusal } from '../lib/app/refusal';
@@ -22,6 +21,7 @@ export const coach = {
       role: z.enum(MEMBER_ROLES, { error: 'Choose member or coach as the role.' }),
     }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user: self } = requireActionCoach(context);
       if (input.userId === self.id && input.role !== 'coach')
         throw new Refusal('bad-input', 'own-coach-role', 'You cannot remove your own coach role: ask another coach.');
@@ -40,6 +40,7 @@ export const coach = {
       }),
     }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       requireActionCoach(context);
       const deleted = await deleteLead(db, input.leadId);
       return { becameMember: deleted.userId !== null };

@@ -20,9 +20,7 @@ import { setHoldFirstComment } from '../lib/comments/hold-first.server';
 import type { Viewer } from '../lib/comments/discussion.server';
 import { importComments, type CommentImportReport } from '../lib/comments/transfer.server';
 import { MAX_REPORT_NOTE_LENGTH } from '../lib/comments/moderation-queue';
-import { signingSecret, siteUrl } from '../lib/app/config.server';
 import { checkbox, singleLineText, trueOrFalse } from '../lib/forms/fields';
-import { db } from '../lib/app/db.server';
 import { handleRefusals } from '../lib/forms/action-errors';
 import { Refusal } from '../lib/app/refusal';
 import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
@@ -48,8 +46,6 @@ function requireCoachViewer(context: Parameters<typeof requireActionUser>[0]): V
   return requireActionCoach(context).user;
 }
 
-const context = async () => ({ db, siteUrl, secret: await signingSecret() });
-
 export const comments = {
   post: defineAction({
     accept: 'form',
@@ -66,6 +62,7 @@ export const comments = {
       notifyReplies: checkbox(),
     }),
     handler: handleRefusals(async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
       const article = await getEntry('articles', input.slug);
       if (!article || article.data.draft)
@@ -73,9 +70,9 @@ export const comments = {
       if (input.website) return { id: '', status: 'held' as const, slug: input.slug };
       // A refused body costs nothing: only comments that could be posted count towards the limits.
       checkBody(input.body);
-      await enforceRateLimit(COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
-      await enforceRateLimit(COMMENTS_PER_IP, clientNetwork(actionContext), 'comments from your network');
-      const result = await postComment(await context(), viewer, {
+      await enforceRateLimit(db, COMMENTS_PER_MEMBER, viewer.id, 'comments in a few minutes');
+      await enforceRateLimit(db, COMMENTS_PER_IP, clientNetwork(actionContext), 'comments from your network');
+      const result = await postComment(actionContext.locals.app, viewer, {
         slug: input.slug,
         parentId: input.parentId,
         body: input.body,
@@ -89,8 +86,9 @@ export const comments = {
     accept: 'form',
     input: z.object({ id, body }),
     handler: handleRefusals(async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      await enforceRateLimit(db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
       const comment = await editComment(db, viewer, input.id, input.body);
       return { id: comment.id, slug: comment.articleSlug };
     }),
@@ -100,6 +98,7 @@ export const comments = {
     accept: 'form',
     input: z.object({ id }),
     handler: handleRefusals(async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
       const comment = await deleteOwnComment(db, viewer, input.id);
       return { id: comment.id, slug: comment.articleSlug };
@@ -110,8 +109,9 @@ export const comments = {
     accept: 'form',
     input: z.object({ id }),
     handler: handleRefusals(async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      await enforceRateLimit(db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
       const result = await toggleLike(db, viewer, input.id);
       return { id: input.id, ...result };
     }),
@@ -130,8 +130,9 @@ export const comments = {
         .transform((value) => value ?? ''),
     }),
     handler: handleRefusals(async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const viewer = viewerOf(actionContext);
-      await enforceRateLimit(ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
+      await enforceRateLimit(db, ACTIONS_PER_MEMBER, viewer.id, 'changes in an hour');
       const result = await reportComment(db, viewer, input.id, input.reason, input.note);
       return { id: input.id, ...result };
     }),
@@ -142,7 +143,7 @@ export const comments = {
     input: z.object({ id, action: z.enum(MODERATION_ACTIONS, { error: 'Choose an action.' }) }),
     handler: handleRefusals(async (input, actionContext) => {
       const coach = requireCoachViewer(actionContext);
-      await moderate(await context(), coach, input.id, input.action);
+      await moderate(actionContext.locals.app, coach, input.id, input.action);
       return { id: input.id, action: input.action };
     }),
   }),
@@ -159,6 +160,7 @@ export const comments = {
       hidePast: checkbox(),
     }),
     handler: handleRefusals(async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const coach = requireCoachViewer(actionContext);
       if (!(await setCommentingBlocked(db, coach, input.userId, input.blocked, input.hidePast)))
         throw new Refusal(
@@ -174,6 +176,7 @@ export const comments = {
     accept: 'form',
     input: z.object({ hold: trueOrFalse() }),
     handler: handleRefusals(async (input, actionContext) => {
+      const { db } = actionContext.locals.app;
       const coach = requireCoachViewer(actionContext);
       await setHoldFirstComment(db, coach, input.hold);
       return { hold: input.hold };
@@ -189,6 +192,7 @@ export const comments = {
         .refine((file) => file.size <= 5_000_000, 'That file is over 5 MB.'),
     }),
     handler: handleRefusals(async (input, actionContext): Promise<CommentImportReport> => {
+      const { db } = actionContext.locals.app;
       const coach = requireCoachViewer(actionContext);
       const slugs = new Set((await getCollection('articles')).map((entry) => entry.id));
       return importComments(db, coach, await input.file.text(), slugs);

@@ -2,8 +2,6 @@ import { defineAction } from 'astro:actions';
 import { Refusal } from '../lib/app/refusal';
 import { handleRefusals } from '../lib/forms/action-errors';
 import { captureSchema, utmFrom } from '../lib/leads/lead-form';
-import { leadContext } from '../lib/app/config.server';
-import { db } from '../lib/app/db.server';
 import { captureLead } from '../lib/leads/leads.server';
 import { describeWait, hitRateLimit } from '../lib/http/rate-limit.server';
 import { clientNetwork } from '../lib/http/request.server';
@@ -17,7 +15,7 @@ export const leads = {
     input: captureSchema,
     handler: handleRefusals(async (input, context) => {
       if (input.website) return { ok: true as const };
-      const perIp = await hitRateLimit(db, CAPTURE_PER_IP, clientNetwork(context));
+      const perIp = await hitRateLimit(context.locals.app.db, CAPTURE_PER_IP, clientNetwork(context));
       if (!perIp.allowed) {
         throw new Refusal(
           'too-many',
@@ -26,7 +24,7 @@ export const leads = {
         );
       }
       const fromReferer = utmFrom(context.request.headers.get('referer'));
-      await captureLead(await leadContext(), {
+      await captureLead(context.locals.app, {
         email: input.email,
         sourcePath: input.sourcePath,
         sourceArticle: input.sourceArticle,

@@ -6,8 +6,6 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { multiLineText, singleLineText } from '../lib/forms/fields';
 import { hasCoaching } from '../lib/coaching/entitlements.server';
-import { siteUrl } from '../lib/app/config.server';
-import { db } from '../lib/app/db.server';
 import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
 import { answerReview, requestReview, withdrawReview } from '../lib/coaching/reviews.server';
 import { REVIEW_LIMITS } from '../lib/coaching/review-rules';
@@ -37,6 +35,7 @@ export const reviews = {
       note: text('Your note', REVIEW_LIMITS.note, { required: false }).nullish(),
     }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
       if (!(await hasCoaching(db, user))) {
         throw new Refusal(
@@ -45,7 +44,7 @@ export const reviews = {
           'Coach review is part of Coaching. See the plans on the pricing page to add it.',
         );
       }
-      await enforceRateLimit(REQUESTS_PER_MEMBER, user.id, 'review requests today');
+      await enforceRateLimit(db, REQUESTS_PER_MEMBER, user.id, 'review requests today');
       return requestReview(db, user, { ...input, note: input.note ?? '' });
     }),
   }),
@@ -54,6 +53,7 @@ export const reviews = {
     accept: 'form',
     input: z.object({ id: id('review') }),
     handler: handleRefusals(async ({ id }, context) => {
+      const { db } = context.locals.app;
       const { user } = requireActionUser(context);
       await withdrawReview(db, user, id);
       return { withdrawn: true };
@@ -73,6 +73,7 @@ export const reviews = {
       comment: text('Your comment', REVIEW_LIMITS.comment),
     }),
     handler: handleRefusals(async ({ id, ...answer }, context) => {
+      const { db, siteUrl } = context.locals.app;
       const { user } = requireActionCoach(context);
       await answerReview(db, user, id, answer, siteUrl);
       return { answered: true };

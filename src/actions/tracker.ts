@@ -4,7 +4,6 @@
  */
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { db } from '../lib/app/db.server';
 import { handleRefusals, throwFieldErrors } from '../lib/forms/action-errors';
 import { Refusal } from '../lib/app/refusal';
 import { enforceRateLimit, requireTrackerWriter } from '../lib/auth/guards.server';
@@ -73,10 +72,11 @@ export const tracker = {
     accept: 'form',
     input: newOpportunitySchema,
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       throwFieldErrors(questionDates(input, now, user.timeZone));
-      await enforceRateLimit(CREATE_PER_MEMBER, user.id, 'new entries in an hour');
+      await enforceRateLimit(db, CREATE_PER_MEMBER, user.id, 'new entries in an hour');
       const { kind, company, roleTitle, contactName, contactRole, contactEmail, notes } = input;
       const opportunityId = await createOpportunity(
         db,
@@ -93,6 +93,7 @@ export const tracker = {
     accept: 'form',
     input: editOpportunitySchema,
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const { id: opportunityId, ...fields } = input;
       if (!(await updateOpportunity(db, user, opportunityId, fields))) throw gone();
@@ -104,6 +105,7 @@ export const tracker = {
     accept: 'form',
     input: newConversationSchema,
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       throwFieldErrors(questionDates(input, new Date(), user.timeZone));
       if (!(await addConversation(db, user, input.opportunityId, conversationValue(input, user.timeZone))))
@@ -135,6 +137,7 @@ export const tracker = {
       sentAt: optionalClockTime,
     }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, input.sentAt, user.timeZone, now);
@@ -164,6 +167,7 @@ export const tracker = {
       }).nullish(),
     }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, null, user.timeZone, now);
@@ -189,6 +193,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ touchId: id, opportunityId: id }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (!(await deleteTouch(db, user, input.touchId))) throw gone();
       return { id: input.opportunityId };
@@ -199,6 +204,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, stage: z.enum(STAGES, { error: 'Choose a stage from the list.' }) }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (!(await setStage(db, user, input.id, input.stage))) throw gone();
       return { id: input.id, stage: input.stage };
@@ -209,6 +215,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, archived: trueOrFalse() }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (!(await setArchived(db, user, input.id, input.archived))) throw gone();
       return { id: input.id, archived: input.archived };
@@ -219,6 +226,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ id, confirm: checkbox('Tick "Yes, delete it" to confirm. Nothing was deleted.') }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (!input.confirm)
         throw new Refusal('bad-input', 'not-confirmed', 'Tick "Yes, delete it" to confirm. Nothing was deleted.');
@@ -237,8 +245,9 @@ export const tracker = {
         .refine((file) => file.size <= MAX_IMPORT_BYTES, 'That file is over 1 MB. Split it into smaller files.'),
     }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
-      await enforceRateLimit(IMPORT_PER_MEMBER, user.id, 'imports in an hour');
+      await enforceRateLimit(db, IMPORT_PER_MEMBER, user.id, 'imports in an hour');
       const text = await input.file.text();
       const report = readTrackerCsv(text, { timeZone: user.timeZone, now: new Date() });
       const added = report.opportunities.length > 0 ? await importOpportunities(db, user, report.opportunities) : 0;
@@ -251,6 +260,7 @@ export const tracker = {
     accept: 'form',
     input: z.object({ enable: z.enum(['on', 'off'], { error: 'Choose to turn the feed on or off.' }) }),
     handler: handleRefusals(async (input, context) => {
+      const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       if (input.enable === 'off') {
         await setCalendarTokenHash(db, user, null);

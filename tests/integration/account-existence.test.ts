@@ -10,7 +10,9 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { prepareDatabase, serializeWrites, type Database } from '../../db/connect.ts';
 import * as schema from '../../db/schema.ts';
-import { requestLoginLink, requestPasswordReset, signUp, type AuthContext } from '../../src/lib/auth/accounts.server.ts';
+import { requestLoginLink, requestPasswordReset, signUp } from '../../src/lib/auth/accounts.server.ts';
+import type { AppContext } from '../../src/lib/app/context.server.ts';
+import { testAppContext } from '../setup/app-context.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 const work = vi.hoisted(() => ({ argon2: 0, renders: 0, statements: [] as string[] }));
@@ -41,7 +43,7 @@ vi.mock('@react-email/render', async (importOriginal) => {
   };
 });
 
-let ctx: AuthContext;
+let ctx: AppContext;
 
 beforeAll(async () => {
   const { url } = freshDatabaseFile();
@@ -51,7 +53,7 @@ beforeAll(async () => {
   }) as Database;
   // As the server opens it: write-ahead log, synchronous = NORMAL.
   await prepareDatabase(db);
-  ctx = { db, siteUrl: 'https://site.example' };
+  ctx = testAppContext({ db, siteUrl: 'https://site.example' });
   await signUp(ctx, { email: 'known@example.com', password: 'a phrase long enough', name: '', timeZone: 'UTC' });
 });
 

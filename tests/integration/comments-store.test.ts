@@ -13,6 +13,7 @@ import {
   postComment,
   toggleLike,
 } from '../../src/lib/comments/posting.server.ts';
+import { testAppContext } from '../setup/app-context.ts';
 import { blockedMembers, moderate, setCommentingBlocked } from '../../src/lib/comments/moderation.server.ts';
 import { setHoldFirstComment } from '../../src/lib/comments/hold-first.server.ts';
 import { commentCounts, latestComments, mostDiscussed } from '../../src/lib/comments/community.server.ts';
@@ -21,12 +22,13 @@ import { Refusal } from '../../src/lib/app/refusal.ts';
 
 const SLUG = 'thank-you-note-within-24-hours';
 let test: TestDatabase;
-const ctx = (iso = '2026-11-26T10:00:00Z') => ({
-  db: test.db,
-  siteUrl: 'https://coach.example',
-  secret: 'a-test-secret-that-is-at-least-32-characters',
-  now: new Date(iso),
-});
+const ctx = (iso = '2026-11-26T10:00:00Z') =>
+  testAppContext({
+    db: test.db,
+    siteUrl: 'https://coach.example',
+    secret: 'a-test-secret-that-is-at-least-32-characters',
+    now: new Date(iso),
+  });
 
 async function addViewer(id: string, role: 'member' | 'coach' = 'member'): Promise<Viewer> {
   const viewer = { id, role, emailVerifiedAt: new Date('2026-01-01T00:00:00Z'), commentingBlockedAt: null };

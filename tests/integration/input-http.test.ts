@@ -12,6 +12,7 @@ import { runReminders } from '../../src/lib/tracker/reminders.server.ts';
 import { errorLines, startMemberServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { Browser, interviewForm, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { actionDefinitions, actionsInSource } from '../setup/source-inventory.ts';
+import { testAppContext } from '../setup/app-context.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 
 let server: RunningServer;
@@ -431,7 +432,9 @@ describe('rows stored before these rules', () => {
     const db = openDatabase({ url: database.url });
     try {
       expect(
-        await runReminders({ db, secret: TEST_APP_SECRET, siteUrl: 'https://follow.example', now: new Date(morning) }),
+        await runReminders(
+          testAppContext({ db, secret: TEST_APP_SECRET, siteUrl: 'https://follow.example', now: new Date(morning) }),
+        ),
       ).toBeGreaterThan(0);
     } finally {
       db.$client.close();

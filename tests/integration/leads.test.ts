@@ -8,18 +8,20 @@ import {
   confirmLead,
   runNurture,
   unsubscribeLead,
-  type LeadContext,
 } from '../../src/lib/leads/leads.server.ts';
+import type { AppContext } from '../../src/lib/app/context.server.ts';
+import { testAppContext } from '../setup/app-context.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 let test: TestDatabase;
-const context = (iso: string): LeadContext => ({
-  db: test.db,
-  secret: SECRET,
-  siteUrl: 'https://coach.example',
-  now: new Date(iso),
-});
+const context = (iso: string): AppContext =>
+  testAppContext({
+    db: test.db,
+    secret: SECRET,
+    siteUrl: 'https://coach.example',
+    now: new Date(iso),
+  });
 const mail = () => test.db.select().from(outbox).orderBy(outbox.id);
 const allLeads = () => test.db.select().from(leads);
 const tokenFrom = (text: string, path: string) =>

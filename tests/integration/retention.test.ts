@@ -12,10 +12,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase, prepareDatabase } from '../../db/connect.ts';
 import * as schema from '../../db/schema.ts';
 import { emailTokens, leads, outbox, sessions } from '../../db/schema.ts';
-import { requestLoginLink, requestPasswordReset, signUp, type AuthContext } from '../../src/lib/auth/accounts.server.ts';
+import { requestLoginLink, requestPasswordReset, signUp } from '../../src/lib/auth/accounts.server.ts';
+import type { AppContext } from '../../src/lib/app/context.server.ts';
+import { testAppContext } from '../setup/app-context.ts';
 import { deliverDueEmails, enqueueEmail, EXPIRED_BEFORE_DELIVERY } from '../../src/lib/email/outbox.server.ts';
 import { EmailDeliveryError, type EmailTransport, type OutgoingEmail } from '../../src/lib/email/transport.server.ts';
-import { captureLead, confirmLead, type LeadContext } from '../../src/lib/leads/leads.server.ts';
+import { captureLead, confirmLead } from '../../src/lib/leads/leads.server.ts';
 import { ERASED_HTML, ERASED_TEXT, pruneRetainedData } from '../../src/lib/data/retention.server.ts';
 import { createSession } from '../../src/lib/auth/session.server.ts';
 import { tablesInSchema } from '../setup/source-inventory.ts';
@@ -43,13 +45,14 @@ const refusing: EmailTransport = {
   },
 };
 
-const auth = (now: Date): AuthContext => ({ db: test.db, siteUrl: SITE, now });
-const leadCtx = (now: Date): LeadContext => ({
-  db: test.db,
-  secret: 'a-test-secret-that-is-at-least-32-characters',
-  siteUrl: SITE,
-  now,
-});
+const auth = (now: Date): AppContext => testAppContext({ db: test.db, siteUrl: SITE, now });
+const leadCtx = (now: Date): AppContext =>
+  testAppContext({
+    db: test.db,
+    secret: 'a-test-secret-that-is-at-least-32-characters',
+    siteUrl: SITE,
+    now,
+  });
 const deliver = (now: Date, transport = recording) =>
   deliverDueEmails({ db: test.db, transport, from: 'Coach <coach@example.com>', workerId: 'w', now });
 const messages = () => test.db.select().from(outbox).orderBy(outbox.id);

@@ -28,6 +28,7 @@ import {
 } from '../../src/lib/tracker/listing.server.ts';
 import { runReminders } from '../../src/lib/tracker/reminders.server.ts';
 import { readEmailOffToken, turnEmailOff } from '../../src/lib/email/preferences.server.ts';
+import { testAppContext } from '../setup/app-context.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 import { storedBucket } from '../../src/lib/tracker/view.ts';
 import { endOfLocalDay, localDate } from '../../src/lib/time/zoned-time.ts';
@@ -238,7 +239,8 @@ describe('the home lists', () => {
 });
 
 describe('morning reminders', () => {
-  const ctx = (iso: string) => ({ db: test.db, secret: SECRET, siteUrl: 'https://coach.example', now: new Date(iso) });
+  const ctx = (iso: string) =>
+    testAppContext({ db: test.db, secret: SECRET, siteUrl: 'https://coach.example', now: new Date(iso) });
   const reminders = () => test.db.select().from(outbox).where(eq(outbox.kind, 'tracker-reminder'));
 
   it('sends one email at 8:00 in the member’s zone, never twice for the same step', async () => {

@@ -15,6 +15,7 @@ import { verifyToken } from '../../src/lib/auth/tokens.server.ts';
 import { createOpportunity } from '../../src/lib/tracker/entries.server.ts';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { deliveringEnv, errorLines, startServer, TEST_APP_SECRET } from '../setup/built-server.ts';
+import { readConfig } from '../../src/lib/app/config.ts';
 import { freshDatabaseFile } from '../setup/test-database.ts';
 import { eq } from 'drizzle-orm';
 
@@ -22,7 +23,7 @@ const DAY = 86_400_000;
 const database = freshDatabaseFile();
 const db = openDatabase({ url: database.url });
 /** The origin the build was made for (astro.config.mjs reads SITE_URL when it builds). */
-const builtFor = process.env.SITE_URL ?? 'http://localhost:4321';
+const builtFor = readConfig(process.env).siteUrl;
 let resend: FakeResend;
 const started: RunningWorker[] = [];
 

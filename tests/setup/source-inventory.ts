@@ -42,12 +42,10 @@ export async function actionDefinitions(): Promise<Record<string, ActionDefiniti
     defineAction: (definition: ActionDefinition) => definition,
     ActionError: class extends Error {},
   }));
-  vi.doMock('../../src/lib/app/db.server', () => ({ db: {}, ensureDatabase: async () => {} }));
   const { server } = (await import('../../src/actions/index.ts')) as unknown as {
     server: Record<string, Record<string, ActionDefinition>>;
   };
   vi.doUnmock('astro:actions');
-  vi.doUnmock('../../src/lib/app/db.server');
   return Object.fromEntries(
     Object.entries(server).flatMap(([domain, actions]) =>
       Object.entries(actions).map(([name, definition]) => [`${domain}.${name}`, definition]),

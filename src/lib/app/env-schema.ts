@@ -1,36 +1,38 @@
 /**
- * Every runtime setting, declared once. astro.config.mjs hands these to astro:env, which
- * validates them when the server starts; the worker (server/worker.ts), which is not an Astro
- * app, validates the same declarations with Astro's own validator (`readEnvironment`).
+ * Every runtime setting, declared once; defaults come from config.ts (ENV_DEFAULTS), which the
+ * scripts read too. astro.config.mjs hands these to astro:env, which validates them when the
+ * server starts; the worker (server/worker.ts), which is not an Astro app, validates the same
+ * declarations with Astro's own validator (`readEnvironment`).
  * Server variables marked `public` are inlined at build time; runtime settings are `secret`.
  */
 import { envField } from 'astro/config';
 import { createInvalidVariablesError, getEnvFieldType, validateEnvVariable } from 'astro/env/runtime';
+import { ENV_DEFAULTS } from './config.ts';
 
 export const ENV_SCHEMA = {
   DATABASE_URL: envField.string({
     context: 'server',
     access: 'secret',
-    default: 'file:data/app.db',
+    default: ENV_DEFAULTS.DATABASE_URL,
     url: true,
   }),
   DATABASE_AUTH_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
   DATABASE_BUSY_TIMEOUT_MS: envField.number({
     context: 'server',
     access: 'secret',
-    default: 5000,
+    default: ENV_DEFAULTS.DATABASE_BUSY_TIMEOUT_MS,
     int: true,
     gt: 0,
   }),
   // Off, a process refuses a database with migrations not yet applied (run `npm run db:migrate`).
-  MIGRATE_ON_START: envField.boolean({ context: 'server', access: 'secret', default: false }),
+  MIGRATE_ON_START: envField.boolean({ context: 'server', access: 'secret', default: ENV_DEFAULTS.MIGRATE_ON_START }),
   APP_SECRET: envField.string({ context: 'server', access: 'secret', optional: true, min: 32 }),
   RESEND_API_KEY: envField.string({ context: 'server', access: 'secret', optional: true, startsWith: 're_' }),
   RESEND_BASE_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
   EMAIL_FROM: envField.string({
     context: 'server',
     access: 'secret',
-    default: 'Own the Follow-Up <coach@ownthefollowup.localhost>',
+    default: ENV_DEFAULTS.EMAIL_FROM,
   }),
   // Payments are on when the secret key, the webhook secret and at least one price are set.
   STRIPE_SECRET_KEY: envField.string({ context: 'server', access: 'secret', optional: true, min: 8 }),
@@ -54,14 +56,14 @@ export const ENV_SCHEMA = {
   }),
   // Another address for Stripe's API: the local fake in tests. Unset, the SDK talks to Stripe.
   STRIPE_API_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
-  BACKGROUND_JOBS: envField.boolean({ context: 'server', access: 'secret', default: true }),
-  TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
+  BACKGROUND_JOBS: envField.boolean({ context: 'server', access: 'secret', default: ENV_DEFAULTS.BACKGROUND_JOBS }),
+  TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: ENV_DEFAULTS.TRUST_PROXY }),
   // Read by src/lib/app/log.server.ts (the server and the worker): declared so a typo stops the start.
   LOG_LEVEL: envField.enum({
     context: 'server',
     access: 'secret',
     values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-    default: 'info',
+    default: ENV_DEFAULTS.LOG_LEVEL,
   }),
 };
 

@@ -10,13 +10,14 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, stdSerializers, type Logger } from 'pino';
+import { ENV_DEFAULTS } from './config.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 function levelFromEnvironment(): LogLevel {
-  const wanted = (process.env.LOG_LEVEL ?? 'info').toLowerCase();
-  return (LOG_LEVELS as readonly string[]).includes(wanted) ? (wanted as LogLevel) : 'info';
+  const wanted = (process.env.LOG_LEVEL ?? ENV_DEFAULTS.LOG_LEVEL).toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(wanted) ? (wanted as LogLevel) : ENV_DEFAULTS.LOG_LEVEL;
 }
 
 /** Which process wrote a line: `web` for the server, `worker` for the background worker. */

@@ -4,7 +4,8 @@
  * happened. The account's own data (export, deletion) is in account-data.ts.
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/connect.ts';
+import type { Database, Executor } from '../../../db/connect.ts';
+import type { AppContext } from '../app/context.server.ts';
 import { emailTokens, leads, users } from '../../../db/schema.ts';
 import { enqueueEmailForAccount } from '../email/outbox.server.ts';
 import { loginLinkEmail, passwordResetEmail, verifyEmailEmail, type EmailContent } from '../email/messages.server.ts';
@@ -18,17 +19,9 @@ import {
 } from './session.server.ts';
 import { Refusal } from '../app/refusal.ts';
 
-export interface AuthContext {
-  db: Database;
-  siteUrl: string;
-  now?: Date;
-}
-
 const LINK_LIFETIME_MS = { verify: 48 * 3_600_000, reset: 3_600_000, login: 15 * 60_000 } as const;
 type LinkPurpose = keyof typeof LINK_LIFETIME_MS;
 const LINK_PATH: Record<LinkPurpose, string> = { verify: '/auth/verify', reset: '/auth/reset', login: '/auth/link' };
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
@@ -42,7 +35,7 @@ interface PreparedLink {
   content: EmailContent;
 }
 
-async function prepareLink(ctx: AuthContext, purpose: LinkPurpose): Promise<PreparedLink> {
+async function prepareLink(ctx: AppContext, purpose: LinkPurpose): Promise<PreparedLink> {
   const token = generateSecureRandomString();
   const url = new URL(`${LINK_PATH[purpose]}?token=${token}`, ctx.siteUrl).href;
   const render = purpose === 'verify' ? verifyEmailEmail : purpose === 'reset' ? passwordResetEmail : loginLinkEmail;
@@ -55,7 +48,7 @@ async function prepareLink(ctx: AuthContext, purpose: LinkPurpose): Promise<Prep
  * the same either way, and write rows only when there is one, so a request for an unknown address
  * does the same work as one for a known address and takes as long.
  */
-async function storeLink(tx: Transaction, account: SQL, to: string, link: PreparedLink, now: Date): Promise<void> {
+async function storeLink(tx: Executor, account: SQL, to: string, link: PreparedLink, now: Date): Promise<void> {
   const tokenHash = hashSecret(link.token);
   const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS[link.purpose]);
   // One live link per purpose: asking again replaces the previous one.
@@ -95,15 +88,15 @@ async function storeLink(tx: Transaction, account: SQL, to: string, link: Prepar
 }
 
 /** Sends a link of this purpose if the address has an account, and does the same work if not. */
-async function sendLinkIfAccount(ctx: AuthContext, email: string, purpose: LinkPurpose): Promise<void> {
-  const now = ctx.now ?? new Date();
+async function sendLinkIfAccount(ctx: AppContext, email: string, purpose: LinkPurpose): Promise<void> {
+  const now = ctx.clock();
   const link = await prepareLink(ctx, purpose);
   await ctx.db.transaction((tx) => storeLink(tx, eq(users.email, email), email, link, now));
 }
 
 /** Uses a one-time link: valid once, before it expires. Returns the user it belongs to. */
 async function consumeLink(
-  ctx: AuthContext,
+  ctx: AppContext,
   token: string,
   purpose: LinkPurpose,
   now: Date,
@@ -130,8 +123,8 @@ export interface SignUpInput {
  * sign-in link instead. Either way the visitor is told to check their inbox, and the server does
  * the same work: one password hash, one email rendered, one transaction of the same statements.
  */
-export async function signUp(ctx: AuthContext, input: SignUpInput): Promise<void> {
-  const now = ctx.now ?? new Date();
+export async function signUp(ctx: AppContext, input: SignUpInput): Promise<void> {
+  const now = ctx.clock();
   const existing = await findUserByEmail(ctx.db, input.email);
   // Hashed for a known address too (and thrown away): skipping it would show in the time taken.
   const passwordHash = await hashPassword(input.password);
@@ -159,15 +152,15 @@ export async function signUp(ctx: AuthContext, input: SignUpInput): Promise<void
 }
 
 /** The verification link: confirms the address, joins any cheat-sheet history, signs in. */
-export async function verifyEmail(ctx: AuthContext, token: string, userAgent: string) {
-  const now = ctx.now ?? new Date();
+export async function verifyEmail(ctx: AppContext, token: string, userAgent: string) {
+  const now = ctx.clock();
   const user = await consumeLink(ctx, token, 'verify', now);
   if (!user) return undefined;
   await markVerified(ctx, user, now);
   return createSession(ctx.db, user.id, userAgent, now);
 }
 
-async function markVerified(ctx: AuthContext, user: User, now: Date): Promise<void> {
+async function markVerified(ctx: AppContext, user: User, now: Date): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     if (!user.emailVerifiedAt)
       await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, user.id));
@@ -191,7 +184,7 @@ const signInRefused = () =>
  * A new session for the right password. A right password checked against a hash made with older
  * parameters is hashed again with the current ones.
  */
-export async function signIn(ctx: AuthContext, email: string, password: string, userAgent: string) {
+export async function signIn(ctx: AppContext, email: string, password: string, userAgent: string) {
   const user = await findUserByEmail(ctx.db, email);
   if (!user) {
     await passwordMatches(await NO_ACCOUNT_HASH, password);
@@ -199,39 +192,39 @@ export async function signIn(ctx: AuthContext, email: string, password: string, 
   }
   if (!(await passwordMatches(user.passwordHash, password))) throw signInRefused();
   if (needsRehash(user.passwordHash)) await rehashPassword(ctx, user, password);
-  return { user, ...(await createSession(ctx.db, user.id, userAgent, ctx.now)) };
+  return { user, ...(await createSession(ctx.db, user.id, userAgent, ctx.clock())) };
 }
 
 /** Replaces the stored hash, unless the password changed meanwhile (then the newer hash stays). */
-async function rehashPassword(ctx: AuthContext, user: User, password: string): Promise<void> {
+async function rehashPassword(ctx: AppContext, user: User, password: string): Promise<void> {
   await ctx.db
     .update(users)
     .set({ passwordHash: await hashPassword(password) })
     .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
 }
 
-export function requestPasswordReset(ctx: AuthContext, email: string): Promise<void> {
+export function requestPasswordReset(ctx: AppContext, email: string): Promise<void> {
   return sendLinkIfAccount(ctx, email, 'reset');
 }
 
-export function requestLoginLink(ctx: AuthContext, email: string): Promise<void> {
+export function requestLoginLink(ctx: AppContext, email: string): Promise<void> {
   return sendLinkIfAccount(ctx, email, 'login');
 }
 
 /** Checks a reset link without using it, so the form can say early that it has expired. */
-export async function resetLinkIsLive(ctx: AuthContext, token: string): Promise<boolean> {
+export async function resetLinkIsLive(ctx: AppContext, token: string): Promise<boolean> {
   if (!/^[a-z2-7]{20,64}$/.test(token)) return false;
   const [row] = await ctx.db
     .select()
     .from(emailTokens)
     .where(and(eq(emailTokens.tokenHash, hashSecret(token)), eq(emailTokens.purpose, 'reset')))
     .limit(1);
-  return !!row && row.expiresAt.getTime() > (ctx.now ?? new Date()).getTime();
+  return !!row && row.expiresAt.getTime() > ctx.clock().getTime();
 }
 
 /** A new password from the reset link: every session ends, then this browser is signed in. */
-export async function resetPassword(ctx: AuthContext, token: string, password: string, userAgent: string) {
-  const now = ctx.now ?? new Date();
+export async function resetPassword(ctx: AppContext, token: string, password: string, userAgent: string) {
+  const now = ctx.clock();
   const user = await consumeLink(ctx, token, 'reset', now);
   if (!user)
     throw new Refusal(
@@ -249,8 +242,8 @@ export async function resetPassword(ctx: AuthContext, token: string, password: s
 }
 
 /** The one-time sign-in link. */
-export async function signInWithLink(ctx: AuthContext, token: string, userAgent: string) {
-  const now = ctx.now ?? new Date();
+export async function signInWithLink(ctx: AppContext, token: string, userAgent: string) {
+  const now = ctx.clock();
   const user = await consumeLink(ctx, token, 'login', now);
   if (!user) return undefined;
   await markVerified(ctx, user, now);
@@ -259,7 +252,7 @@ export async function signInWithLink(ctx: AuthContext, token: string, userAgent:
 
 /** Changing the password ends every other session; this one stays signed in. */
 export async function changePassword(
-  ctx: AuthContext,
+  ctx: AppContext,
   user: User,
   sessionId: string,
   current: string,
@@ -269,7 +262,7 @@ export async function changePassword(
     throw new Refusal('bad-input', 'wrong-password', 'Your current password is not right. Nothing was changed.');
   await ctx.db
     .update(users)
-    .set({ passwordHash: await hashPassword(next), updatedAt: ctx.now ?? new Date() })
+    .set({ passwordHash: await hashPassword(next), updatedAt: ctx.clock() })
     .where(eq(users.id, user.id));
   await invalidateUserSessions(ctx.db, user.id, sessionId);
 }

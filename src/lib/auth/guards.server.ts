@@ -2,20 +2,25 @@ import type { ActionAPIContext } from 'astro:actions';
 import type { APIContext, AstroGlobal } from 'astro';
 import { safeReturnPath } from './auth-form';
 import { Refusal } from '../app/refusal';
-import { siteUrl } from '../app/config.server';
-import { db } from '../app/db.server';
+import type { Database } from '../../../db/connect.ts';
 import { BurstLimiter } from '../http/burst-limiter';
 import { describeWait, forgiveRateLimitHit, hitRateLimit, type RateLimitRule } from '../http/rate-limit.server';
 import { deleteSessionTokenCookie, setSessionTokenCookie, type Session, type User } from './session.server';
 import { hashToken } from './tokens.server';
 
 /** Cookies are Secure whenever the site is served over HTTPS. */
-export const secureCookies = new URL(siteUrl).protocol === 'https:';
+export function servedOverHttps(siteUrl: string): boolean {
+  return new URL(siteUrl).protocol === 'https:';
+}
 
 type CookieContext = Pick<ActionAPIContext, 'cookies'>;
 
-export function startSession(context: CookieContext, token: string, expiresAt: Date): void {
-  setSessionTokenCookie(context.cookies, token, expiresAt, secureCookies);
+export function startSession(
+  context: Pick<ActionAPIContext, 'cookies' | 'locals'>,
+  token: string,
+  expiresAt: Date,
+): void {
+  setSessionTokenCookie(context.cookies, token, expiresAt, servedOverHttps(context.locals.app.siteUrl));
 }
 
 export function endSession(context: CookieContext): void {
@@ -102,7 +107,12 @@ const tooMany = (what: string, retryAfterSeconds: number) =>
   );
 
 /** Counts a hit and throws a clear `too-many` refusal past the limit. */
-export async function enforceRateLimit(rule: RateLimitRule, subject: string, what: string): Promise<void> {
+export async function enforceRateLimit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string,
+  what: string,
+): Promise<void> {
   const result = await hitRateLimit(db, rule, subject);
   if (!result.allowed) throw tooMany(what, result.retryAfterSeconds);
 }
@@ -132,6 +142,7 @@ export interface CountedAttempt {
  * taken back from the network's count: only attempts that went ahead count.
  */
 export async function enforceAddressLimits(
+  db: Database,
   limits: AddressLimits,
   email: string,
   network: string,

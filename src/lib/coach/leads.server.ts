@@ -2,7 +2,7 @@
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { leads } from '../../../db/schema.ts';
 import { isDateInRange, MAX_SEARCH_LENGTH, queryDateProblem } from '../forms/fields';
-import { db } from '../app/db.server';
+import type { Database } from '../../../db/connect.ts';
 
 export const LEAD_STATUSES = ['pending', 'confirmed', 'unsubscribed'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
@@ -48,7 +48,7 @@ function where(filter: LeadFilter): SQL | undefined {
   return conditions.length ? and(...conditions) : undefined;
 }
 
-export async function listLeads(filter: LeadFilter, page = 1, pageSize = 50) {
+export async function listLeads(db: Database, filter: LeadFilter, page = 1, pageSize = 50) {
   const [rows, [total]] = await Promise.all([
     db
       .select()
@@ -62,6 +62,6 @@ export async function listLeads(filter: LeadFilter, page = 1, pageSize = 50) {
   return { rows, total: total?.n ?? 0 };
 }
 
-export async function allLeads(filter: LeadFilter) {
+export async function allLeads(db: Database, filter: LeadFilter) {
   return db.select().from(leads).where(where(filter)).orderBy(desc(leads.createdAt));
 }

@@ -9,7 +9,7 @@
  */
 import { eq, notInArray } from 'drizzle-orm';
 import Stripe from 'stripe';
-import type { Database } from '../../../db/connect.ts';
+import type { Database, Executor } from '../../../db/connect.ts';
 import { billingCustomers, entitlements, stripeEvents, subscriptions, users } from '../../../db/schema.ts';
 import { hasCoaching } from './entitlements.server.ts';
 import {
@@ -32,7 +32,6 @@ export interface BillingContext {
   prices: Partial<Record<BillingInterval, string>>;
 }
 
-type Executor = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /**
  * The Stripe SDK. `apiUrl` points it at another host (the local fake in tests); Stripe's own

@@ -2,41 +2,34 @@
  * Payments as configured for this instance: the Stripe context when STRIPE_SECRET_KEY,
  * STRIPE_WEBHOOK_SECRET and at least one price id are set, otherwise null (payments off, and the
  * pricing page says so). Prices are read from Stripe for the pricing page and kept for ten minutes.
+ * No astro: imports: the app context (src/lib/app/context.server.ts) builds it from the configuration.
  */
-import {
-  STRIPE_API_URL,
-  STRIPE_PRICE_MONTHLY,
-  STRIPE_PRICE_YEARLY,
-  STRIPE_SECRET_KEY,
-  STRIPE_WEBHOOK_SECRET,
-} from 'astro:env/server';
+import type { Database } from '../../../db/connect.ts';
+import type { AppConfig } from '../app/config.ts';
 import { BILLING_INTERVALS, formatPrice, type BillingInterval } from './billing-rules';
 import { createStripeClient, type BillingContext } from './billing.server';
-import { siteUrl } from '../app/config.server';
-import { db } from '../app/db.server';
 
-const prices: Partial<Record<BillingInterval, string>> = {
-  ...(STRIPE_PRICE_MONTHLY ? { month: STRIPE_PRICE_MONTHLY } : {}),
-  ...(STRIPE_PRICE_YEARLY ? { year: STRIPE_PRICE_YEARLY } : {}),
-};
-
-export const payments: BillingContext | null =
-  STRIPE_SECRET_KEY && STRIPE_WEBHOOK_SECRET && Object.keys(prices).length > 0
-    ? {
-        db,
-        stripe: createStripeClient(STRIPE_SECRET_KEY, STRIPE_API_URL),
-        siteUrl,
-        webhookSecret: STRIPE_WEBHOOK_SECRET,
-        prices,
-      }
+/** The Stripe context of this configuration, or null when payments are switched off. */
+export function paymentsFor(config: AppConfig, db: Database): BillingContext | null {
+  const { secretKey, webhookSecret, priceMonthly, priceYearly, apiUrl } = config.stripe;
+  const prices: Partial<Record<BillingInterval, string>> = {
+    ...(priceMonthly ? { month: priceMonthly } : {}),
+    ...(priceYearly ? { year: priceYearly } : {}),
+  };
+  return secretKey && webhookSecret && Object.keys(prices).length > 0
+    ? { db, stripe: createStripeClient(secretKey, apiUrl), siteUrl: config.siteUrl, webhookSecret, prices }
     : null;
+}
 
 /**
  * The Content-Security-Policy of pages whose forms send the browser on to Stripe (Checkout, the
  * customer portal): browsers apply form-action to the redirect a form's answer makes, so Stripe's
  * hosted pages are allowed there (and the API host, where a test fake serves its own pages).
  */
-export const paymentFormsDirective: `form-action ${string}` = `form-action 'self' https://checkout.stripe.com https://billing.stripe.com${STRIPE_API_URL ? ` ${new URL(STRIPE_API_URL).origin}` : ''}`;
+export function paymentFormsDirective(config: AppConfig): `form-action ${string}` {
+  const { apiUrl } = config.stripe;
+  return `form-action 'self' https://checkout.stripe.com https://billing.stripe.com${apiUrl ? ` ${new URL(apiUrl).origin}` : ''}`;
+}
 
 export interface Plan {
   interval: BillingInterval;
@@ -49,14 +42,14 @@ const RETRY_MS = 60_000;
 let cached: { plans: Plan[]; until: number } | undefined;
 
 /** The plans on offer, with their prices as Stripe has them. */
-export async function coachingPlans(now = Date.now()): Promise<Plan[]> {
+export async function coachingPlans(payments: BillingContext | null, now = Date.now()): Promise<Plan[]> {
   if (!payments) return [];
   if (cached && cached.until > now) return cached.plans;
   let complete = true;
   const plans = await Promise.all(
-    BILLING_INTERVALS.filter((interval) => payments!.prices[interval]).map(async (interval): Promise<Plan> => {
+    BILLING_INTERVALS.filter((interval) => payments.prices[interval]).map(async (interval): Promise<Plan> => {
       try {
-        const price = await payments!.stripe.prices.retrieve(payments!.prices[interval]!);
+        const price = await payments.stripe.prices.retrieve(payments.prices[interval]!);
         const label = price.unit_amount === null ? undefined : formatPrice(price.unit_amount, price.currency, interval);
         return { interval, label };
       } catch (error) {

@@ -7,7 +7,8 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm
 import type { Database } from '../../../db/connect';
 import { commentReports, comments, moderationLog, users } from '../../../db/schema';
 import { shownColumns, type Viewer } from './discussion.server';
-import { notifyReply, type CommentContext } from './posting.server';
+import { notifyReply } from './posting.server';
+import type { AppContext } from '../app/context.server';
 import type { QueueName } from './moderation-queue';
 
 export const MODERATION_ACTIONS = ['approve', 'hide', 'restore', 'delete', 'dismiss-reports'] as const;
@@ -54,12 +55,12 @@ export async function queueCounts(db: Database): Promise<Record<QueueName, numbe
 
 /** One moderation action on one comment, logged with the coach who took it. */
 export async function moderate(
-  ctx: CommentContext,
+  ctx: AppContext,
   coach: Viewer,
   id: string,
   action: ModerationAction,
 ): Promise<void> {
-  const now = ctx.now ?? new Date();
+  const now = ctx.clock();
   await ctx.db.transaction(async (tx) => {
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);
     if (!comment) throw new Refusal('not-found', 'comment-gone', 'That comment is not there any more.');

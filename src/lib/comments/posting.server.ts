@@ -5,7 +5,8 @@
  */
 import { Refusal } from '../app/refusal.ts';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/connect';
+import type { Database, Executor } from '../../../db/connect';
+import type { AppContext } from '../app/context.server';
 import { commentLikes, commentReports, comments, users } from '../../../db/schema';
 import { commentText, countLinks, MAX_COMMENT_LENGTH, MAX_COMMENT_LINKS, renderComment } from './markdown';
 import { enqueueEmail } from '../email/outbox.server';
@@ -18,13 +19,6 @@ import type { Comment } from './view';
 
 export const REPORT_REASONS = ['spam', 'abuse', 'off-topic', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
-
-export interface CommentContext {
-  db: Database;
-  siteUrl: string;
-  secret: string;
-  now?: Date;
-}
 
 /** The checks every comment body passes, on posting and on editing. */
 export function checkBody(body: string): string {
@@ -56,13 +50,13 @@ export interface NewComment {
  * for that (the default); the parent's author is emailed about a published reply.
  */
 export async function postComment(
-  ctx: CommentContext,
+  ctx: AppContext,
   viewer: Viewer,
   input: NewComment,
 ): Promise<{ id: string; status: 'published' | 'held' }> {
   mayComment(viewer);
   const body = checkBody(input.body);
-  const now = ctx.now ?? new Date();
+  const now = ctx.clock();
   const id = generateSecureRandomString();
   const holdFirst = viewer.role !== 'coach' && (await holdFirstComment(ctx.db));
   return ctx.db.transaction(async (tx) => {
@@ -96,11 +90,9 @@ export async function postComment(
   });
 }
 
-type Executor = Parameters<Parameters<Database['transaction']>[0]>[0];
-
 /** Emails the parent's author about a published reply, when they want such email. */
 export async function notifyReply(
-  ctx: CommentContext,
+  ctx: AppContext,
   tx: Executor,
   replyId: string,
   parent: Comment,

@@ -1,25 +1,34 @@
 import type { APIContext } from 'astro';
 import { desc, eq } from 'drizzle-orm';
 import { outbox } from '../../../db/schema.ts';
-import { mailViewerAnswers, mailViewerState } from './mail-viewer';
-import { mailMode, siteUrl, trustProxy } from '../app/config.server';
-import { db } from '../app/db.server';
+import type { Database } from '../../../db/connect.ts';
+import type { AppConfig } from '../app/config.ts';
+import { mailViewerAnswers, mailViewerState, type MailViewerState } from './mail-viewer';
 
-/** Whether this server has the local mail viewer at all, and why (/healthz reports it for the start-up log). */
-export const mailViewer = mailViewerState({ emailKey: mailMode === 'resend', trustProxy, siteUrl });
+/** Whether a server so configured has the local mail viewer at all, and why (/healthz reports it for the start-up log). */
+export function mailViewerOf(config: AppConfig): MailViewerState {
+  return mailViewerState({
+    emailKey: config.email.mode === 'resend',
+    trustProxy: config.trustProxy,
+    siteUrl: config.siteUrl,
+  });
+}
 
 /** The local mail viewer answers only a development server, and only requests from this machine (src/lib/email/mail-viewer.ts). */
-export function mailViewerAllowed(context: Pick<APIContext, 'clientAddress' | 'request'>): boolean {
+export function mailViewerAllowed(context: Pick<APIContext, 'clientAddress' | 'request' | 'locals'>): boolean {
   let socketAddress: string | undefined;
   try {
     socketAddress = context.clientAddress;
   } catch {
     socketAddress = undefined;
   }
-  return mailViewerAnswers(mailViewer, { socketAddress, headers: context.request.headers });
+  return mailViewerAnswers(mailViewerOf(context.locals.app.config), {
+    socketAddress,
+    headers: context.request.headers,
+  });
 }
 
-export function listMail(limit = 200) {
+export function listMail(db: Database, limit = 200) {
   return db
     .select({
       id: outbox.id,
@@ -36,7 +45,7 @@ export function listMail(limit = 200) {
     .limit(limit);
 }
 
-export async function getMail(id: number) {
+export async function getMail(db: Database, id: number) {
   const [message] = await db.select().from(outbox).where(eq(outbox.id, id)).limit(1);
   return message;
 }

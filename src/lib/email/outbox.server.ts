@@ -9,7 +9,7 @@
  * the retention job (../retention.ts) erases its body then.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/connect.ts';
+import type { Database, Executor } from '../../../db/connect.ts';
 import { outbox, users } from '../../../db/schema.ts';
 import { EmailHeaderError, headerValue, headerValues } from './headers.server.ts';
 import { EmailDeliveryError, type EmailTransport } from './transport.server.ts';
@@ -39,9 +39,6 @@ export interface EmailToQueue {
    */
   linkExpiresAt?: Date | undefined;
 }
-
-/** Anything drizzle can run statements on: the database or an open transaction. */
-export type Executor = Pick<Database, 'insert' | 'update' | 'select' | 'delete'>;
 
 /**
  * Queues a message; a second call with the same idempotency key changes nothing. Its subject and

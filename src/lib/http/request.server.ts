@@ -1,13 +1,12 @@
 import type { APIContext } from 'astro';
 import { networkOf } from './client-network';
 import { actionCall, BODY_TOO_LARGE_MESSAGE, bodyType, isActionName, MAX_BODY_BYTES } from './request-body';
-import { trustProxy } from '../app/config.server';
 
-type ClientContext = Pick<APIContext, 'clientAddress' | 'request'>;
+type ClientContext = Pick<APIContext, 'clientAddress' | 'request' | 'locals'>;
 
 /** The address the request came from: the socket's, or with TRUST_PROXY the nearest X-Forwarded-For entry. */
 function clientAddress(context: ClientContext): string {
-  if (trustProxy) {
+  if (context.locals.app.config.trustProxy) {
     // Our own proxy appends the address it saw last; whatever comes before it, the visitor wrote.
     const nearest = context.request.headers.get('x-forwarded-for')?.split(',').pop()?.trim();
     if (nearest) return nearest;

@@ -6,9 +6,10 @@
  * Nothing here tells a visitor whether an address was known: capture always answers the same.
  */
 import { and, eq, inArray, isNull, like, lte } from 'drizzle-orm';
-import type { Database } from '../../../db/connect.ts';
+import type { Database, Executor } from '../../../db/connect.ts';
+import type { AppContext } from '../app/context.server.ts';
 import { leads, outbox, rateLimits } from '../../../db/schema.ts';
-import { enqueueEmail, type Executor } from '../email/outbox.server.ts';
+import { enqueueEmail } from '../email/outbox.server.ts';
 import {
   cheatSheetDeliveryEmail,
   confirmCheatSheetEmail,
@@ -30,15 +31,6 @@ const MIN_MS_BETWEEN_CONFIRMATIONS = 5 * 60_000;
 export const ADDRESS_EMAILS_PER_DAY = 3;
 const ADDRESS_LIMIT_NAME = 'capture:address';
 
-export interface LeadContext {
-  db: Database;
-  /** Signs download and unsubscribe links. */
-  secret: string;
-  /** Public origin for links in emails, e.g. https://ownthefollowup.com */
-  siteUrl: string;
-  now?: Date;
-}
-
 export interface CaptureInput {
   email: string;
   sourcePath?: string | undefined;
@@ -50,20 +42,20 @@ export interface CaptureInput {
 
 export type Lead = typeof leads.$inferSelect;
 
-const link = (ctx: LeadContext, path: string) => new URL(path, ctx.siteUrl).href;
+const link = (ctx: AppContext, path: string) => new URL(path, ctx.siteUrl).href;
 
-export function unsubscribeUrl(ctx: LeadContext, leadId: string): string {
+export function unsubscribeUrl(ctx: AppContext, leadId: string): string {
   return link(ctx, `/unsubscribe?token=${signToken(ctx.secret, 'unsub', leadId)}`);
 }
 
 const downloadExpiry = (now: Date) => new Date(now.getTime() + DOWNLOAD_LINK_DAYS * 86_400_000);
 
-export function downloadUrl(ctx: LeadContext, leadId: string, now: Date): string {
+export function downloadUrl(ctx: AppContext, leadId: string, now: Date): string {
   return link(ctx, `/cheat-sheet/download?token=${signToken(ctx.secret, 'dl', leadId, downloadExpiry(now))}`);
 }
 
 /** Marketing email carries one-click unsubscribe headers (RFC 8058) as well as a visible link. */
-function marketingHeaders(ctx: LeadContext, leadId: string): Record<string, string> {
+function marketingHeaders(ctx: AppContext, leadId: string): Record<string, string> {
   return {
     'List-Unsubscribe': `<${unsubscribeUrl(ctx, leadId)}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -84,7 +76,7 @@ async function queue(
 }
 
 async function queueDelivery(
-  ctx: LeadContext,
+  ctx: AppContext,
   executor: Executor,
   lead: Pick<Lead, 'id' | 'email'>,
   key: string,
@@ -115,8 +107,8 @@ async function queueDelivery(
  * pending lead, a fresh download link for a confirmed one. Resubmitting never makes a second
  * lead, and an address is sent at most ADDRESS_EMAILS_PER_DAY emails a day from here.
  */
-export async function captureLead(ctx: LeadContext, input: CaptureInput): Promise<void> {
-  const now = ctx.now ?? new Date();
+export async function captureLead(ctx: AppContext, input: CaptureInput): Promise<void> {
+  const now = ctx.clock();
   const email = input.email;
   const [existing] = await ctx.db.select().from(leads).where(eq(leads.email, email)).limit(1);
 
@@ -196,8 +188,8 @@ export type ConfirmResult =
   { status: 'confirmed'; lead: Lead; downloadUrl: string } | { status: 'invalid' | 'expired' };
 
 /** The link in the confirmation email: confirms once, queues the sheet, starts the nurture. */
-export async function confirmLead(ctx: LeadContext, token: string): Promise<ConfirmResult> {
-  const now = ctx.now ?? new Date();
+export async function confirmLead(ctx: AppContext, token: string): Promise<ConfirmResult> {
+  const now = ctx.clock();
   if (!/^[\w-]{20,100}$/.test(token)) return { status: 'invalid' };
   const [lead] = await ctx.db
     .select()
@@ -231,8 +223,8 @@ export async function confirmLead(ctx: LeadContext, token: string): Promise<Conf
 
 export type DownloadCheck = { status: 'ok'; lead: Lead } | { status: 'invalid' | 'expired' };
 
-export async function checkDownloadToken(ctx: LeadContext, token: string): Promise<DownloadCheck> {
-  const verified = verifyToken(ctx.secret, 'dl', token, ctx.now ?? new Date());
+export async function checkDownloadToken(ctx: AppContext, token: string): Promise<DownloadCheck> {
+  const verified = verifyToken(ctx.secret, 'dl', token, ctx.clock());
   if (!verified.ok) return { status: verified.reason };
   const [lead] = await ctx.db.select().from(leads).where(eq(leads.id, verified.data)).limit(1);
   if (!lead || lead.confirmedAt === null) return { status: 'invalid' };
@@ -242,7 +234,7 @@ export async function checkDownloadToken(ctx: LeadContext, token: string): Promi
 export type UnsubscribeResult = { status: 'unsubscribed'; email: string } | { status: 'invalid' };
 
 /** Looks up whom an unsubscribe link is for, without changing anything (the GET page). */
-export async function leadForUnsubscribe(ctx: LeadContext, token: string): Promise<Lead | undefined> {
+export async function leadForUnsubscribe(ctx: AppContext, token: string): Promise<Lead | undefined> {
   const verified = verifyToken(ctx.secret, 'unsub', token);
   if (!verified.ok) return undefined;
   const [lead] = await ctx.db.select().from(leads).where(eq(leads.id, verified.data)).limit(1);
@@ -250,8 +242,8 @@ export async function leadForUnsubscribe(ctx: LeadContext, token: string): Promi
 }
 
 /** Stops all marketing email to the lead at once; queued nurture mail is cancelled too. */
-export async function unsubscribeLead(ctx: LeadContext, token: string): Promise<UnsubscribeResult> {
-  const now = ctx.now ?? new Date();
+export async function unsubscribeLead(ctx: AppContext, token: string): Promise<UnsubscribeResult> {
+  const now = ctx.clock();
   const lead = await leadForUnsubscribe(ctx, token);
   if (!lead) return { status: 'invalid' };
   await ctx.db.transaction(async (tx) => {
@@ -277,8 +269,8 @@ export async function unsubscribeLead(ctx: LeadContext, token: string): Promise<
  * Queues the nurture emails that are due. Safe to run on every instance at once: each step is
  * claimed with a compare-and-set on nurture_step, and its idempotency key is unique.
  */
-export async function runNurture(ctx: LeadContext, limit = 100): Promise<number> {
-  const now = ctx.now ?? new Date();
+export async function runNurture(ctx: AppContext, limit = 100): Promise<number> {
+  const now = ctx.clock();
   const due = await ctx.db
     .select()
     .from(leads)

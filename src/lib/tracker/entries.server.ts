@@ -5,7 +5,7 @@
  * from the playbook.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Database } from '../../../db/connect';
+import type { Database, Executor } from '../../../db/connect';
 import { conversations, opportunities, touches } from '../../../db/schema';
 import { isDateInRange, isInstantInRange } from '../forms/fields';
 import { nextStep, type Plan } from './playbook';
@@ -13,9 +13,6 @@ import type { ConversationValue, Opportunity, OpportunityFieldsValue, TouchRow }
 import type { OpportunityDetail } from './view';
 import type { Stage, StepId } from './model';
 import { generateSecureRandomString } from '../auth/session.server';
-
-/** A transaction or the database itself: whatever runs the queries. */
-type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete'>;
 
 export interface Member {
   id: string;

@@ -6,7 +6,7 @@
  * reminders for Coaching, members without it get none.
  */
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/connect';
+import type { AppContext } from '../app/context.server';
 import { opportunities, trackerSettings, users } from '../../../db/schema';
 import { bucketOf } from './playbook';
 import { dueLabel, stepLabel, storedPlan } from './view';
@@ -20,18 +20,11 @@ import { listColumns } from './listing.server';
 
 export const REMINDER_HOUR = 8;
 
-export interface ReminderContext {
-  db: Database;
-  secret: string;
-  siteUrl: string;
-  now?: Date;
-}
-
-const link = (ctx: ReminderContext, path: string) => new URL(path, ctx.siteUrl).href;
+const link = (ctx: AppContext, path: string) => new URL(path, ctx.siteUrl).href;
 
 /** Queues today's reminder for every member whose morning has come; returns how many were queued. */
-export async function runReminders(ctx: ReminderContext): Promise<number> {
-  const now = ctx.now ?? new Date();
+export async function runReminders(ctx: AppContext): Promise<number> {
+  const now = ctx.clock();
   // Anything due before the end of anyone's today is due within the next 38 hours (UTC+14).
   const horizon = new Date(now.getTime() + 38 * 3_600_000);
   const candidates = await ctx.db

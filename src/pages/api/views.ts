@@ -14,7 +14,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { articleOfPath, isBot } from '../../lib/funnel/rules';
 import { ViewLimiter } from '../../lib/funnel/view-limiter';
 import { getPublishedEntries } from '../../lib/articles/collection.server';
-import { db } from '../../lib/app/db.server';
 import { countView } from '../../lib/funnel/counts.server';
 import { clientNetwork } from '../../lib/http/request.server';
 
@@ -43,6 +42,6 @@ export const POST: APIRoute = async (context) => {
   const article = articleOfPath(body);
   if (!article || !(await publishedArticles()).has(article)) return noContent();
   if (!limiter.counts(networkHash(clientNetwork(context)), article, Date.now())) return noContent();
-  await countView(db, article);
+  await countView(context.locals.app.db, article);
   return noContent();
 };

@@ -17,7 +17,7 @@ export const GET: APIRoute = async (context) => {
       status: 400,
       headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
     });
-  const rows = await allLeads(leadFilterFrom(url.searchParams));
+  const rows = await allLeads(context.locals.app.db, leadFilterFrom(url.searchParams));
   let body = csvRow([
     'email',
     'status',

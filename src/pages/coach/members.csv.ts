@@ -7,7 +7,6 @@ import type { APIRoute } from 'astro';
 import { csvRow } from '../../lib/data/csv';
 import { csvResponse } from '../../lib/http/attachment';
 import { allMembers, memberFilterFrom } from '../../lib/coach/members.server';
-import { db } from '../../lib/app/db.server';
 import { refuseAllButCoach } from '../../lib/auth/guards.server';
 
 export const prerender = false;
@@ -32,7 +31,7 @@ export const GET: APIRoute = async (context) => {
   const { url } = context;
   const refused = refuseAllButCoach(context, `/coach/members${url.search}`);
   if (refused) return refused;
-  const rows = await allMembers(db, memberFilterFrom(url.searchParams));
+  const rows = await allMembers(context.locals.app.db, memberFilterFrom(url.searchParams));
   let body = csvRow(HEADER);
   for (const member of rows) {
     body += csvRow([

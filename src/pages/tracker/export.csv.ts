@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { db } from '../../lib/app/db.server';
 import { trackerData } from '../../lib/tracker/transfer.server';
 import { trackerCsv } from '../../lib/tracker/csv';
 import { csvResponse } from '../../lib/http/attachment';
@@ -9,6 +8,6 @@ export const prerender = false;
 /** The member's conversations as CSV, one row each: the same columns the importer reads. */
 export const GET: APIRoute = async ({ locals }) => {
   if (!locals.user) return new Response('Sign in to export your tracker.', { status: 401 });
-  const data = await trackerData(db, locals.user);
+  const data = await trackerData(locals.app.db, locals.user);
   return csvResponse(trackerCsv(data.opportunities, data.conversations, locals.user.timeZone), 'follow-up-tracker.csv');
 };

@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { db } from '../../lib/app/db.server';
 import { jsonAttachmentResponse } from '../../lib/http/attachment';
 import { asOpportunityRow, trackerData } from '../../lib/tracker/transfer.server';
 
@@ -8,7 +7,7 @@ export const prerender = false;
 /** Everything in the member's tracker: entries with their conversations and touches. */
 export const GET: APIRoute = async ({ locals }) => {
   if (!locals.user) return new Response('Sign in to export your tracker.', { status: 401 });
-  const data = await trackerData(db, locals.user);
+  const data = await trackerData(locals.app.db, locals.user);
   const body = {
     exportedAt: new Date().toISOString(),
     timeZone: locals.user.timeZone,

@@ -3,30 +3,15 @@
  * unless BACKGROUND_JOBS=false, and what `npm run worker` (server/worker.ts) runs instead. A new
  * periodic job is added here, and nowhere else. Every job is safe on several processes at once:
  * email is leased message by message, and what the others queue is claimed with a conditional
- * write. No astro: imports: the configuration comes in as arguments.
+ * write. No astro: imports: the app context comes in as an argument.
  */
-import type { Database } from '../../../../db/connect.ts';
+import type { AppContext } from '../context.server.ts';
 import { deliverDueEmails, releaseLeases } from '../../email/outbox.server.ts';
-import type { EmailTransport } from '../../email/transport.server.ts';
 import { refreshRollup } from '../../funnel/counts.server.ts';
 import { runNurture } from '../../leads/leads.server.ts';
 import { pruneRateLimits } from '../../http/rate-limit.server.ts';
 import { runReminders } from '../../tracker/reminders.server.ts';
 import { pruneRetainedData } from '../../data/retention.server.ts';
-
-export interface JobConfig {
-  db: Database;
-  transport: EmailTransport;
-  /** The sender of every email. */
-  from: string;
-  /** Signs the links in emails. */
-  secret: string;
-  /** The public origin links in emails point to: the one the site was built for. */
-  siteUrl: string;
-  clock: () => Date;
-  /** Names this process on the outbox leases it takes. */
-  workerId: string;
-}
 
 /** What a run did, counted, for its log line. */
 export type JobReport = Record<string, number>;
@@ -44,11 +29,23 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
+/** The context of one run: the clock read once, as the run's time. */
+const atNow = (app: AppContext): AppContext => {
+  const now = app.clock();
+  return { ...app, clock: () => now };
+};
+
 /** The counts when a job did something; nothing when it did not. */
 const did = (counts: JobReport): JobReport | undefined =>
   Object.values(counts).some((n) => n > 0) ? counts : undefined;
 
-export function backgroundJobs({ db, transport, from, secret, siteUrl, clock, workerId }: JobConfig): Job[] {
+/**
+ * The jobs, run with `app` (its clock says when each run is; links in emails point to its site
+ * URL, the one the site was built for). `workerId` names this process on the outbox leases it takes.
+ */
+export function backgroundJobs(app: AppContext, workerId: string): Job[] {
+  const { db, clock } = app;
+  const { transport, from } = app.email;
   return [
     {
       name: 'deliver-email',
@@ -60,12 +57,12 @@ export function backgroundJobs({ db, transport, from, secret, siteUrl, clock, wo
     {
       name: 'nurture',
       everyMs: MINUTE,
-      run: async () => did({ queued: await runNurture({ db, secret, siteUrl, now: clock() }) }),
+      run: async () => did({ queued: await runNurture(atNow(app)) }),
     },
     {
       name: 'tracker-reminders',
       everyMs: 5 * MINUTE,
-      run: async () => did({ queued: await runReminders({ db, secret, siteUrl, now: clock() }) }),
+      run: async () => did({ queued: await runReminders(atNow(app)) }),
     },
     {
       // The dashboard also catches up on its own; this keeps its first request after midnight fast.

@@ -5,7 +5,6 @@
  */
 import type { APIRoute } from 'astro';
 import { handleWebhook } from '../../../lib/coaching/billing.server';
-import { payments } from '../../../lib/coaching/payments.server';
 
 export const prerender = false;
 
@@ -18,7 +17,8 @@ const text = (status: number, message: string) =>
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
   });
 
-export const POST: APIRoute = async ({ request }) => {
+export const POST: APIRoute = async ({ request, locals }) => {
+  const { payments } = locals.app;
   if (!payments) return text(404, 'Payments are switched off on this site.');
   const length = Number(request.headers.get('content-length') ?? 0);
   if (length > MAX_PAYLOAD_BYTES) return text(413, 'The payload is too large for a Stripe event.');

@@ -1,7 +1,5 @@
 import type { APIRoute } from 'astro';
 import { coachingLimits, hasCoaching } from '../../../lib/coaching/entitlements.server';
-import { siteUrl } from '../../../lib/app/config.server';
-import { db } from '../../../lib/app/db.server';
 import { hashToken } from '../../../lib/auth/tokens.server';
 import { calendarSubscriber } from '../../../lib/tracker/calendar-feed.server';
 import { listDueSteps } from '../../../lib/tracker/listing.server';
@@ -14,7 +12,8 @@ export const prerender = false;
  * hash is stored); an unknown or revoked address gets a 404 that says nothing more. When the coach
  * keeps the feed for Coaching, a member without it gets a 403 that says so.
  */
-export const GET: APIRoute = async ({ params }) => {
+export const GET: APIRoute = async ({ params, locals }) => {
+  const { db, siteUrl } = locals.app;
   const token = params.token ?? '';
   if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return new Response('Not found', { status: 404 });
   const member = await calendarSubscriber(db, hashToken(token));
