@@ -5,8 +5,10 @@ import tseslint from 'typescript-eslint';
 /** A module that does I/O or reads secrets: its name ends in `.server` (src/lib/<domain>/*.server.ts). */
 const SERVER_MODULE = '\\.server(\\.tsx?)?$';
 const SERVER_ONLY_PACKAGES = ['stripe', 'resend', 'pino', '@react-email/render'];
-const PURE_MESSAGE = 'Pure modules (src/lib/**, not *.server.ts) do no I/O: move this call to a *.server.ts module of the domain.';
-const COMPONENT_MESSAGE = 'Components receive data from pages; only pages, actions, middleware and server islands import *.server.ts.';
+const PURE_MESSAGE =
+  'Pure modules (src/lib/**, not *.server.ts) do no I/O: move this call to a *.server.ts module of the domain.';
+const COMPONENT_MESSAGE =
+  'Components receive data from pages; only pages, actions, middleware and server islands import *.server.ts.';
 const PAGE_MESSAGE = 'Pages and Actions call domain modules; the database is reached only from src/lib/**/*.server.ts.';
 
 export default defineConfig(

@@ -6,13 +6,7 @@ import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { comments, moderationLog, outbox, users } from '../../db/schema.ts';
 import { discussion, type Viewer } from '../../src/lib/comments/discussion.server.ts';
-import {
-
-  deleteOwnComment,
-  editComment,
-  postComment,
-  toggleLike,
-} from '../../src/lib/comments/posting.server.ts';
+import { deleteOwnComment, editComment, postComment, toggleLike } from '../../src/lib/comments/posting.server.ts';
 import { testAppContext } from '../setup/app-context.ts';
 import { blockedMembers, moderate, setCommentingBlocked } from '../../src/lib/comments/moderation.server.ts';
 import { setHoldFirstComment } from '../../src/lib/comments/hold-first.server.ts';
@@ -92,9 +86,7 @@ describe('a discussion', () => {
     expect(seen.comments[0]!.replies).toHaveLength(1);
     const [row] = await test.db.select().from(comments).where(eq(comments.id, parent.id));
     expect(row!.body).toBe('');
-    await expect(postComment(ctx(), ben, { slug: SLUG, parentId: parent.id, body: 'More?' })).rejects.toThrow(
-      Refusal,
-    );
+    await expect(postComment(ctx(), ben, { slug: SLUG, parentId: parent.id, body: 'More?' })).rejects.toThrow(Refusal);
   });
 
   it('holds a first comment for the coach, shows it to its author only, and emails the reply once approved', async () => {

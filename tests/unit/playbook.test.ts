@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketOf, nextStep, planNextStep, type Bucket, type Plan, type PlaybookInput } from '../../src/lib/tracker/playbook';
+import {
+  bucketOf,
+  nextStep,
+  planNextStep,
+  type Bucket,
+  type Plan,
+  type PlaybookInput,
+} from '../../src/lib/tracker/playbook';
 import {
   ENDED_STAGES,
   OPPORTUNITY_KINDS,

@@ -95,12 +95,7 @@ async function sendLinkIfAccount(ctx: AppContext, email: string, purpose: LinkPu
 }
 
 /** Uses a one-time link: valid once, before it expires. Returns the user it belongs to. */
-async function consumeLink(
-  ctx: AppContext,
-  token: string,
-  purpose: LinkPurpose,
-  now: Date,
-): Promise<User | undefined> {
+async function consumeLink(ctx: AppContext, token: string, purpose: LinkPurpose, now: Date): Promise<User | undefined> {
   if (!/^[a-z2-7]{20,64}$/.test(token)) return undefined;
   const [row] = await ctx.db
     .delete(emailTokens)

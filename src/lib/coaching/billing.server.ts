@@ -32,7 +32,6 @@ export interface BillingContext {
   prices: Partial<Record<BillingInterval, string>>;
 }
 
-
 /**
  * The Stripe SDK. `apiUrl` points it at another host (the local fake in tests); Stripe's own
  * address is the default.

@@ -54,12 +54,7 @@ export async function queueCounts(db: Database): Promise<Record<QueueName, numbe
 }
 
 /** One moderation action on one comment, logged with the coach who took it. */
-export async function moderate(
-  ctx: AppContext,
-  coach: Viewer,
-  id: string,
-  action: ModerationAction,
-): Promise<void> {
+export async function moderate(ctx: AppContext, coach: Viewer, id: string, action: ModerationAction): Promise<void> {
   const now = ctx.clock();
   await ctx.db.transaction(async (tx) => {
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);
@@ -70,7 +65,8 @@ export async function moderate(
         .set({ resolvedAt: now })
         .where(and(eq(commentReports.commentId, id), isNull(commentReports.resolvedAt)));
     if (action === 'approve' || action === 'restore') {
-      if (comment.status === 'deleted') throw new Refusal('bad-input', 'comment-deleted', 'A deleted comment cannot come back.');
+      if (comment.status === 'deleted')
+        throw new Refusal('bad-input', 'comment-deleted', 'A deleted comment cannot come back.');
       await tx.update(comments).set({ status: 'published', openReports: 0 }).where(eq(comments.id, id));
       await resolveReports();
       if (action === 'approve' && comment.status === 'held' && comment.parentId) {

@@ -24,11 +24,26 @@ export type ReportReason = (typeof REPORT_REASONS)[number];
 export function checkBody(body: string): string {
   const trimmed = body.trim();
   if (trimmed.length < 2)
-    throw new Refusal('bad-input', 'comment-too-short', 'Write a little more: a comment needs at least 2 characters.', 'body');
+    throw new Refusal(
+      'bad-input',
+      'comment-too-short',
+      'Write a little more: a comment needs at least 2 characters.',
+      'body',
+    );
   if (trimmed.length > MAX_COMMENT_LENGTH)
-    throw new Refusal('bad-input', 'comment-too-long', `Keep it under ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters (this is ${trimmed.length.toLocaleString('en-GB')}).`, 'body');
+    throw new Refusal(
+      'bad-input',
+      'comment-too-long',
+      `Keep it under ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters (this is ${trimmed.length.toLocaleString('en-GB')}).`,
+      'body',
+    );
   if (countLinks(trimmed) > MAX_COMMENT_LINKS)
-    throw new Refusal('bad-input', 'too-many-links', `Up to ${MAX_COMMENT_LINKS} links a comment, please: it keeps spam out.`, 'body');
+    throw new Refusal(
+      'bad-input',
+      'too-many-links',
+      `Up to ${MAX_COMMENT_LINKS} links a comment, please: it keeps spam out.`,
+      'body',
+    );
   return trimmed;
 }
 
@@ -143,9 +158,15 @@ async function ownComment(db: Database, viewer: Viewer, id: string): Promise<Com
 export async function editComment(db: Database, viewer: Viewer, id: string, body: string, now = new Date()) {
   mayComment(viewer);
   const comment = await ownComment(db, viewer, id);
-  if (comment.status === 'hidden') throw new Refusal('forbidden', 'comment-hidden', 'The coach has hidden this comment.');
+  if (comment.status === 'hidden')
+    throw new Refusal('forbidden', 'comment-hidden', 'The coach has hidden this comment.');
   if (now.getTime() - comment.createdAt.getTime() >= EDIT_WINDOW_MS)
-    throw new Refusal('bad-input', 'edit-window-over', 'Comments can be edited for 15 minutes after posting. You can still delete it.', 'body');
+    throw new Refusal(
+      'bad-input',
+      'edit-window-over',
+      'Comments can be edited for 15 minutes after posting. You can still delete it.',
+      'body',
+    );
   const checked = checkBody(body);
   await db
     .update(comments)
@@ -167,7 +188,8 @@ export async function toggleLike(db: Database, viewer: Viewer, id: string): Prom
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);
     if (!comment || comment.status !== 'published')
       throw new Refusal('not-found', 'comment-gone', 'That comment is not there any more.');
-    if (comment.userId === viewer.id) throw new Refusal('bad-input', 'own-comment', 'You cannot like your own comment.');
+    if (comment.userId === viewer.id)
+      throw new Refusal('bad-input', 'own-comment', 'You cannot like your own comment.');
     const removed = await tx
       .delete(commentLikes)
       .where(and(eq(commentLikes.commentId, id), eq(commentLikes.userId, viewer.id)))
@@ -193,7 +215,8 @@ export async function reportComment(
     const [comment] = await tx.select().from(comments).where(eq(comments.id, id)).limit(1);
     if (!comment || comment.status !== 'published')
       throw new Refusal('not-found', 'comment-gone', 'That comment is not there any more.');
-    if (comment.userId === viewer.id) throw new Refusal('bad-input', 'own-comment', 'You cannot report your own comment.');
+    if (comment.userId === viewer.id)
+      throw new Refusal('bad-input', 'own-comment', 'You cannot report your own comment.');
     const inserted = await tx
       .insert(commentReports)
       .values({ id: generateSecureRandomString(), commentId: id, userId: viewer.id, reason, note, createdAt: now })

@@ -6,14 +6,7 @@
  */
 import { z } from 'astro/zod';
 import { CsvError, csvRow, parseCsv } from '../data/csv';
-import {
-  conversationFields,
-  conversationInstant,
-  opportunityFields,
-  questionDates,
-  STAGES,
-  type Stage,
-} from './model';
+import { conversationFields, conversationInstant, opportunityFields, questionDates, STAGES, type Stage } from './model';
 import type { ConversationRow, ConversationValue, OpportunityFieldsValue, OpportunityRow } from './records';
 import { localParts } from '../time/zoned-time';
 
