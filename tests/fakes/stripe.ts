@@ -1,6 +1,6 @@
 /**
  * A local stand-in for the few Stripe endpoints the app uses (customers, prices, Checkout and
- * billing-portal sessions, subscriptions), for the real Stripe SDK to talk to in tests
+ * billing-portal sessions, subscriptions, invoice payments and refunds), for the real Stripe SDK to talk to in tests
  * (`new Stripe(key, { host: '127.0.0.1', port, protocol: 'http' })`). Like Stripe it checks the
  * Bearer key, honours Idempotency-Key and answers errors in Stripe's shape. It also serves plain
  * hosted checkout, portal and invoice pages, and sends webhooks signed with the webhook secret, so a
@@ -36,6 +36,7 @@ export type FakeSubscription = Base<'subscription'> & {
   cancel_at_period_end: boolean;
   canceled_at: number | null;
   ended_at: number | null;
+  cancellation_details: { comment: string | null; feedback: string | null; reason: string | null };
   currency: string;
   metadata: Metadata;
   latest_invoice: string | null;
@@ -64,8 +65,27 @@ export type FakeInvoice = Base<'invoice'> & {
   customer: string;
   currency: string;
   amount_due: number;
+  amount_paid: number;
   hosted_invoice_url: string;
   parent: { type: 'subscription_details'; subscription_details: { subscription: string; metadata: Metadata } };
+};
+/** How an invoice was paid (Stripe's invoice payments; invoices no longer carry payment_intent). */
+export type FakeInvoicePayment = Base<'invoice_payment'> & {
+  invoice: string;
+  status: 'paid';
+  amount_paid: number;
+  amount_requested: number;
+  currency: string;
+  is_default: true;
+  payment: { type: 'payment_intent'; payment_intent: string };
+};
+export type FakeRefund = Base<'refund'> & {
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  reason: string | null;
+  status: 'succeeded';
+  metadata: Metadata;
 };
 export type FakeEvent = Base<'event'> & {
   type: string;
@@ -97,6 +117,9 @@ export interface FakeStripe {
   checkoutSessions: Map<string, FakeCheckoutSession>;
   portalSessions: Map<string, FakePortalSession>;
   invoices: Map<string, FakeInvoice>;
+  /** Each paid invoice's payment, by id. */
+  invoicePayments: Map<string, FakeInvoicePayment>;
+  refunds: Map<string, FakeRefund>;
   /** The events built so far, in order (including ones only built, not sent). */
   events: FakeEvent[];
   /** Webhook delivery attempts, in order. */
@@ -105,7 +128,8 @@ export interface FakeStripe {
   failNext(n: number): void;
   /**
    * Pays a checkout session as the hosted page would: creates an active subscription (the session's
-   * customer and price, subscription_data.metadata), completes the session, then delivers
+   * customer and price, subscription_data.metadata) with a paid first invoice (its payment a
+   * PaymentIntent), completes the session, then delivers
    * customer.subscription.created and checkout.session.completed, in order, unless { deliver: false }.
    */
   completeCheckout(sessionId: string, options?: { deliver?: boolean }): Promise<FakeSubscription>;
@@ -244,10 +268,13 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     const theirs = [...fake.subscriptions.values()].filter((s) => s.customer === customer).reverse();
     return theirs.find((s) => s.status !== 'canceled') ?? theirs[0];
   };
-  const cancelNow = (id: string) => {
+  const cancelNow = (id: string, details: Params = {}) => {
     const sub = find(fake.subscriptions, 'subscription', id);
     if (sub.status === 'canceled') throw new ApiError(400, `This subscription is already canceled: '${id}'`);
-    return Object.assign(sub, { status: 'canceled', canceled_at: now(), ended_at: now() } as const);
+    const comment = text(details, 'comment') ?? null;
+    const reason = 'cancellation_requested';
+    const cancellation_details = { ...sub.cancellation_details, comment, reason };
+    return Object.assign(sub, { status: 'canceled', canceled_at: now(), ended_at: now(), cancellation_details } as const);
   };
   const existingCustomer = (params: Params) => {
     const customer = required(params, 'customer');
@@ -256,9 +283,17 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
   };
 
   function api(method: string, path: string, params: Params): unknown {
-    const [, resource = '', rawId = ''] = path.match(/^\/v1\/([a-z_]+(?:\/sessions)?)(?:\/([^/]+))?$/) ?? [];
+    const [, resource = '', rawId = '', verb = ''] =
+      path.match(/^\/v1\/([a-z_]+(?:\/sessions)?)(?:\/([^/]+))?(?:\/(expire))?$/) ?? [];
     const id = decodeURIComponent(rawId);
-    switch (`${method} ${resource}${id ? '/:id' : ''}`) {
+    const limit = Math.min(Math.max(Number(text(params, 'limit') ?? 10) || 10, 1), 100);
+    const list = <T>(data: T[], url: string) => ({
+      object: 'list',
+      data: data.slice(0, limit),
+      has_more: data.length > limit,
+      url,
+    });
+    switch (`${method} ${resource}${id ? '/:id' : ''}${verb ? `/${verb}` : ''}`) {
       case 'POST customers': {
         const email = text(params, 'email') ?? null;
         const customer: FakeCustomer = {
@@ -320,6 +355,26 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
       }
       case 'GET checkout/sessions/:id':
         return find(fake.checkoutSessions, 'checkout.session', id);
+      case 'GET checkout/sessions': {
+        // Newest first, as Stripe lists.
+        const status = text(params, 'status');
+        const data = [...fake.checkoutSessions.values()]
+          .reverse()
+          .filter((s) => !params.customer || s.customer === params.customer)
+          .filter((s) => !status || s.status === status);
+        return list(data, '/v1/checkout/sessions');
+      }
+      case 'POST checkout/sessions/:id/expire': {
+        const session = find(fake.checkoutSessions, 'checkout.session', id);
+        if (session.status !== 'open')
+          throw new ApiError(400, `Only Checkout Sessions with a status of 'open' can be expired.`, {
+            code: 'checkout_session_not_open',
+          });
+        Object.assign(session, { status: 'expired', url: null } as const);
+        const event = fake.makeEvent('checkout.session.expired', session);
+        setTimeout(() => fake.deliver(event).catch(() => undefined), 0);
+        return session;
+      }
       case 'POST billing_portal/sessions': {
         const portal = { ...base('bps', 'billing_portal.session'), customer: existingCustomer(params) };
         const session: FakePortalSession = {
@@ -336,16 +391,53 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
           .reverse()
           .filter((s) => !params.customer || s.customer === params.customer)
           .filter((s) => status === 'all' || (status ? s.status === status : s.status !== 'canceled'));
-        const limit = Number(text(params, 'limit') ?? 10);
-        return { object: 'list', data: data.slice(0, limit), has_more: data.length > limit, url: '/v1/subscriptions' };
+        return list(data, '/v1/subscriptions');
       }
       case 'GET subscriptions/:id':
         return find(fake.subscriptions, 'subscription', id);
       case 'DELETE subscriptions/:id': {
-        const sub = cancelNow(id);
+        const details = params.cancellation_details;
+        const sub = cancelNow(id, typeof details === 'object' && details !== null ? (details as Params) : {});
         const event = fake.makeEvent('customer.subscription.deleted', sub);
         setTimeout(() => fake.deliver(event).catch(() => undefined), 0); // failures land in fake.deliveries
         return sub;
+      }
+      case 'GET invoices/:id':
+        return find(fake.invoices, 'invoice', id);
+      case 'GET invoice_payments': {
+        const invoice = text(params, 'invoice');
+        const status = text(params, 'status');
+        const data = [...fake.invoicePayments.values()]
+          .reverse()
+          .filter((p) => !invoice || p.invoice === invoice)
+          .filter((p) => !status || p.status === status);
+        return list(data, '/v1/invoice_payments');
+      }
+      case 'POST refunds': {
+        const intent = required(params, 'payment_intent');
+        const paid = [...fake.invoicePayments.values()].find((p) => p.payment.payment_intent === intent);
+        if (!paid) throw noSuch('payment_intent', intent, 400, 'payment_intent');
+        const refunded = [...fake.refunds.values()]
+          .filter((r) => r.payment_intent === intent)
+          .reduce((sum, r) => sum + r.amount, 0);
+        const amount = Number(text(params, 'amount') ?? paid.amount_paid - refunded);
+        if (refunded >= paid.amount_paid)
+          throw new ApiError(400, `Charge for PaymentIntent ${intent} has already been refunded.`, {
+            code: 'charge_already_refunded',
+          });
+        if (!(amount > 0 && amount <= paid.amount_paid - refunded))
+          throw new ApiError(400, 'Refund amount is greater than the unrefunded amount.', { param: 'amount' });
+        const refund: FakeRefund = {
+          ...base('re', 'refund'),
+          amount,
+          currency: paid.currency,
+          payment_intent: intent,
+          reason: text(params, 'reason') ?? null,
+          status: 'succeeded',
+          metadata: metadata(params.metadata),
+        };
+        fake.refunds.set(refund.id, refund);
+        return refund;
       }
       default:
         throw new ApiError(404, `Unrecognized request URL (${method}: ${path}).`);
@@ -360,7 +452,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
       const price = sessionPrices.get(id);
       if (!session || !price || !['GET checkout', 'POST checkout/pay'].includes(route)) return notFound;
       if (session.status !== 'open')
-        return page(400, 'Checkout finished', '<p>This checkout session is already complete.</p>');
+        return page(400, 'Checkout finished', `<p>This checkout session is ${escape(session.status)}.</p>`);
       if (route === 'POST checkout/pay') {
         await fake.completeCheckout(id);
         return { status: 303, location: session.success_url.replaceAll('{CHECKOUT_SESSION_ID}', id) };
@@ -462,6 +554,8 @@ ${sub.status === 'canceled' ? '' : `<form method="post" action="/portal/${escape
     checkoutSessions: new Map(),
     portalSessions: new Map(),
     invoices: new Map(),
+    invoicePayments: new Map(),
+    refunds: new Map(),
     events: [],
     deliveries: [],
     failNext(n) {
@@ -491,11 +585,39 @@ ${sub.status === 'canceled' ? '' : `<form method="post" action="/portal/${escape
         cancel_at_period_end: false,
         canceled_at: null,
         ended_at: null,
+        cancellation_details: { comment: null, feedback: null, reason: null },
         currency: price.currency,
         metadata: { ...session.subscription_data.metadata },
         latest_invoice: null,
         items: { object: 'list', data: [item] },
       };
+      const invoice: FakeInvoice = {
+        ...base('in', 'invoice'),
+        status: 'paid',
+        customer: session.customer,
+        currency: price.currency,
+        amount_due: session.amount_total,
+        amount_paid: session.amount_total,
+        hosted_invoice_url: '',
+        parent: {
+          type: 'subscription_details',
+          subscription_details: { subscription: sub.id, metadata: sub.metadata },
+        },
+      };
+      invoice.hosted_invoice_url = `${fake.url}/invoice/${invoice.id}`;
+      const payment: FakeInvoicePayment = {
+        ...base('inpay', 'invoice_payment'),
+        invoice: invoice.id,
+        status: 'paid',
+        amount_paid: invoice.amount_paid,
+        amount_requested: invoice.amount_due,
+        currency: invoice.currency,
+        is_default: true,
+        payment: { type: 'payment_intent', payment_intent: newId('pi') },
+      };
+      fake.invoices.set(invoice.id, invoice);
+      fake.invoicePayments.set(payment.id, payment);
+      sub.latest_invoice = invoice.id;
       fake.subscriptions.set(sub.id, sub);
       Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: sub.id, url: null } as const);
       const created = fake.makeEvent('customer.subscription.created', sub);
@@ -524,6 +646,7 @@ ${sub.status === 'canceled' ? '' : `<form method="post" action="/portal/${escape
         customer: sub.customer,
         currency: sub.currency,
         amount_due: (item?.price.unit_amount ?? 0) * (item?.quantity ?? 1),
+        amount_paid: 0,
         hosted_invoice_url: '',
         parent: {
           type: 'subscription_details',

@@ -78,6 +78,14 @@ const BUILDERS: Record<string, { input: fc.Arbitrary<unknown>; runs: number }> =
     }),
     runs: 3,
   },
+  duplicateRefundedEmail: {
+    input: fc.record({
+      siteUrl: url,
+      accountUrl: url,
+      interval: fc.option(fc.constantFrom('month', 'year'), { nil: undefined }),
+    }),
+    runs: 3,
+  },
   reviewAnsweredEmail: {
     input: fc.record({ siteUrl: url, coachName: typed, company: typed, comment: typed, url }),
     runs: 40,

@@ -59,6 +59,47 @@ const PAID_STATUSES = new Set(['active', 'trialing']);
 /** Stripe statuses a subscription never leaves: once we hold one, no later write changes it. */
 export const ENDED_STATUSES = ['canceled', 'incomplete_expired'] as const;
 
+/** Stripe statuses of a subscription that still exists for the member (billed, or waiting on a card). */
+const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due', 'unpaid', 'paused']);
+
+/** Whether a subscription in this Stripe status is live: a second live one is a duplicate. */
+export function isLiveStatus(status: string): boolean {
+  return LIVE_STATUSES.has(status);
+}
+
+/** One live subscription as the account page lists it. */
+export interface SubscriptionLine {
+  id: string;
+  /** "Coaching, billed monthly" */
+  plan: string;
+  /** "Renews on 3 May 2027", "Ends on …", "Payment failed" */
+  detail: string;
+}
+
+/** The member's live subscriptions, oldest first, as lines for the account page. */
+export function subscriptionLines(
+  subscriptions: readonly (SubscriptionState & { createdAt: Date })[],
+  formatDay: (date: Date) => string,
+): SubscriptionLine[] {
+  return subscriptions
+    .filter((subscription) => isLiveStatus(subscription.status))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    .map((subscription) => {
+      const every =
+        subscription.interval === 'year' ? ' yearly' : subscription.interval === 'month' ? ' monthly' : '';
+      const end = subscription.currentPeriodEnd;
+      const detail =
+        subscription.status === 'past_due' || subscription.status === 'unpaid'
+          ? 'Payment failed'
+          : subscription.status === 'paused'
+            ? 'Paused'
+            : end
+              ? `${subscription.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on ${formatDay(end)}`
+              : 'Active';
+      return { id: subscription.id, plan: every ? `Coaching, billed${every}` : 'Coaching', detail };
+    });
+}
+
 /**
  * The moment a subscription's grace period started: kept from before while it stays past due,
  * set to now when it first becomes past due, cleared once it is anything else.

@@ -16,11 +16,12 @@ import {
   ENDED_STATUSES,
   GRACE_DAYS,
   entitlementFrom,
+  isLiveStatus,
   pastDueSince,
   type BillingInterval,
   type SubscriptionState,
 } from './billing-rules.ts';
-import { paymentFailedEmail } from '../email/messages.server.ts';
+import { duplicateRefundedEmail, paymentFailedEmail } from '../email/messages.server.ts';
 import { enqueueEmail } from '../email/outbox.server.ts';
 import { Refusal } from '../app/refusal.ts';
 
@@ -124,6 +125,8 @@ export async function startCheckout(
       cancel_url: `${ctx.siteUrl}/pricing/canceled`,
     });
   const customer = await ensureCustomer(ctx, user);
+  // The latest choice wins: a Checkout page left open in another tab can no longer be paid.
+  await expireOpenCheckouts(ctx, customer);
   let session: Stripe.Checkout.Session;
   try {
     session = await open(customer);
@@ -134,6 +137,23 @@ export async function startCheckout(
   }
   if (!session.url) throw new Error(`Checkout session ${session.id} has no URL`);
   return session.url;
+}
+
+/**
+ * Expires the customer's open Checkout sessions (except `keep`), so no second one can be paid. A
+ * session that completed or expired in the meantime is left as it is.
+ */
+async function expireOpenCheckouts(ctx: BillingContext, customer: string, keep?: string): Promise<void> {
+  for await (const session of ctx.stripe.checkout.sessions.list({ customer, status: 'open', limit: 100 })) {
+    if (session.id === keep) continue;
+    try {
+      await ctx.stripe.checkout.sessions.expire(session.id);
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+      const now = await ctx.stripe.checkout.sessions.retrieve(session.id);
+      if (now.status === 'open') throw error;
+    }
+  }
 }
 
 /** A customer-portal session where the member changes card, plan, or cancels. */
@@ -227,7 +247,11 @@ export async function handleWebhook(
   // Reads from Stripe happen before the transaction; a failure here answers 503 and records
   // nothing, so Stripe delivers the event again later.
   const plan = await planEvent(ctx, event);
+  const duplicates = await settleDuplicates(ctx, event, plan);
   const message = await noticeFor(ctx, event, plan);
+  const duplicateNotices = plan.member
+    ? await Promise.all(duplicates.map((each) => duplicateNotice(ctx, plan.member!, each)))
+    : [];
 
   const outcome = await ctx.db.transaction(async (tx) => {
     const recorded = await tx
@@ -239,7 +263,9 @@ export async function handleWebhook(
     if (plan.member && plan.subscription) {
       await linkCustomer(tx, plan.member.id, plan.customerId);
       await applySubscription(tx, plan.subscription, plan.member.id, now);
+      for (const cancelled of duplicates) await applySubscription(tx, cancelled, plan.member.id, now);
     }
+    for (const notice of duplicateNotices) await enqueueEmail(tx, notice, now);
     if (message) await enqueueEmail(tx, message, now);
     return plan.outcome;
   });
@@ -249,6 +275,110 @@ export async function handleWebhook(
 async function eventSeen(db: Database, id: string): Promise<boolean> {
   const [row] = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, id));
   return !!row;
+}
+
+// --- A second subscription (two tabs, both paid) ---------------------------------------------
+
+/** Events that announce a new subscription: the moment a duplicate can first be seen. */
+const NEW_SUBSCRIPTION_EVENTS = new Set(['checkout.session.completed', 'customer.subscription.created']);
+
+/** Marks, in Stripe, a subscription we cancelled and refunded as a member's second one. */
+const DUPLICATE_COMMENT = 'Own the Follow-Up: a second Coaching subscription, refunded.';
+
+/**
+ * A member holds one live Coaching subscription. When a checkout completes, the member's other open
+ * Checkout sessions expire; any later live Coaching subscription of theirs (both tabs were paid
+ * before either webhook) is refunded and cancelled at once, keeping the earliest. Returns the
+ * cancelled subscriptions, which the caller writes and tells the member about. Every call to Stripe
+ * carries an idempotency key, so a redelivery or a concurrent delivery refunds nothing twice.
+ */
+async function settleDuplicates(
+  ctx: BillingContext,
+  event: Stripe.Event,
+  plan: EventPlan,
+): Promise<Stripe.Subscription[]> {
+  if (!NEW_SUBSCRIPTION_EVENTS.has(event.type) || !plan.member || !plan.subscription) return [];
+  const customer = idOf(plan.subscription.customer);
+  if (!customer) return [];
+  if (event.type === 'checkout.session.completed') {
+    await expireOpenCheckouts(ctx, customer, (event.data.object as Stripe.Checkout.Session).id);
+  }
+  const live: Stripe.Subscription[] = [];
+  // Duplicates cancelled by an earlier delivery that could not be recorded: written and told again
+  // (the email's idempotency key sends it once).
+  const cancelled: Stripe.Subscription[] = [];
+  for await (const subscription of ctx.stripe.subscriptions.list({ customer, status: 'all', limit: 100 })) {
+    if (subscription.cancellation_details?.comment === DUPLICATE_COMMENT) cancelled.push(subscription);
+    else if (isLiveStatus(subscription.status) && (await isCoachingSubscription(ctx, subscription))) {
+      live.push(subscription);
+    }
+  }
+  // Stripe lists newest first; the earliest live one is kept.
+  const [, ...later] = live.reverse().sort((a, b) => a.created - b.created);
+  for (const duplicate of later) {
+    await refundLatestPayment(ctx, duplicate);
+    cancelled.push(await cancelDuplicate(ctx, duplicate.id));
+  }
+  if (plan.subscription && cancelled.some((each) => each.id === plan.subscription!.id)) {
+    plan.subscription = cancelled.find((each) => each.id === plan.subscription!.id)!;
+    plan.outcome = `applied: ${plan.subscription.status} (a duplicate, refunded)`;
+  }
+  return cancelled;
+}
+
+/** Cancels at once; one that another delivery cancelled first is as good (cancelling is not keyed). */
+async function cancelDuplicate(ctx: BillingContext, id: string): Promise<Stripe.Subscription> {
+  try {
+    return await ctx.stripe.subscriptions.cancel(id, {
+      prorate: false,
+      cancellation_details: { comment: DUPLICATE_COMMENT },
+    });
+  } catch (error) {
+    if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+    const subscription = await ctx.stripe.subscriptions.retrieve(id);
+    if (subscription.status !== 'canceled') throw error;
+    return subscription;
+  }
+}
+
+/** Refunds what was paid for the subscription's latest invoice, through its invoice payments. */
+async function refundLatestPayment(ctx: BillingContext, subscription: Stripe.Subscription): Promise<void> {
+  const invoice = idOf(subscription.latest_invoice);
+  if (!invoice) return;
+  for await (const paid of ctx.stripe.invoicePayments.list({ invoice, status: 'paid', limit: 100 })) {
+    const target = paid.payment.payment_intent
+      ? { payment_intent: idOf(paid.payment.payment_intent)! }
+      : paid.payment.charge
+        ? { charge: idOf(paid.payment.charge)! }
+        : undefined;
+    if (!target) continue;
+    try {
+      await ctx.stripe.refunds.create(
+        { ...target, reason: 'duplicate', metadata: { subscription: subscription.id } },
+        { idempotencyKey: `refund-duplicate-${paid.id}` },
+      );
+    } catch (error) {
+      const done =
+        error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'charge_already_refunded';
+      if (!done) throw error;
+    }
+  }
+}
+
+/** The email telling the member that their second subscription was cancelled and refunded, once. */
+async function duplicateNotice(ctx: BillingContext, member: Member, cancelled: Stripe.Subscription) {
+  const content = await duplicateRefundedEmail({
+    siteUrl: ctx.siteUrl,
+    accountUrl: `${ctx.siteUrl}/account#billing`,
+    interval: cancelled.items.data[0]?.price.recurring?.interval,
+  });
+  return {
+    idempotencyKey: `duplicate-refunded:${cancelled.id}`,
+    kind: 'duplicate-refunded',
+    to: member.email,
+    userId: member.id,
+    ...content,
+  };
 }
 
 interface EventPlan {

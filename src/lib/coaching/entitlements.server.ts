@@ -4,8 +4,8 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
-import { appSettings, entitlements } from '../../../db/schema';
-import { hasAccess, type Entitlement } from './billing-rules';
+import { appSettings, entitlements, subscriptions } from '../../../db/schema';
+import { hasAccess, subscriptionLines, type Entitlement, type SubscriptionLine } from './billing-rules';
 
 export async function entitlementOf(db: Database, userId: string): Promise<Entitlement | undefined> {
   const [row] = await db.select().from(entitlements).where(eq(entitlements.userId, userId));
@@ -18,6 +18,13 @@ export async function entitlementOf(db: Database, userId: string): Promise<Entit
     renewsAt: row.renewsAt,
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
   };
+}
+
+/** Every live subscription of the member, oldest first, for the account page. */
+export async function liveSubscriptionsOf(db: Database, userId: string, timeZone: string): Promise<SubscriptionLine[]> {
+  const rows = await db.select().from(subscriptions).where(eq(subscriptions.userId, userId));
+  const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone });
+  return subscriptionLines(rows, (date) => longDate.format(date));
 }
 
 /** Whether this member may use Coaching now. The coach always may. */

@@ -310,6 +310,31 @@ export async function paymentFailedEmail({ siteUrl, accountUrl, graceDays, invoi
   );
 }
 
+export interface DuplicateRefundedInput {
+  siteUrl: string;
+  accountUrl: string;
+  /** The cancelled subscription's interval: month or year. */
+  interval?: string | undefined;
+}
+
+/** A second Coaching subscription (two tabs, both paid) was cancelled and its payment refunded. */
+export async function duplicateRefundedEmail({ siteUrl, accountUrl, interval }: DuplicateRefundedInput) {
+  const which = interval === 'year' ? 'yearly ' : interval === 'month' ? 'monthly ' : '';
+  return renderEmail(
+    'We refunded your second Coaching subscription',
+    createElement(BillingNoticeEmail, {
+      siteUrl: requireUrl('siteUrl', siteUrl),
+      heading: 'You were charged twice: we refunded it',
+      paragraphs: [
+        `Two Coaching checkouts went through for your account at nearly the same moment. You only need one, so we cancelled the later, ${which}subscription straight away and refunded its payment in full.`,
+        'Your first subscription carries on as before. The refund reaches your card within 5 to 10 business days.',
+      ],
+      buttonLabel: 'See my plan',
+      url: requireUrl('accountUrl', accountUrl),
+    }),
+  );
+}
+
 export interface ReviewAnsweredInput {
   siteUrl: string;
   coachName: string;

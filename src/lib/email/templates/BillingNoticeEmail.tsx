@@ -1,4 +1,4 @@
-/** A notice about the member's Coaching membership (a failed payment): what happened and what to do. */
+/** A notice about the member's Coaching membership (a failed payment, a duplicate refunded): what happened and what to do. */
 import { Text } from '@react-email/components';
 import { EmailButton, EmailHeading, EmailLayout, emailStyles } from './EmailLayout';
 
