@@ -274,7 +274,12 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     const comment = text(details, 'comment') ?? null;
     const reason = 'cancellation_requested';
     const cancellation_details = { ...sub.cancellation_details, comment, reason };
-    return Object.assign(sub, { status: 'canceled', canceled_at: now(), ended_at: now(), cancellation_details } as const);
+    return Object.assign(sub, {
+      status: 'canceled',
+      canceled_at: now(),
+      ended_at: now(),
+      cancellation_details,
+    } as const);
   };
   const existingCustomer = (params: Params) => {
     const customer = required(params, 'customer');

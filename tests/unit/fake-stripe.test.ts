@@ -244,4 +244,78 @@ describe('fake Stripe, driven by the real SDK', () => {
       }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'line_items[0][price]' });
   });
+
+  it('lists a customer’s sessions by status and expires an open one, as Stripe does', async () => {
+    const open = (price: string) =>
+      stripe.checkout.sessions.create({
+        mode: 'subscription',
+        customer: customerId,
+        line_items: [{ price, quantity: 1 }],
+        success_url: 'http://localhost/ok?session_id={CHECKOUT_SESSION_ID}',
+        cancel_url: 'http://localhost/no',
+      });
+    const monthly = await open(fake.prices.monthly);
+    const yearly = await open(fake.prices.yearly);
+    const listed = await stripe.checkout.sessions.list({ customer: customerId, status: 'open' });
+    expect(listed.data.map((s) => s.id)).toEqual([yearly.id, monthly.id]);
+    expect((await stripe.checkout.sessions.list({ customer: 'cus_other', status: 'open' })).data).toEqual([]);
+
+    const expired = await stripe.checkout.sessions.expire(monthly.id);
+    expect(expired).toMatchObject({ id: monthly.id, status: 'expired', url: null });
+    await waitFor(() => receiver.types().includes('checkout.session.expired'));
+    expect(
+      (await stripe.checkout.sessions.list({ customer: customerId, status: 'open' })).data.map((s) => s.id),
+    ).toEqual([yearly.id]);
+    await expect(stripe.checkout.sessions.expire(monthly.id)).rejects.toMatchObject({ statusCode: 400 });
+    const pay = await fetch(`${fake.url}/checkout/${monthly.id}/pay`, { method: 'POST', redirect: 'manual' });
+    expect(pay.status).toBe(400);
+    expect(await pay.text()).toContain('This checkout session is expired.');
+    await stripe.checkout.sessions.expire(yearly.id);
+  });
+
+  it('pays a subscription’s first invoice through an invoice payment, refunds it once, and cancels with details', async () => {
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customerId,
+      line_items: [{ price: fake.prices.yearly, quantity: 1 }],
+      success_url: 'http://localhost/ok',
+      cancel_url: 'http://localhost/no',
+    });
+    const sub = await stripe.subscriptions.retrieve((await fake.completeCheckout(session.id, { deliver: false })).id);
+    const invoiceId = sub.latest_invoice as string;
+    expect(await stripe.invoices.retrieve(invoiceId)).toMatchObject({ status: 'paid', amount_paid: 19000 });
+    const payments = await stripe.invoicePayments.list({ invoice: invoiceId, status: 'paid' });
+    expect(payments.data).toHaveLength(1);
+    const [payment] = payments.data;
+    expect(payment).toMatchObject({
+      object: 'invoice_payment',
+      amount_paid: 19000,
+      payment: { type: 'payment_intent' },
+    });
+    const intent = payment!.payment.payment_intent as string;
+    expect(intent).toMatch(/^pi_/);
+
+    const refund = await stripe.refunds.create(
+      { payment_intent: intent, reason: 'duplicate', metadata: { subscription: sub.id } },
+      { idempotencyKey: 'refund-once' },
+    );
+    expect(refund).toMatchObject({ amount: 19000, status: 'succeeded', reason: 'duplicate', payment_intent: intent });
+    const replay = await stripe.refunds.create({ payment_intent: intent }, { idempotencyKey: 'refund-once' });
+    expect(replay.id).toBe(refund.id);
+    await expect(stripe.refunds.create({ payment_intent: intent })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'charge_already_refunded',
+    });
+    await expect(stripe.refunds.create({ payment_intent: 'pi_nope' })).rejects.toMatchObject({
+      code: 'resource_missing',
+    });
+    expect(fake.refunds.size).toBe(1);
+
+    const canceled = await stripe.subscriptions.cancel(sub.id, {
+      prorate: false,
+      cancellation_details: { comment: 'a duplicate' },
+    });
+    expect(canceled).toMatchObject({ status: 'canceled', cancellation_details: { comment: 'a duplicate' } });
+    await expect(stripe.subscriptions.cancel(sub.id)).rejects.toMatchObject({ statusCode: 400 });
+  });
 });

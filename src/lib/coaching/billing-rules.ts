@@ -85,8 +85,7 @@ export function subscriptionLines(
     .filter((subscription) => isLiveStatus(subscription.status))
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
     .map((subscription) => {
-      const every =
-        subscription.interval === 'year' ? ' yearly' : subscription.interval === 'month' ? ' monthly' : '';
+      const every = subscription.interval === 'year' ? ' yearly' : subscription.interval === 'month' ? ' monthly' : '';
       const end = subscription.currentPeriodEnd;
       const detail =
         subscription.status === 'past_due' || subscription.status === 'unpaid'

@@ -358,8 +358,7 @@ async function refundLatestPayment(ctx: BillingContext, subscription: Stripe.Sub
         { idempotencyKey: `refund-duplicate-${paid.id}` },
       );
     } catch (error) {
-      const done =
-        error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'charge_already_refunded';
+      const done = error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'charge_already_refunded';
       if (!done) throw error;
     }
   }
