@@ -10,7 +10,9 @@ import {
   entitlementFrom,
   formatPrice,
   hasAccess,
+  isLiveStatus,
   pastDueSince,
+  subscriptionLines,
   subscriptionEntitlement,
   type SubscriptionState,
 } from '../../src/lib/coaching/billing-rules';
@@ -194,5 +196,53 @@ describe('splitPremium', () => {
       expect(preview.length).toBeGreaterThan(200);
       expect(rest.length).toBeGreaterThan(preview.length);
     }
+  });
+});
+
+describe('isLiveStatus: which Stripe states make a second subscription a duplicate', () => {
+  it.each([
+    ['active', true],
+    ['trialing', true],
+    ['past_due', true],
+    ['unpaid', true],
+    ['paused', true],
+    ['canceled', false],
+    ['incomplete', false],
+    ['incomplete_expired', false],
+  ])('%s → %s', (status, live) => {
+    expect(isLiveStatus(status)).toBe(live);
+  });
+});
+
+describe('subscriptionLines: every live subscription on the account page, oldest first', () => {
+  const at = (days: number) => ({ createdAt: later(days) });
+  it('lists live ones only, oldest first, each with its plan and what happens next', () => {
+    const lines = subscriptionLines(
+      [
+        { ...sub({ id: 'sub_year', interval: 'year', currentPeriodEnd: later(365) }), ...at(-1) },
+        { ...sub({ id: 'sub_month' }), ...at(-2) },
+        { ...sub({ id: 'sub_old', status: 'canceled' }), ...at(-90) },
+      ],
+      day,
+    );
+    expect(lines).toEqual([
+      { id: 'sub_month', plan: 'Coaching, billed monthly', detail: `Renews on ${day(later(30))}` },
+      { id: 'sub_year', plan: 'Coaching, billed yearly', detail: `Renews on ${day(later(365))}` },
+    ]);
+  });
+
+  it.each([
+    [{ cancelAtPeriodEnd: true }, `Ends on ${day(later(30))}`],
+    [{ status: 'past_due' }, 'Payment failed'],
+    [{ status: 'unpaid' }, 'Payment failed'],
+    [{ status: 'paused' }, 'Paused'],
+    [{ currentPeriodEnd: null }, 'Active'],
+  ] as const)('says %o as “%s”', (overrides, detail) => {
+    const [line] = subscriptionLines([{ ...sub(overrides), ...at(0) }], day);
+    expect(line?.detail).toBe(detail);
+  });
+
+  it('names a plan with no known interval plainly', () => {
+    expect(subscriptionLines([{ ...sub({ interval: null }), ...at(0) }], day)[0]?.plan).toBe('Coaching');
   });
 });
