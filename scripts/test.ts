@@ -15,10 +15,11 @@ if (!existsSync(chromium)) {
   process.exit(1);
 }
 // The production topology (npm run serve:proxy) runs behind a real Caddy, and the deployment units
-// are checked by systemd's own tool.
+// are checked by systemd's own tool; the build draws the cheat sheet's first page with Poppler's pdftoppm.
 for (const [command, versionFlag, debianPackage] of [
   ['caddy', 'version', 'caddy'],
   ['systemd-analyze', '--version', 'systemd'],
+  ['pdftoppm', '-v', 'poppler-utils'],
 ] as const) {
   if (spawnSync(command, [versionFlag], { stdio: 'ignore' }).error) {
     console.error(`No ${command} on this machine. Install Debian's package: apt-get install -y ${debianPackage}`);

@@ -3,6 +3,7 @@ import { Refusal } from '../lib/app/refusal';
 import { handleRefusals } from '../lib/forms/action-errors';
 import { captureSchema, utmFrom } from '../lib/leads/lead-form';
 import { captureLead } from '../lib/leads/leads.server';
+import { cheatSheetPages } from '../lib/leads/cheat-sheet-file.server';
 import { describeWait, hitRateLimit } from '../lib/http/rate-limit.server';
 import { clientNetwork } from '../lib/http/request.server';
 
@@ -24,14 +25,18 @@ export const leads = {
         );
       }
       const fromReferer = utmFrom(context.request.headers.get('referer'));
-      await captureLead(context.locals.app, {
-        email: input.email,
-        sourcePath: input.sourcePath,
-        sourceArticle: input.sourceArticle,
-        utmSource: input.utmSource ?? fromReferer.utmSource,
-        utmMedium: input.utmMedium ?? fromReferer.utmMedium,
-        utmCampaign: input.utmCampaign ?? fromReferer.utmCampaign,
-      });
+      await captureLead(
+        context.locals.app,
+        {
+          email: input.email,
+          sourcePath: input.sourcePath,
+          sourceArticle: input.sourceArticle,
+          utmSource: input.utmSource ?? fromReferer.utmSource,
+          utmMedium: input.utmMedium ?? fromReferer.utmMedium,
+          utmCampaign: input.utmCampaign ?? fromReferer.utmCampaign,
+        },
+        await cheatSheetPages(),
+      );
       return { ok: true as const };
     }),
   }),

@@ -65,6 +65,7 @@ function requestFor(route: string): { path: string; method?: 'POST'; body?: stri
     '/auth/verify': { path: '/auth/verify?token=nonsense' },
     '/cheat-sheet/confirm': { path: '/cheat-sheet/confirm?token=nonsense' },
     '/cheat-sheet/download': { path: '/cheat-sheet/download?token=nonsense' },
+    '/cheat-sheet/first-page-[width].webp': { path: '/cheat-sheet/first-page-360.webp' },
     '/email/off': { path: '/email/off?token=nonsense' },
     '/unsubscribe': { path: '/unsubscribe?token=nonsense' },
     '/search': { path: '/search?q=thank' },

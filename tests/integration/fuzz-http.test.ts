@@ -1259,6 +1259,11 @@ const ROUTES: Record<string, RouteSpec> = {
     who: 'visitor',
     query: () => ({ utm_source: ['newsletter'], utm_medium: ['email'], utm_campaign: ['spring'] }),
   },
+  '/cheat-sheet/first-page-[width].webp': {
+    who: 'visitor',
+    prerendered: true,
+    params: () => ({ width: ['360', '720', '0', '-1', '1e9'] }),
+  },
   '/account/export.json': { who: 'member', noInput: 'a download of the member’s own data' },
   '/account': { who: 'member', query: () => ({ saved: ['password-reset', 'verified', 'x'] }) },
   '/api/stripe/webhook': { who: 'visitor', rawBody: true, noInput: 'POST only: its body is fuzzed below' },

@@ -14,6 +14,8 @@ import { testAppContext } from '../setup/app-context.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
+/** The PDF's page count as the server would pass it (any count: the delivery email must state it). */
+const SHEET_PAGES = 3;
 let test: TestDatabase;
 const context = (iso: string): AppContext =>
   testAppContext({
@@ -32,25 +34,37 @@ beforeEach(() => {
 });
 
 async function captureAndConfirm(email = 'sam@example.com') {
-  await captureLead(context('2026-11-26T09:00:00Z'), {
-    email,
-    sourcePath: '/articles/x',
-    sourceArticle: 'x',
-    utmSource: 'newsletter',
-  });
+  await captureLead(
+    context('2026-11-26T09:00:00Z'),
+    {
+      email,
+      sourcePath: '/articles/x',
+      sourceArticle: 'x',
+      utmSource: 'newsletter',
+    },
+    SHEET_PAGES,
+  );
   const confirmation = (await mail()).at(-1)!;
-  return confirmLead(context('2026-11-26T09:30:00Z'), tokenFrom(confirmation.text, '/cheat-sheet/confirm'));
+  return confirmLead(
+    context('2026-11-26T09:30:00Z'),
+    tokenFrom(confirmation.text, '/cheat-sheet/confirm'),
+    SHEET_PAGES,
+  );
 }
 
 describe('capturing an address', () => {
   it('creates one pending lead with its source and consent, and queues a confirmation', async () => {
-    await captureLead(context('2026-11-26T09:00:00Z'), {
-      email: 'sam@example.com',
-      sourcePath: '/articles/x',
-      sourceArticle: 'x',
-      utmSource: 'newsletter',
-      utmCampaign: 'autumn',
-    });
+    await captureLead(
+      context('2026-11-26T09:00:00Z'),
+      {
+        email: 'sam@example.com',
+        sourcePath: '/articles/x',
+        sourceArticle: 'x',
+        utmSource: 'newsletter',
+        utmCampaign: 'autumn',
+      },
+      SHEET_PAGES,
+    );
     const [lead] = await allLeads();
     expect(lead).toMatchObject({
       email: 'sam@example.com',
@@ -69,7 +83,8 @@ describe('capturing an address', () => {
   });
 
   it('never makes a second lead or floods the inbox when the same address is sent again', async () => {
-    for (let i = 0; i < 5; i++) await captureLead(context('2026-11-26T09:00:00Z'), { email: 'sam@example.com' });
+    for (let i = 0; i < 5; i++)
+      await captureLead(context('2026-11-26T09:00:00Z'), { email: 'sam@example.com' }, SHEET_PAGES);
     expect(await allLeads()).toHaveLength(1);
     expect(await mail()).toHaveLength(1);
 
@@ -78,6 +93,7 @@ describe('capturing an address', () => {
       await captureLead(
         context(`2026-11-26T09:${String(minute % 60).padStart(2, '0')}:00Z`.replace('T09:00', 'T10:00')),
         { email: 'sam@example.com' },
+        SHEET_PAGES,
       );
     expect((await mail()).length).toBe(ADDRESS_EMAILS_PER_DAY);
     expect(await allLeads()).toHaveLength(1);
@@ -85,10 +101,11 @@ describe('capturing an address', () => {
 
   it('sends a confirmed lead a fresh download link instead of a confirmation', async () => {
     await captureAndConfirm();
-    await captureLead(context('2026-11-27T09:00:00Z'), { email: 'sam@example.com' });
+    await captureLead(context('2026-11-27T09:00:00Z'), { email: 'sam@example.com' }, SHEET_PAGES);
     const last = (await mail()).at(-1)!;
     expect(last.kind).toBe('lead.delivery');
     expect(last.text).toContain('https://coach.example/cheat-sheet/download?token=');
+    expect(last.text).toContain('every follow-up on three pages');
     expect((await allLeads())[0]!.status).toBe('confirmed');
   });
 });
@@ -108,13 +125,15 @@ describe('confirming', () => {
   });
 
   it('refuses a used, unknown, malformed or expired link', async () => {
-    await captureLead(context('2026-11-26T09:00:00Z'), { email: 'sam@example.com' });
+    await captureLead(context('2026-11-26T09:00:00Z'), { email: 'sam@example.com' }, SHEET_PAGES);
     const token = tokenFrom((await mail())[0]!.text, '/cheat-sheet/confirm');
-    expect((await confirmLead(context('2026-11-28T09:00:01Z'), token)).status).toBe('expired');
-    expect((await confirmLead(context('2026-11-26T10:00:00Z'), token)).status).toBe('confirmed');
-    expect((await confirmLead(context('2026-11-26T10:00:01Z'), token)).status).toBe('invalid');
-    expect((await confirmLead(context('2026-11-26T10:00:01Z'), 'x'.repeat(43))).status).toBe('invalid');
-    expect((await confirmLead(context('2026-11-26T10:00:01Z'), "'; DROP TABLE leads; --")).status).toBe('invalid');
+    expect((await confirmLead(context('2026-11-28T09:00:01Z'), token, SHEET_PAGES)).status).toBe('expired');
+    expect((await confirmLead(context('2026-11-26T10:00:00Z'), token, SHEET_PAGES)).status).toBe('confirmed');
+    expect((await confirmLead(context('2026-11-26T10:00:01Z'), token, SHEET_PAGES)).status).toBe('invalid');
+    expect((await confirmLead(context('2026-11-26T10:00:01Z'), 'x'.repeat(43), SHEET_PAGES)).status).toBe('invalid');
+    expect((await confirmLead(context('2026-11-26T10:00:01Z'), "'; DROP TABLE leads; --", SHEET_PAGES)).status).toBe(
+      'invalid',
+    );
     expect(await allLeads()).toHaveLength(1);
   });
 });
@@ -206,7 +225,7 @@ describe('unsubscribing', () => {
   it('asking again after unsubscribing starts a new double opt-in', async () => {
     await captureAndConfirm();
     await unsubscribeLead(context('2026-11-27T00:00:00Z'), tokenFrom((await mail()).at(-1)!.text, '/unsubscribe'));
-    await captureLead(context('2026-11-28T00:00:00Z'), { email: 'sam@example.com' });
+    await captureLead(context('2026-11-28T00:00:00Z'), { email: 'sam@example.com' }, SHEET_PAGES);
     expect((await allLeads())[0]!.status).toBe('pending');
     expect((await mail()).at(-1)!.kind).toBe('lead.confirm');
   });

@@ -23,6 +23,8 @@ import { createSession } from '../../src/lib/auth/session.server.ts';
 import { tablesInSchema } from '../setup/source-inventory.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
+/** The PDF's page count as the server would pass it. */
+const SHEET_PAGES = 4;
 const SITE = 'https://coach.example';
 const T = new Date('2026-11-26T10:00:00Z');
 const MINUTE = 60_000;
@@ -77,7 +79,7 @@ describe('one-time links in email', () => {
     await signUp(auth(T), { email: 'ann@example.com', password: 'a phrase long enough', name: 'Ann', timeZone: 'UTC' });
     await requestPasswordReset(auth(T), 'ann@example.com');
     await requestLoginLink(auth(T), 'ann@example.com');
-    await captureLead(leadCtx(T), { email: 'reader@example.com' });
+    await captureLead(leadCtx(T), { email: 'reader@example.com' }, SHEET_PAGES);
     const [user] = await test.db.select().from(schema.users);
     const lifetimes = (await messages()).map((row) => [row.kind, row.expiresAt!.getTime() - T.getTime(), row.userId]);
     expect(lifetimes).toEqual([
@@ -142,7 +144,7 @@ describe('one-time links in email', () => {
   });
 
   it('for the cheat sheet: the confirmation is not sent after 48 hours, and its hash goes a week later', async () => {
-    await captureLead(leadCtx(T), { email: 'late@example.com' });
+    await captureLead(leadCtx(T), { email: 'late@example.com' }, SHEET_PAGES);
     const [confirm] = await byKind('lead.confirm');
     const token = tokenIn(confirm!.text, '/cheat-sheet/confirm');
     expect(await deliver(after(48 * 60 * MINUTE))).toEqual({ sent: 0, retried: 0, failed: 1 });
@@ -150,18 +152,22 @@ describe('one-time links in email', () => {
 
     // For a week an old link is told it has expired, then it is simply not a link any more.
     await pruneRetainedData(test.db, after(48 * 60 * MINUTE + 7 * DAY - 1));
-    expect(await confirmLead(leadCtx(after(49 * 60 * MINUTE)), token)).toEqual({ status: 'expired' });
+    expect(await confirmLead(leadCtx(after(49 * 60 * MINUTE)), token, SHEET_PAGES)).toEqual({ status: 'expired' });
     expect(await pruneRetainedData(test.db, after(48 * 60 * MINUTE + 7 * DAY))).toMatchObject({ clearedLeadTokens: 1 });
     const [lead] = await test.db.select().from(leads);
     expect(lead).toMatchObject({ status: 'pending', confirmTokenHash: null, confirmExpiresAt: null });
-    expect(await confirmLead(leadCtx(after(8 * DAY)), token)).toEqual({ status: 'invalid' });
+    expect(await confirmLead(leadCtx(after(8 * DAY)), token, SHEET_PAGES)).toEqual({ status: 'invalid' });
   });
 
   it('for the cheat sheet: the download email is not sent once its 7-day link is dead', async () => {
-    await captureLead(leadCtx(T), { email: 'early@example.com' });
+    await captureLead(leadCtx(T), { email: 'early@example.com' }, SHEET_PAGES);
     await deliver(after(MINUTE));
     const [confirm] = await byKind('lead.confirm');
-    const confirmed = await confirmLead(leadCtx(after(2 * MINUTE)), tokenIn(confirm!.text, '/cheat-sheet/confirm'));
+    const confirmed = await confirmLead(
+      leadCtx(after(2 * MINUTE)),
+      tokenIn(confirm!.text, '/cheat-sheet/confirm'),
+      SHEET_PAGES,
+    );
     expect(confirmed.status).toBe('confirmed');
     const [delivery] = await byKind('lead.delivery');
     expect(delivery!.expiresAt).toEqual(after(2 * MINUTE + 7 * DAY));

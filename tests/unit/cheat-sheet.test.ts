@@ -3,7 +3,11 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cheatSheetSchema,
+  countPdfPages,
   fillTemplate,
+  firstPageDescription,
+  pagesInWords,
+  previewHeight,
   templatePlaceholders,
   TEMPLATE_IDS,
   type CheatSheet,
@@ -148,6 +152,12 @@ describe('renderCheatSheetPdf', () => {
     expect(pages.length).toBe(Math.max(...counts));
   });
 
+  it('counts its pages as the page tree states them', () => {
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) ?? [];
+    expect(countPdfPages(pdf)).toBe(pages.length);
+    expect(countPdfPages(new Uint8Array(pdf))).toBe(pages.length);
+  });
+
   it('is small enough to download quickly', () => {
     expect(pdf.length).toBeLessThan(200 * 1024);
   });
@@ -162,5 +172,36 @@ describe('renderCheatSheetPdf', () => {
     }
     expect(text).toContain(`(${sheet.subtitle})`);
     expect(text).toContain('/Lang (en)');
+  });
+});
+
+describe('describing the sheet', () => {
+  it.each<[number, string]>([
+    [1, 'one page'],
+    [2, 'two pages'],
+    [4, 'four pages'],
+    [10, 'ten pages'],
+    [12, '12 pages'],
+  ])('%i page(s) read as "%s"', (pages, words) => {
+    expect(pagesInWords(pages)).toBe(words);
+  });
+
+  it('refuses bytes with no page tree', () => {
+    expect(() => countPdfPages(Buffer.from('not a pdf'))).toThrow(/page tree/);
+  });
+
+  it('keeps the preview in A4 proportions', () => {
+    expect(previewHeight(360)).toBe(509);
+    expect(previewHeight(720)).toBe(1018);
+  });
+
+  it('describes page 1 from the content: title, subtitle and every step in order', () => {
+    const sheet = cheatSheetSchema.parse(raw);
+    const description = firstPageDescription(sheet);
+    expect(description).toContain(sheet.title);
+    expect(description).toContain(sheet.subtitle);
+    const positions = sheet.steps.map((step, index) => description.indexOf(`${index + 1}. ${step.title}`));
+    expect(positions.every((position) => position > 0)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 });

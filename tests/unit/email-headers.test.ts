@@ -45,7 +45,14 @@ const count = fc.integer({ min: 1, max: 400 });
 const BUILDERS: Record<string, { input: fc.Arbitrary<unknown>; runs: number }> = {
   confirmCheatSheetEmail: { input: fc.record({ siteUrl: url, confirmUrl: url, expiresInHours: count }), runs: 3 },
   cheatSheetDeliveryEmail: {
-    input: fc.record({ siteUrl: url, downloadUrl: url, expiresInDays: count, cheatSheetUrl: url, unsubscribeUrl: url }),
+    input: fc.record({
+      siteUrl: url,
+      downloadUrl: url,
+      expiresInDays: count,
+      cheatSheetUrl: url,
+      unsubscribeUrl: url,
+      sheetPages: count,
+    }),
     runs: 3,
   },
   thankYouInPracticeEmail: { input: fc.record({ siteUrl: url, articleUrl: url, unsubscribeUrl: url }), runs: 3 },

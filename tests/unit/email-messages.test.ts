@@ -84,6 +84,7 @@ describe('cheatSheetDeliveryEmail', () => {
       expiresInDays: 7,
       cheatSheetUrl,
       unsubscribeUrl,
+      sheetPages: 4,
     });
     expectWellFormed(email);
     expectLink(email, downloadUrl);
@@ -91,6 +92,7 @@ describe('cheatSheetDeliveryEmail', () => {
     expectUnsubscribe(email);
     expect(email.text).toContain(`Download the cheat sheet (PDF):\n${downloadUrl}\n`);
     for (const part of [email.html, email.text]) expect(part).toContain('7 days');
+    expect(email.text).toContain('every follow-up on four pages,');
   });
 });
 
@@ -128,6 +130,7 @@ describe('escaping', () => {
         expiresInDays: 7,
         cheatSheetUrl: hostile,
         unsubscribeUrl: hostile,
+        sheetPages: 2,
       }),
       thankYouInPracticeEmail({ siteUrl: hostile, articleUrl: hostile, unsubscribeUrl: hostile }),
       trackYourFollowUpsEmail({ siteUrl: hostile, signupUrl: hostile, unsubscribeUrl: hostile }),
@@ -150,7 +153,7 @@ describe('escaping', () => {
       /siteUrl/,
     );
     await expect(
-      cheatSheetDeliveryEmail({ siteUrl, downloadUrl, expiresInDays: 0, cheatSheetUrl, unsubscribeUrl }),
+      cheatSheetDeliveryEmail({ siteUrl, downloadUrl, expiresInDays: 0, cheatSheetUrl, unsubscribeUrl, sheetPages: 4 }),
     ).rejects.toThrow(/expiresInDays/);
   });
 });

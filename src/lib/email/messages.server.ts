@@ -37,6 +37,8 @@ export interface CheatSheetDeliveryEmailInput {
   expiresInDays: number;
   cheatSheetUrl: string;
   unsubscribeUrl: string;
+  /** The PDF's page count, counted in the rendered file (cheatSheetPages()). */
+  sheetPages: number;
 }
 
 export interface ThankYouInPracticeEmailInput {
@@ -141,6 +143,7 @@ export async function cheatSheetDeliveryEmail({
   expiresInDays,
   cheatSheetUrl,
   unsubscribeUrl,
+  sheetPages,
 }: CheatSheetDeliveryEmailInput): Promise<EmailContent> {
   return renderEmail(
     EMAIL_SUBJECTS.cheatSheetDelivery,
@@ -150,6 +153,7 @@ export async function cheatSheetDeliveryEmail({
       expiresInDays: requirePositiveInteger('expiresInDays', expiresInDays),
       cheatSheetUrl: requireUrl('cheatSheetUrl', cheatSheetUrl),
       unsubscribeUrl: requireUrl('unsubscribeUrl', unsubscribeUrl),
+      sheetPages: requirePositiveInteger('sheetPages', sheetPages),
     }),
   );
 }

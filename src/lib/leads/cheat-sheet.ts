@@ -77,3 +77,38 @@ export function fillTemplate(body: string, values: Record<string, string>): stri
 export function templatePlaceholders(body: string): string[] {
   return [...new Set(Array.from(body.matchAll(PLACEHOLDER), (match) => match[1]!))];
 }
+
+/**
+ * The number of pages in a PDF as react-pdf writes it: the page tree's dictionaries stay plain
+ * text (only content streams are compressed), and the root's /Count is the number of pages.
+ */
+export function countPdfPages(pdf: Uint8Array): number {
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  const counts = Array.from(text.matchAll(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)/g), (match) => Number(match[1]));
+  if (counts.length === 0) throw new Error('not a PDF with a page tree');
+  return Math.max(...counts);
+}
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** A length as a sentence says it: "one page", "four pages", "12 pages". */
+export function pagesInWords(pages: number): string {
+  const count = NUMBER_WORDS[pages] ?? String(pages);
+  return pages === 1 ? `${count} page` : `${count} pages`;
+}
+
+/** The sheet is drawn on A4: the preview images keep its proportions. */
+export const A4_ASPECT = 841.89 / 595.28;
+
+/** The widths (CSS pixels ×1 and ×2 for a phone, a column on a desktop) the first page is rendered at. */
+export const PREVIEW_WIDTHS = [360, 720] as const;
+
+export function previewHeight(width: number): number {
+  return Math.round(width * A4_ASPECT);
+}
+
+/** What page 1 shows, for readers who cannot see the preview: the cover, the intro and the routine. */
+export function firstPageDescription(sheet: Pick<CheatSheet, 'title' | 'subtitle' | 'steps'>): string {
+  const steps = sheet.steps.map((step, index) => `${index + 1}. ${step.title}`).join('; ');
+  return `Page 1 of the ${sheet.title}: the cover (“${sheet.subtitle}”), a short introduction and the step-by-step routine: ${steps}.`;
+}

@@ -81,6 +81,7 @@ async function queueDelivery(
   lead: Pick<Lead, 'id' | 'email'>,
   key: string,
   now: Date,
+  sheetPages: number,
 ) {
   const content = await cheatSheetDeliveryEmail({
     siteUrl: ctx.siteUrl,
@@ -88,6 +89,7 @@ async function queueDelivery(
     expiresInDays: DOWNLOAD_LINK_DAYS,
     cheatSheetUrl: link(ctx, '/cheat-sheet'),
     unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
+    sheetPages,
   });
   // The download link dies after DOWNLOAD_LINK_DAYS: the message is not sent, and is erased, after that.
   await queue(
@@ -106,8 +108,9 @@ async function queueDelivery(
  * Records the capture and queues what the address should get: a confirmation for a new or
  * pending lead, a fresh download link for a confirmed one. Resubmitting never makes a second
  * lead, and an address is sent at most ADDRESS_EMAILS_PER_DAY emails a day from here.
+ * `sheetPages` is the PDF's page count (cheatSheetPages()), which the delivery email states.
  */
-export async function captureLead(ctx: AppContext, input: CaptureInput): Promise<void> {
+export async function captureLead(ctx: AppContext, input: CaptureInput, sheetPages: number): Promise<void> {
   const now = ctx.clock();
   const email = input.email;
   const [existing] = await ctx.db.select().from(leads).where(eq(leads.email, email)).limit(1);
@@ -128,7 +131,7 @@ export async function captureLead(ctx: AppContext, input: CaptureInput): Promise
   if (!perAddress.allowed) return;
 
   if (existing?.status === 'confirmed') {
-    await queueDelivery(ctx, ctx.db, existing, `lead-download:${existing.id}:${now.getTime()}`, now);
+    await queueDelivery(ctx, ctx.db, existing, `lead-download:${existing.id}:${now.getTime()}`, now, sheetPages);
     return;
   }
 
@@ -187,8 +190,11 @@ export async function captureLead(ctx: AppContext, input: CaptureInput): Promise
 export type ConfirmResult =
   { status: 'confirmed'; lead: Lead; downloadUrl: string } | { status: 'invalid' | 'expired' };
 
-/** The link in the confirmation email: confirms once, queues the sheet, starts the nurture. */
-export async function confirmLead(ctx: AppContext, token: string): Promise<ConfirmResult> {
+/**
+ * The link in the confirmation email: confirms once, queues the sheet (whose email states its
+ * `sheetPages`, the PDF's page count), starts the nurture.
+ */
+export async function confirmLead(ctx: AppContext, token: string, sheetPages: number): Promise<ConfirmResult> {
   const now = ctx.clock();
   if (!/^[\w-]{20,100}$/.test(token)) return { status: 'invalid' };
   const [lead] = await ctx.db
@@ -214,7 +220,7 @@ export async function confirmLead(ctx: AppContext, token: string): Promise<Confi
       .where(and(eq(leads.id, lead.id), eq(leads.confirmTokenHash, hashToken(token))))
       .returning();
     if (!updated) return undefined;
-    await queueDelivery(ctx, tx, updated, `lead-nurture:${updated.id}:1:${now.getTime()}`, now);
+    await queueDelivery(ctx, tx, updated, `lead-nurture:${updated.id}:1:${now.getTime()}`, now, sheetPages);
     return updated;
   });
   if (!confirmed) return { status: 'invalid' };

@@ -1,5 +1,6 @@
 /** Nurture step 1, sent the moment a lead confirms: the download itself and how to use it. */
 import { Link, Text } from '@react-email/components';
+import { pagesInWords } from '../../leads/cheat-sheet';
 import { CoachSignature, EmailButton, EmailHeading, EmailLayout, emailStyles } from './EmailLayout';
 
 export interface CheatSheetDeliveryEmailProps {
@@ -9,6 +10,8 @@ export interface CheatSheetDeliveryEmailProps {
   /** The cheat sheet's landing page, where a fresh download link can be requested. */
   cheatSheetUrl: string;
   unsubscribeUrl: string;
+  /** How many pages the PDF has, counted in the rendered file. */
+  sheetPages: number;
 }
 
 export function CheatSheetDeliveryEmail({
@@ -17,6 +20,7 @@ export function CheatSheetDeliveryEmail({
   expiresInDays,
   cheatSheetUrl,
   unsubscribeUrl,
+  sheetPages,
 }: CheatSheetDeliveryEmailProps) {
   const days = expiresInDays === 1 ? '1 day' : `${expiresInDays} days`;
   return (
@@ -28,8 +32,8 @@ export function CheatSheetDeliveryEmail({
     >
       <EmailHeading>Your cheat sheet is ready</EmailHeading>
       <Text style={emailStyles.paragraph}>
-        You&apos;re confirmed. Here is the Interview Success Cheat Sheet: every follow-up on one page, from the
-        thank-you note to the last polite check-in, with wording you can adapt in a minute.
+        You&apos;re confirmed. Here is the Interview Success Cheat Sheet: every follow-up on {pagesInWords(sheetPages)},
+        from the thank-you note to the last polite check-in, with wording you can adapt in a minute.
       </Text>
       <EmailButton href={downloadUrl} showFallback>
         Download the cheat sheet (PDF)
