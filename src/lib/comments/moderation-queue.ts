@@ -21,3 +21,45 @@ export function workElsewhere(counts: QueueCounts, current: QueueName): { queue:
     count: counts[queue],
   }));
 }
+
+/** What the moderation page shows: one of the queues, or the log of what coaches did. */
+export type ModerationView = QueueName | 'log';
+
+/** The view asked for in `?queue=`, else the queue to open (`openingQueue`). */
+export function moderationView(param: string | null, counts: QueueCounts): ModerationView {
+  return param === 'reported' || param === 'held' || param === 'hidden' || param === 'log'
+    ? param
+    : openingQueue(counts);
+}
+
+/** The page's tabs, each with its label and the number waiting in it. */
+export function moderationTabs(counts: QueueCounts): [ModerationView, string][] {
+  return [
+    ['reported', `Reported (${counts.reported})`],
+    ['held', `Waiting for approval (${counts.held})`],
+    ['hidden', `Hidden (${counts.hidden})`],
+    ['log', 'Log'],
+  ];
+}
+
+/** What an empty queue says. */
+export const EMPTY_QUEUE_NOTES: Readonly<Record<QueueName, string>> = {
+  reported: 'Nothing reported.',
+  held: 'Nothing waiting for approval.',
+  hidden: 'No hidden comments.',
+};
+
+/** The link to another queue with work, on an empty one: "2 comments are reported". */
+export function waitingIn(queue: QueueName, n: number): string {
+  if (queue === 'reported') return n === 1 ? '1 comment is reported' : `${n} comments are reported`;
+  if (queue === 'held') return n === 1 ? '1 comment is waiting for approval' : `${n} comments are waiting for approval`;
+  return `${n} hidden`;
+}
+
+/** The reasons a member can give for a report, as the coach reads them. */
+export const REPORT_REASON_LABELS: Readonly<Record<string, string>> = {
+  spam: 'Spam',
+  abuse: 'Abusive',
+  'off-topic': 'Off topic',
+  other: 'Other',
+};

@@ -11,6 +11,16 @@ export function csvRow(values: readonly unknown[]): string {
   return values.map(csvCell).join(',') + '\r\n';
 }
 
+/** A column of a CSV file: its header and the cell a row gives it. */
+export type CsvColumn<Row> = readonly [header: string, cell: (row: Row) => unknown];
+
+/** A whole CSV file: the header row, then one row for each item. */
+export function csvTable<Row>(columns: readonly CsvColumn<Row>[], rows: Iterable<Row>): string {
+  let text = csvRow(columns.map(([header]) => header));
+  for (const row of rows) text += csvRow(columns.map(([, cell]) => cell(row)));
+  return text;
+}
+
 /** A file that is not valid CSV. `line` is the physical line (1-based) where reading failed. */
 export class CsvError extends Error {
   readonly line: number;

@@ -77,6 +77,11 @@ export function periodBounds(period: Period): { start: Date; end: Date } {
   return { start: new Date(`${period.from}T00:00:00Z`), end: new Date(Date.parse(`${period.to}T00:00:00Z`) + DAY_MS) };
 }
 
+/** The period in words: "the last 30 days", or "2026-11-01 to 2026-11-30". */
+export function periodLabel(period: Period): string {
+  return period.preset ? `the last ${period.preset} days` : `${period.from} to ${period.to}`;
+}
+
 /** Every day of the period, in order. */
 export function periodDays(period: Period): string[] {
   const days: string[] = [];

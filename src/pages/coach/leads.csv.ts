@@ -1,6 +1,7 @@
 import type { APIRoute } from 'astro';
-import { csvRow } from '../../lib/data/csv';
+import { csvTable } from '../../lib/data/csv';
 import { csvResponse } from '../../lib/http/attachment';
+import { LEAD_CSV_COLUMNS } from '../../lib/coach/csv';
 import { allLeads, leadFilterFrom, leadFilterProblem } from '../../lib/coach/leads.server';
 import { refuseAllButCoach } from '../../lib/auth/guards.server';
 
@@ -18,37 +19,5 @@ export const GET: APIRoute = async (context) => {
       headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
     });
   const rows = await allLeads(context.locals.app.db, leadFilterFrom(url.searchParams));
-  let body = csvRow([
-    'email',
-    'status',
-    'source_path',
-    'source_article',
-    'utm_source',
-    'utm_medium',
-    'utm_campaign',
-    'consent_text',
-    'consent_at',
-    'created_at',
-    'confirmed_at',
-    'unsubscribed_at',
-    'member',
-  ]);
-  for (const lead of rows) {
-    body += csvRow([
-      lead.email,
-      lead.status,
-      lead.sourcePath,
-      lead.sourceArticle,
-      lead.utmSource,
-      lead.utmMedium,
-      lead.utmCampaign,
-      lead.consentText,
-      lead.consentAt,
-      lead.createdAt,
-      lead.confirmedAt,
-      lead.unsubscribedAt,
-      lead.userId ? 'yes' : 'no',
-    ]);
-  }
-  return csvResponse(body, `leads-${new Date().toISOString().slice(0, 10)}.csv`);
+  return csvResponse(csvTable(LEAD_CSV_COLUMNS, rows), `leads-${new Date().toISOString().slice(0, 10)}.csv`);
 };
