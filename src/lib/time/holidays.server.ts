@@ -121,8 +121,7 @@ export async function resolveHolidayPlace(
   if (!Object.hasOwn(new Holidays().getCountries('en'), country))
     throw new Refusal('bad-input', 'unknown-country', COUNTRY_ERROR, 'country');
   const changed = country !== current.country;
-  const region =
-    requested.region === undefined ? (changed ? null : current.region) : requested.region || null;
+  const region = requested.region === undefined ? (changed ? null : current.region) : requested.region || null;
   if (region === null) return { country, region };
   const regions = new Holidays().getStates(country, 'en') ?? {};
   if (Object.hasOwn(regions, region)) return { country, region };

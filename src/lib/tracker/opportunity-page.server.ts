@@ -51,9 +51,7 @@ export async function loadOpportunityPage(
   // "Use the coach's version": the draft starts from an answered review of this entry.
   const used = reviews.find((review) => review.id === url.searchParams.get('use') && review.status === 'answered');
   const now = new Date();
-  const next = detail
-    ? nextStep(playbookInput(detail, user.timeZone, await workingCalendarOf(user)), now)
-    : undefined;
+  const next = detail ? nextStep(playbookInput(detail, user.timeZone, await workingCalendarOf(user)), now) : undefined;
   const opportunity = detail?.opportunity;
   const latest = detail?.conversations.at(-1);
 

@@ -332,7 +332,8 @@ function stepReason(plan: StepPlan, basis: Basis, timeZone: string): string {
     case 'thank-you':
       return `Thank-you due by ${formatDayTime(plan.dueAt, timeZone)}, 24 hours after your interview.`;
     case 'first-check-in':
-      if (basis.timeline === null) return sentence('Check-in due', `about a week after ${event}, as no timeline was given`);
+      if (basis.timeline === null)
+        return sentence('Check-in due', `about a week after ${event}, as no timeline was given`);
       if (basis.timelinePassed)
         return sentence(
           'Check-in due',
@@ -422,7 +423,8 @@ function warningsFor(plan: Plan, basis: Basis, now: Date, timeZone: string, cale
   const warnings: Warning[] = [];
   if (now.getTime() < plan.earliestAt.getTime())
     warnings.push({ code: 'too-soon', message: tooSoon(plan, basis, now, timeZone, calendar) });
-  if (now.getTime() > plan.dueAt.getTime()) warnings.push({ code: 'late', message: late(plan, now, timeZone, calendar) });
+  if (now.getTime() > plan.dueAt.getTime())
+    warnings.push({ code: 'late', message: late(plan, now, timeZone, calendar) });
   if (plan.step === 'close-the-loop') {
     const checkIns = capitalised(numberWord(plan.checkInsWithoutReply));
     warnings.push({
