@@ -68,8 +68,8 @@ export const resetSchema = z
   });
 
 /**
- * A country or region code as the selects send it: '' chooses none, and a form without the field
- * (null) leaves the stored one alone. Whether the library knows the code is checked on the server
+ * A country or region code as the selects send it; none (null) for the empty choice, which the
+ * form sends as nothing. Whether the library knows the code is checked on the server
  * (`resolveHolidayPlace`), which holds the lists.
  */
 const placeCodeField = (pattern: RegExp, message: string) =>
@@ -79,7 +79,7 @@ const placeCodeField = (pattern: RegExp, message: string) =>
     .max(10, message)
     .refine((code) => code === '' || pattern.test(code), message)
     .nullish()
-    .transform((code) => (code === null || code === undefined ? undefined : code.toUpperCase()));
+    .transform((code) => (code ? code.toUpperCase() : null));
 
 export const COUNTRY_ERROR = 'Choose a country from the list, or none.';
 export const REGION_ERROR = 'Choose a region of your country from the list, or the whole country.';

@@ -107,24 +107,19 @@ export interface StoredPlace {
 
 /**
  * The country and region a profile form asks for, checked against the library: an unknown code is
- * refused beside its field. `undefined` keeps what is stored (a form without the field); '' is
- * none. The region select lists the saved country's regions, so a new country with the old
- * country's region (the member changed only the country) starts with the whole country.
+ * refused beside its field; none is weekends only. The region select lists the saved country's
+ * regions, so a new country sent with the old country's region (the member changed only the
+ * country) starts with the whole country, to pick a region from once saved.
  */
-export async function resolveHolidayPlace(
-  requested: { country?: string | undefined; region?: string | undefined },
-  current: StoredPlace,
-): Promise<StoredPlace> {
-  const country = requested.country === undefined ? current.country : requested.country || null;
+export async function resolveHolidayPlace(requested: StoredPlace, current: StoredPlace): Promise<StoredPlace> {
+  const { country, region } = requested;
   if (country === null) return { country: null, region: null };
   const Holidays = await library();
   if (!Object.hasOwn(new Holidays().getCountries('en'), country))
     throw new Refusal('bad-input', 'unknown-country', COUNTRY_ERROR, 'country');
-  const changed = country !== current.country;
-  const region = requested.region === undefined ? (changed ? null : current.region) : requested.region || null;
   if (region === null) return { country, region };
   const regions = new Holidays().getStates(country, 'en') ?? {};
   if (Object.hasOwn(regions, region)) return { country, region };
-  if (changed && region === current.region) return { country, region: null };
+  if (country !== current.country && region === current.region) return { country, region: null };
   throw new Refusal('bad-input', 'unknown-region', REGION_ERROR, 'region');
 }
