@@ -131,6 +131,10 @@ export const users = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     name: text('name').notNull().default(''),
     timeZone: text('time_zone').notNull().default('UTC'),
+    /** ISO 3166 code of the country whose public holidays the playbook skips; null for weekends only. */
+    country: text('country'),
+    /** date-holidays' code for a region of that country with holidays of its own (`BY`, `ENG`). */
+    region: text('region'),
     role: text('role', { enum: ['member', 'coach'] })
       .notNull()
       .default('member'),

@@ -8,13 +8,14 @@ import { deleteCustomerOf } from '../lib/coaching/billing.server';
 import { endSession, enforceRateLimit, requireActionUser } from '../lib/auth/guards.server';
 import { findUserSession, invalidateSession, invalidateUserSessions } from '../lib/auth/session.server';
 import { replanAll } from '../lib/tracker/entries.server';
+import { resolveHolidayPlace } from '../lib/time/holidays.server';
 
 /**
  * Checking a password costs an Argon2 hash, and a wrong guess must not be free to repeat: someone
  * at an unlocked computer could otherwise try passwords to take the account over.
  */
 export const PASSWORD_CHECKS_PER_MEMBER = { name: 'password:member', limit: 8, windowMs: 15 * 60_000 };
-/** A new time zone replans every tracker entry of the member. */
+/** A new time zone, country or region replans every tracker entry of the member. */
 export const PROFILE_SAVES_PER_MEMBER = { name: 'profile:member', limit: 30, windowMs: 3_600_000 };
 
 export const account = {
@@ -25,9 +26,12 @@ export const account = {
       const { db } = context.locals.app;
       const { user } = requireActionUser(context);
       await enforceRateLimit(db, PROFILE_SAVES_PER_MEMBER, user.id, 'profile changes in an hour');
-      await updateProfile(db, user.id, input);
-      // Working days and due times are counted in the member's zone: a new zone moves them.
-      if (input.timeZone !== user.timeZone) await replanAll(db, { id: user.id, timeZone: input.timeZone });
+      const place = await resolveHolidayPlace(input, user);
+      await updateProfile(db, user.id, { ...input, ...place });
+      // Working days and due times are counted in the member's zone, less its country's (and
+      // region's) public holidays: a new zone or place moves them.
+      const moved = input.timeZone !== user.timeZone || place.country !== user.country || place.region !== user.region;
+      if (moved) await replanAll(db, { id: user.id, timeZone: input.timeZone, ...place });
       return { saved: 'profile' as const };
     }),
   }),

@@ -86,7 +86,13 @@ const EXPORT: Record<string, { path: string; shows: string } | { excluded: strin
   },
 };
 
-const MIRA = { id: 'mira-id-7q3k', email: 'mira.quill@example.com', name: 'Mira Quillfeather' };
+const MIRA = {
+  id: 'mira-id-7q3k',
+  email: 'mira.quill@example.com',
+  name: 'Mira Quillfeather',
+  country: 'DE',
+  region: 'BY',
+};
 const OTTO = { id: 'otto-id-5w2p', email: 'otto@example.com', name: 'Otto Other' };
 const COACH = { id: 'coach-id-9z4m', email: 'coach@example.com', name: 'Casey Coach' };
 const NOW = new Date('2026-11-26T10:00:00Z');
@@ -316,6 +322,18 @@ describe('the export', () => {
       if (Array.isArray(section)) expect(section.length, `${where.path} lists ${table}`).toBeGreaterThan(0);
       expect(JSON.stringify(section), `${where.path} shows ${table}`).toContain(where.shows);
     }
+  });
+
+  it('has every column of the member’s own row but the password hash', async () => {
+    const user = (await test.db.select().from(schema.users)).find((row) => row.id === MIRA.id)!;
+    const { account } = await exportAccountData(test.db, user, NOW);
+    const shown = JSON.stringify(account);
+    for (const [column, value] of Object.entries(user)) {
+      if (column === 'passwordHash' || value === null || typeof value === 'boolean') continue;
+      const text = value instanceof Date ? value.toISOString() : String(value);
+      expect(shown, `the export shows users.${column}`).toContain(JSON.stringify(text).slice(1, -1));
+    }
+    expect(account).toMatchObject({ holidayCountry: 'DE', holidayRegion: 'BY' });
   });
 
   it('has nobody else’s data and none of the member’s secrets', async () => {

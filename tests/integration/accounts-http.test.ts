@@ -423,3 +423,81 @@ describe('the coach role', () => {
     expect(text).toContain('"lead@example.com","confirmed"');
   });
 });
+
+describe('the country and region whose public holidays the tracker skips', () => {
+  const profile = (fields: Record<string, string>) => ({ name: 'Sam', timeZone: 'Europe/Paris', ...fields });
+  const placeOf = async (email: string) =>
+    (await sql.execute({ sql: 'SELECT name, country, region FROM users WHERE email = ?', args: [email] })).rows[0];
+
+  it('moves a follow-up due on Christmas Day to the next working day of the chosen country and region', async () => {
+    const browser = await member('holidays@example.com');
+    // A networking call on Thu 24 Dec 2026: the summary is due the next working day.
+    const created = await browser.post('/tracker/new?_action=tracker.create', {
+      kind: 'networking',
+      company: 'Yule Ltd',
+      contactName: 'Noel Winter',
+      happenedOn: '2026-12-24',
+      confirmDates: 'on',
+    });
+    expect(created.status).toBe(303);
+    const planOf = async () =>
+      (
+        await sql.execute(
+          "SELECT o.plan_reason AS reason FROM opportunities o JOIN users u ON u.id = o.user_id WHERE u.email = 'holidays@example.com'",
+        )
+      ).rows[0]!['reason'];
+    expect(await planOf()).toBe('Summary and next steps due by Fri 25 Dec, a working day after your call.');
+
+    const germany = await browser.post('/account?_action=account.updateProfile', profile({ country: 'DE' }));
+    expect(germany.status).toBe(200);
+    expect(visible(await germany.text())).toContain('Saved.');
+    expect(await placeOf('holidays@example.com')).toMatchObject({ country: 'DE', region: null });
+    expect(await planOf()).toBe(
+      'Summary and next steps due by Mon 28 Dec, the next working day after the holidays (a working day after your call).',
+    );
+    // Germany has states: the saved country's regions are offered, by name.
+    const page = visible(await (await browser.get('/account')).text());
+    expect(page).toContain('<option value="BY">Bayern</option>');
+    expect(page).toMatch(/<option value="DE" selected[^>]*>Germany<\/option>/);
+
+    // A new country with the old country's region still in the form starts with the whole country.
+    await browser.post('/account?_action=account.updateProfile', profile({ country: 'DE', region: 'BY' }));
+    expect(await placeOf('holidays@example.com')).toMatchObject({ country: 'DE', region: 'BY' });
+    await browser.post('/account?_action=account.updateProfile', profile({ country: 'GB', region: 'BY' }));
+    expect(await placeOf('holidays@example.com')).toMatchObject({ country: 'GB', region: null });
+    await browser.post('/account?_action=account.updateProfile', profile({ country: 'GB', region: 'ENG' }));
+    expect(await placeOf('holidays@example.com')).toMatchObject({ country: 'GB', region: 'ENG' });
+    expect(await planOf()).toBe(
+      'Summary and next steps due by Tue 29 Dec, the next working day after the holidays (a working day after your call).',
+    );
+
+    const data = (await (await browser.get('/account/export.json')).json()) as { account: Record<string, unknown> };
+    expect(data.account).toMatchObject({ holidayCountry: 'GB', holidayRegion: 'ENG' });
+
+    // None: weekends only again.
+    await browser.post('/account?_action=account.updateProfile', profile({ country: '' }));
+    expect(await placeOf('holidays@example.com')).toMatchObject({ country: null, region: null });
+    expect(await planOf()).toBe('Summary and next steps due by Fri 25 Dec, a working day after your call.');
+  });
+
+  it('refuses an unknown country or region beside the field, and saves nothing', async () => {
+    const browser = await member('no-such-place@example.com');
+    for (const [fields, message] of [
+      [{ country: 'XX', name: 'Changed' }, 'Choose a country from the list, or none.'],
+      [{ country: 'France', name: 'Changed' }, 'Choose a country from the list, or none.'],
+      [
+        { country: 'DE', region: 'ZZ', name: 'Changed' },
+        'Choose a region of your country from the list, or the whole country.',
+      ],
+      [
+        { country: 'DE', region: 'CA', name: 'Changed' },
+        'Choose a region of your country from the list, or the whole country.',
+      ],
+    ] as const) {
+      const response = await browser.post('/account?_action=account.updateProfile', profile(fields));
+      expect(response.status, JSON.stringify(fields)).toBe(400);
+      expect(visible(await response.text())).toContain(message);
+      expect(await placeOf('no-such-place@example.com')).toMatchObject({ name: 'Sam', country: null, region: null });
+    }
+  });
+});

@@ -263,7 +263,10 @@ export async function changePassword(
 }
 
 /** What a member edits on the account page: name, time zone and which emails they want. */
-export type Profile = Pick<User, 'name' | 'timeZone' | 'emailReminders' | 'emailReplies' | 'emailCoach'>;
+export type Profile = Pick<
+  User,
+  'name' | 'timeZone' | 'country' | 'region' | 'emailReminders' | 'emailReplies' | 'emailCoach'
+>;
 
 export async function updateProfile(db: Database, userId: string, profile: Profile, now = new Date()): Promise<void> {
   await db

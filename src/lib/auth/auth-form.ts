@@ -67,9 +67,28 @@ export const resetSchema = z
     path: ['confirm'],
   });
 
+/**
+ * A country or region code as the selects send it; none (null) for the empty choice, which the
+ * form sends as nothing. Whether the library knows the code is checked on the server
+ * (`resolveHolidayPlace`), which holds the lists.
+ */
+const placeCodeField = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .trim()
+    .max(10, message)
+    .refine((code) => code === '' || pattern.test(code), message)
+    .nullish()
+    .transform((code) => (code ? code.toUpperCase() : null));
+
+export const COUNTRY_ERROR = 'Choose a country from the list, or none.';
+export const REGION_ERROR = 'Choose a region of your country from the list, or the whole country.';
+
 export const profileSchema = z.object({
   name: nameField.nullish().transform((value) => value ?? ''),
   timeZone: timeZoneField,
+  country: placeCodeField(/^[A-Za-z]{2}$/, COUNTRY_ERROR),
+  region: placeCodeField(/^[A-Za-z0-9]{1,6}$/, REGION_ERROR),
   emailReminders: checkbox(),
   emailReplies: checkbox(),
   emailCoach: checkbox(),

@@ -190,6 +190,8 @@ export async function exportAccountData(db: Database, user: User, now = new Date
       email: user.email,
       name: user.name,
       timeZone: user.timeZone,
+      holidayCountry: user.country,
+      holidayRegion: user.region,
       role: user.role,
       emailVerifiedAt: user.emailVerifiedAt,
       emailPreferences: {

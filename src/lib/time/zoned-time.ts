@@ -117,30 +117,67 @@ export function weekdayOf(date: string): number {
   return new Date(utcOfDate(date)).getUTCDay();
 }
 
-/** Monday to Friday. Public holidays are not known and count as working days. */
-export function isWorkingDay(date: string): boolean {
+/**
+ * The public holidays a member's working days skip. Built on the server from the member's country
+ * and region (src/lib/time/holiday-calendar.server.ts) and passed in, so the rules stay pure.
+ */
+export interface WorkingCalendar {
+  /** The holiday's name on a `YYYY-MM-DD` date, or undefined on an ordinary day. */
+  isHoliday(date: string): string | undefined;
+}
+
+/** No public holidays: working days are Monday to Friday, as for a member with no country set. */
+export const WEEKENDS_ONLY: WorkingCalendar = { isHoliday: () => undefined };
+
+/** A calendar of named dates (`{ '2026-12-25': 'Christmas Day' }`). */
+export function calendarOfDates(holidays: Readonly<Record<string, string>>): WorkingCalendar {
+  return { isHoliday: (date) => (Object.hasOwn(holidays, date) ? holidays[date] : undefined) };
+}
+
+/** Monday to Friday, and not a public holiday of the calendar. */
+export function isWorkingDay(date: string, calendar: WorkingCalendar = WEEKENDS_ONLY): boolean {
   const weekday = weekdayOf(date);
-  return weekday !== 0 && weekday !== 6;
+  return weekday !== 0 && weekday !== 6 && calendar.isHoliday(date) === undefined;
 }
 
 /** The date `count` working days after `date` (count ≥ 1); `date` itself never counts. */
-export function addWorkingDays(date: string, count: number): string {
+export function addWorkingDays(date: string, count: number, calendar: WorkingCalendar = WEEKENDS_ONLY): string {
   let day = date;
   for (let left = count; left > 0;) {
     day = addDays(day, 1);
-    if (isWorkingDay(day)) left -= 1;
+    if (isWorkingDay(day, calendar)) left -= 1;
   }
   return day;
 }
 
+/** `date` itself when it is a working day, else the first working day after it. */
+export function nextWorkingDay(date: string, calendar: WorkingCalendar = WEEKENDS_ONLY): string {
+  return isWorkingDay(date, calendar) ? date : addWorkingDays(date, 1, calendar);
+}
+
 /** How many working days fall after `from` up to and including `to` (0 when `to` ≤ `from`). */
-export function workingDaysBetween(from: string, to: string): number {
+export function workingDaysBetween(from: string, to: string, calendar: WorkingCalendar = WEEKENDS_ONLY): number {
   let count = 0;
   for (let day = from; day < to;) {
     day = addDays(day, 1);
-    if (isWorkingDay(day)) count += 1;
+    if (isWorkingDay(day, calendar)) count += 1;
   }
   return count;
+}
+
+/**
+ * The names of the holidays in the days off just before `date` (a weekend and the holidays
+ * around it), oldest first and each once: what a date pushed past holidays was pushed past.
+ */
+export function holidaysJustBefore(date: string, calendar: WorkingCalendar): string[] {
+  const names: string[] = [];
+  // A year of days off in a row is no calendar's: the bound only guards against a broken one.
+  for (let day = addDays(date, -1), left = 366; left > 0 && !isWorkingDay(day, calendar); left -= 1) {
+    const name = calendar.isHoliday(day);
+    if (name !== undefined && !names.includes(name)) names.unshift(name);
+    day = addDays(day, -1);
+  }
+  return names;
 }
 
 const dayFormat = new Map<string, Intl.DateTimeFormat>();

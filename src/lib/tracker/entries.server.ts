@@ -8,25 +8,35 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Database, Executor } from '../../../db/connect';
 import { conversations, opportunities, touches } from '../../../db/schema';
 import { isDateInRange, isInstantInRange } from '../forms/fields';
-import { nextStep, type Plan } from './playbook';
+import { nextStep, type Plan, type PlaybookInput } from './playbook';
 import type { ConversationValue, Opportunity, OpportunityFieldsValue, TouchRow } from './records';
 import type { OpportunityDetail } from './view';
 import type { Stage, StepId } from './model';
 import { generateSecureRandomString } from '../auth/session.server';
+import { workingCalendarOf } from '../time/holidays.server';
+import { WEEKENDS_ONLY, type WorkingCalendar } from '../time/zoned-time';
 
 export interface Member {
   id: string;
   timeZone: string;
+  /** Whose public holidays the member's working days skip (`users.country`, `users.region`); none when absent. */
+  country?: string | null;
+  region?: string | null;
 }
 
 export const newId = () => generateSecureRandomString();
 
-/** The playbook's view of an opportunity's history. */
-export function playbookInput(detail: OpportunityDetail, timeZone: string) {
+/** The playbook's view of an opportunity's history, with the member's holidays (`workingCalendarOf`). */
+export function playbookInput(
+  detail: OpportunityDetail,
+  timeZone: string,
+  calendar: WorkingCalendar = WEEKENDS_ONLY,
+): PlaybookInput {
   return {
     kind: detail.opportunity.kind,
     stage: detail.opportunity.stage,
     timeZone,
+    calendar,
     conversations: detail.conversations.map((item) => ({ at: item.at, decisionBy: item.decisionBy })),
     touches: detail.touches.map((item) => ({
       type: item.type,
@@ -111,7 +121,8 @@ export async function replan(tx: Executor, member: Member, id: string, now: Date
   const detail = await loadOpportunity(tx, member, id);
   if (!detail) return;
   // The plan and its sentence never depend on the clock; `now` only stamps the activity.
-  const { plan, reason } = nextStep(playbookInput(detail, member.timeZone), now);
+  const calendar = await workingCalendarOf(member);
+  const { plan, reason } = nextStep(playbookInput(detail, member.timeZone, calendar), now);
   const lastEvent = Math.max(
     detail.opportunity.createdAt.getTime(),
     ...detail.conversations.map((item) => item.createdAt.getTime()),
@@ -123,7 +134,10 @@ export async function replan(tx: Executor, member: Member, id: string, now: Date
     .where(and(eq(opportunities.id, id), eq(opportunities.userId, member.id)));
 }
 
-/** Replans every opportunity of a member: after a time-zone change, day boundaries move. */
+/**
+ * Replans every opportunity of a member: after a time-zone change day boundaries move, after a
+ * country or region change the holidays do.
+ */
 export async function replanAll(db: Database, member: Member, now = new Date()): Promise<void> {
   const rows = await db.select({ id: opportunities.id }).from(opportunities).where(eq(opportunities.userId, member.id));
   await db.transaction(async (tx) => {

@@ -10,6 +10,7 @@ import { reviewsOf } from '../coaching/reviews.server';
 import { localClockTime, localParts } from '../time/zoned-time';
 import { draftFor, type Draft } from './drafts';
 import { loadOpportunity, playbookInput } from './entries.server';
+import { workingCalendarOf } from '../time/holidays.server';
 import { STEP_LABELS } from './model';
 import { opportunitySavedMessage } from './opportunity-page';
 import { nextStep, type NextStep } from './playbook';
@@ -40,7 +41,7 @@ export interface OpportunityPage {
 
 export async function loadOpportunityPage(
   app: Pick<AppContext, 'db'>,
-  user: { id: string; role: string; name: string; timeZone: string },
+  user: { id: string; role: string; name: string; timeZone: string; country: string | null; region: string | null },
   id: string,
   url: URL,
 ): Promise<OpportunityPage> {
@@ -50,7 +51,7 @@ export async function loadOpportunityPage(
   // "Use the coach's version": the draft starts from an answered review of this entry.
   const used = reviews.find((review) => review.id === url.searchParams.get('use') && review.status === 'answered');
   const now = new Date();
-  const next = detail ? nextStep(playbookInput(detail, user.timeZone), now) : undefined;
+  const next = detail ? nextStep(playbookInput(detail, user.timeZone, await workingCalendarOf(user)), now) : undefined;
   const opportunity = detail?.opportunity;
   const latest = detail?.conversations.at(-1);
 

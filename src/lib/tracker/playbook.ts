@@ -8,7 +8,10 @@
  * (about a week later without one), two more check-ins spaced further apart, then a graceful
  * close. Networking: a summary within a working day, then offer-value notes 3 and 6 weeks on.
  * A reply pauses the schedule; a new conversation starts a new round. Every date is a calendar
- * date in the member's own zone, and working days are Monday to Friday.
+ * date in the member's own zone, and working days are Monday to Friday less the public holidays of
+ * the calendar passed in (none without one). Counts of working days skip holidays; the fixed-week
+ * offer-value notes and any other day step landing on a holiday move to the next working day, and
+ * the reason names the holiday that moved them.
  */
 import {
   ENDED_STAGES,
@@ -24,9 +27,13 @@ import {
   endOfLocalDay,
   formatDay,
   formatDayTime,
+  holidaysJustBefore,
   localDate,
+  nextWorkingDay,
   startOfLocalDay,
+  WEEKENDS_ONLY,
   workingDaysBetween,
+  type WorkingCalendar,
 } from '../time/zoned-time';
 
 export interface PlaybookInput {
@@ -38,6 +45,8 @@ export interface PlaybookInput {
   touches: readonly TouchRecord[];
   /** The member's IANA zone. */
   timeZone: string;
+  /** The public holidays of the member's country and region; weekends only when omitted. */
+  calendar?: WorkingCalendar;
 }
 
 export type Warning = { code: 'too-soon' | 'late' | 'graceful-close'; message: string };
@@ -101,6 +110,8 @@ interface Basis {
   timelinePassed: boolean;
   /** Timed from their reply rather than from the conversation. */
   afterReply: boolean;
+  /** The holidays that moved the due date past them, oldest first; empty when none did. */
+  holidays: string[];
 }
 
 interface Scheduled {
@@ -143,7 +154,12 @@ function currentRound(conversation: ConversationRecord, touches: readonly TouchR
   return { conversation, reply, anchor, sent };
 }
 
-const NO_BASIS: Basis = { timeline: null, timelinePassed: false, afterReply: false };
+const NO_BASIS: Basis = { timeline: null, timelinePassed: false, afterReply: false, holidays: [] };
+
+/** The holidays that moved a due date from the date weekends alone would give, when they did. */
+function movedBy(weekendsOnly: string, due: string, calendar: WorkingCalendar): string[] {
+  return weekendsOnly === due ? [] : holidaysJustBefore(due, calendar);
+}
 
 const settled = (plan: Plan): Scheduled => ({ plan, basis: NO_BASIS });
 
@@ -159,17 +175,27 @@ function dayStep(
   return { state: 'step', step, earliestAt, dueAt, precision: 'day', basedOn, checkInsWithoutReply };
 }
 
-/** A step some working days after the last message, opening a few working days after it. */
+/**
+ * A step some working days after the last message, opening a few working days after it. Fixed
+ * weeks (the offer-value notes) count weekdays, so 15 is 3 weeks to the day, then step off a
+ * holiday; other gaps count working days, holidays left out.
+ */
 function spacedStep(
   step: StepId,
   last: Date,
   gap: { earliest: number; due: number },
   checkInsWithoutReply: number,
   timeZone: string,
-): StepPlan {
+  calendar: WorkingCalendar,
+  fixedWeeks: boolean,
+): Scheduled {
   const from = localDate(last, timeZone);
-  const earliestAt = startOfLocalDay(addWorkingDays(from, gap.earliest), timeZone);
-  return dayStep(step, last, earliestAt, addWorkingDays(from, gap.due), checkInsWithoutReply, timeZone);
+  const after = (count: number) =>
+    fixedWeeks ? nextWorkingDay(addWorkingDays(from, count), calendar) : addWorkingDays(from, count, calendar);
+  const earliestAt = startOfLocalDay(after(gap.earliest), timeZone);
+  const due = after(gap.due);
+  const plan = dayStep(step, last, earliestAt, due, checkInsWithoutReply, timeZone);
+  return { plan, basis: { ...NO_BASIS, holidays: movedBy(addWorkingDays(from, gap.due), due, calendar) } };
 }
 
 function thankYou(conversation: ConversationRecord): StepPlan {
@@ -186,22 +212,36 @@ function thankYou(conversation: ConversationRecord): StepPlan {
   };
 }
 
-function firstCheckIn(anchor: Date, timeline: string | null, afterReply: boolean, timeZone: string): Scheduled {
+function firstCheckIn(
+  anchor: Date,
+  timeline: string | null,
+  afterReply: boolean,
+  timeZone: string,
+  calendar: WorkingCalendar,
+): Scheduled {
   const anchorDate = localDate(anchor, timeZone);
   if (timeline === null) {
-    const earliestAt = startOfLocalDay(addWorkingDays(anchorDate, 3), timeZone);
-    const plan = dayStep('first-check-in', anchor, earliestAt, addWorkingDays(anchorDate, 5), 0, timeZone);
-    return { plan, basis: { timeline, timelinePassed: false, afterReply } };
+    const earliestAt = startOfLocalDay(addWorkingDays(anchorDate, 3, calendar), timeZone);
+    const due = addWorkingDays(anchorDate, 5, calendar);
+    const plan = dayStep('first-check-in', anchor, earliestAt, due, 0, timeZone);
+    const holidays = movedBy(addWorkingDays(anchorDate, 5), due, calendar);
+    return { plan, basis: { timeline, timelinePassed: false, afterReply, holidays } };
   }
   // A date already gone when they gave it (an old reply, a mistyped import) cannot time anything
   // in the future: check in the working day after the conversation or reply instead.
   const timelinePassed = timeline < anchorDate;
-  const due = addWorkingDays(timelinePassed ? anchorDate : timeline, 1);
+  const from = timelinePassed ? anchorDate : timeline;
+  const due = addWorkingDays(from, 1, calendar);
   const plan = dayStep('first-check-in', anchor, startOfLocalDay(due, timeZone), due, 0, timeZone);
-  return { plan, basis: { timeline, timelinePassed, afterReply } };
+  const holidays = movedBy(addWorkingDays(from, 1), due, calendar);
+  return { plan, basis: { timeline, timelinePassed, afterReply, holidays } };
 }
 
-function planInterview({ conversation, reply, anchor, sent }: Round, timeZone: string): Scheduled {
+function planInterview(
+  { conversation, reply, anchor, sent }: Round,
+  timeZone: string,
+  calendar: WorkingCalendar,
+): Scheduled {
   if (reply && sent.length === 0 && reply.decisionBy === null) return settled({ state: 'paused', since: reply.at });
   if (!reply && !sent.some((touch) => touch.step === 'thank-you')) return settled(thankYou(conversation));
 
@@ -211,28 +251,31 @@ function planInterview({ conversation, reply, anchor, sent }: Round, timeZone: s
   if (closed) return settled({ state: 'waiting', since: closed.at });
 
   const last = latest(checkIns);
-  if (!last) return firstCheckIn(anchor, reply ? reply.decisionBy : conversation.decisionBy, Boolean(reply), timeZone);
+  if (!last)
+    return firstCheckIn(anchor, reply ? reply.decisionBy : conversation.decisionBy, Boolean(reply), timeZone, calendar);
 
   const count = checkIns.length;
   const gap = CHECK_IN_GAPS[Math.min(count, CHECK_IN_GAPS.length) - 1] ?? CHECK_IN_GAPS[0];
   const step = count >= CHECK_IN_GAPS.length ? 'close-the-loop' : 'persistent-check-in';
-  return settled(spacedStep(step, last.at, gap, count, timeZone));
+  return spacedStep(step, last.at, gap, count, timeZone, calendar, false);
 }
 
-function planNetworking({ conversation, reply, sent }: Round, timeZone: string): Scheduled {
+function planNetworking({ conversation, reply, sent }: Round, timeZone: string, calendar: WorkingCalendar): Scheduled {
   // A networking reply pauses even with a date in it: there is no decision to chase.
   const last = latest(sent);
   if (reply && !last) return settled({ state: 'paused', since: reply.at });
   // Without a reply, nothing sent in the round means no summary yet either.
   if (!last || (!reply && !sent.some((touch) => touch.step === 'networking-summary'))) {
-    const due = addWorkingDays(localDate(conversation.at, timeZone), 1);
-    return settled(dayStep('networking-summary', conversation.at, conversation.at, due, 0, timeZone));
+    const callDate = localDate(conversation.at, timeZone);
+    const due = addWorkingDays(callDate, 1, calendar);
+    const plan = dayStep('networking-summary', conversation.at, conversation.at, due, 0, timeZone);
+    return { plan, basis: { ...NO_BASIS, holidays: movedBy(addWorkingDays(callDate, 1), due, calendar) } };
   }
 
   const notes = sent.filter((touch) => touch.step !== 'networking-summary').length;
   const gap = OFFER_VALUE_GAPS[notes];
   if (!gap) return settled({ state: 'waiting', since: last.at });
-  return settled(spacedStep('offer-value', last.at, gap, notes, timeZone));
+  return spacedStep('offer-value', last.at, gap, notes, timeZone, calendar, true);
 }
 
 function schedule(input: PlaybookInput): Scheduled {
@@ -240,7 +283,10 @@ function schedule(input: PlaybookInput): Scheduled {
   const conversation = latest(input.conversations);
   if (!conversation) return settled({ state: 'empty' });
   const round = currentRound(conversation, input.touches);
-  return input.kind === 'interview' ? planInterview(round, input.timeZone) : planNetworking(round, input.timeZone);
+  const calendar = input.calendar ?? WEEKENDS_ONLY;
+  return input.kind === 'interview'
+    ? planInterview(round, input.timeZone, calendar)
+    : planNetworking(round, input.timeZone, calendar);
 }
 
 /** The scheduled next step. Never reads a clock: the same input always gives the same plan. */
@@ -269,28 +315,47 @@ const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(
 
 const workingDays = (count: number) => (count === 1 ? '1 working day' : `${count} working days`);
 
+/** "the next working day after Thanksgiving Day", or "after the holidays" when several moved it. */
+const afterHolidays = (names: readonly string[]) =>
+  `the next working day after ${names.length === 1 ? names[0] : 'the holidays'}`;
+
+/** "<what> <due>, <why>.", or, when holidays moved the date, why it is that day and the rule in brackets. */
+function dueSentence(what: string, due: string, why: string, holidays: readonly string[]): string {
+  return holidays.length === 0 ? `${what} ${due}, ${why}.` : `${what} ${due}, ${afterHolidays(holidays)} (${why}).`;
+}
+
 function stepReason(plan: StepPlan, basis: Basis, timeZone: string): string {
   const due = formatDay(plan.dueAt, timeZone);
   const event = basis.afterReply ? 'their reply' : 'your interview';
+  const sentence = (what: string, why: string) => dueSentence(what, due, why, basis.holidays);
   switch (plan.step) {
     case 'thank-you':
       return `Thank-you due by ${formatDayTime(plan.dueAt, timeZone)}, 24 hours after your interview.`;
     case 'first-check-in':
-      if (basis.timeline === null) return `Check-in due ${due}, about a week after ${event}, as no timeline was given.`;
+      if (basis.timeline === null)
+        return sentence('Check-in due', `about a week after ${event}, as no timeline was given`);
       if (basis.timelinePassed)
-        return `Check-in due ${due}, the working day after ${event}, as the date they gave (${formatDay(basis.timeline)}) had already passed.`;
-      return `Check-in due ${due}, the working day after the date they gave (${formatDay(basis.timeline)}).`;
+        return sentence(
+          'Check-in due',
+          `the working day after ${event}, as the date they gave (${formatDay(basis.timeline)}) had already passed`,
+        );
+      return basis.holidays.length === 0
+        ? sentence('Check-in due', `the working day after the date they gave (${formatDay(basis.timeline)})`)
+        : sentence('Check-in due', `the date they gave was ${formatDay(basis.timeline)}`);
     case 'persistent-check-in': {
       const gap = CHECK_IN_GAPS[plan.checkInsWithoutReply - 1] ?? CHECK_IN_GAPS[0];
-      return `Follow-up check-in due ${due}, ${workingDays(gap.due)} after your last check-in.`;
+      return sentence('Follow-up check-in due', `${workingDays(gap.due)} after your last check-in`);
     }
     case 'close-the-loop':
-      return `A graceful close due ${due}, after ${numberWord(plan.checkInsWithoutReply)} check-ins without a reply.`;
+      return sentence(
+        'A graceful close due',
+        `after ${numberWord(plan.checkInsWithoutReply)} check-ins without a reply`,
+      );
     case 'networking-summary':
-      return `Summary and next steps due by ${due}, a working day after your call.`;
+      return sentence('Summary and next steps due by', 'a working day after your call');
     case 'offer-value': {
       const gap = OFFER_VALUE_GAPS[plan.checkInsWithoutReply] ?? OFFER_VALUE_GAPS[0];
-      return `Offer-value note due ${due}, ${gap.due / WORKING_DAYS_A_WEEK} weeks after your last message.`;
+      return sentence('Offer-value note due', `${gap.due / WORKING_DAYS_A_WEEK} weeks after your last message`);
     }
   }
 }
@@ -315,16 +380,16 @@ function reasonFor(plan: Plan, basis: Basis, kind: OpportunityKind, timeZone: st
 }
 
 /** "your last check-in was 2 working days ago", told sensibly on the same day or over a weekend. */
-function sinceLast(what: string, last: Date, now: Date, timeZone: string): string {
+function sinceLast(what: string, last: Date, now: Date, timeZone: string, calendar: WorkingCalendar): string {
   const lastDate = localDate(last, timeZone);
   const today = localDate(now, timeZone);
-  const count = workingDaysBetween(lastDate, today);
+  const count = workingDaysBetween(lastDate, today, calendar);
   if (count > 0) return `your last ${what} was ${workingDays(count)} ago`;
   if (lastDate === today) return `your last ${what} was today`;
   return `your last ${what} was on ${formatDay(last, timeZone)}`;
 }
 
-function tooSoon(plan: StepPlan, basis: Basis, now: Date, timeZone: string): string {
+function tooSoon(plan: StepPlan, basis: Basis, now: Date, timeZone: string, calendar: WorkingCalendar): string {
   const from = formatDay(plan.earliestAt, timeZone);
   switch (plan.step) {
     // Only before the conversation itself, which is usually a mistyped date.
@@ -338,27 +403,28 @@ function tooSoon(plan: StepPlan, basis: Basis, now: Date, timeZone: string): str
       return `Too soon: they said they would decide by ${formatDay(basis.timeline)}. Check in from ${from}.`;
     case 'persistent-check-in':
     case 'close-the-loop':
-      return `Too soon: ${sinceLast('check-in', plan.basedOn, now, timeZone)}. Wait until ${from}.`;
+      return `Too soon: ${sinceLast('check-in', plan.basedOn, now, timeZone, calendar)}. Wait until ${from}.`;
     case 'offer-value':
-      return `Too soon: ${sinceLast('note', plan.basedOn, now, timeZone)}. Wait until ${from}.`;
+      return `Too soon: ${sinceLast('note', plan.basedOn, now, timeZone, calendar)}. Wait until ${from}.`;
   }
 }
 
-function late(plan: StepPlan, now: Date, timeZone: string): string {
+function late(plan: StepPlan, now: Date, timeZone: string, calendar: WorkingCalendar): string {
   if (plan.precision === 'time')
     return `Late: the thank-you was due ${formatDayTime(plan.dueAt, timeZone)}. Send it today anyway, short and warm.`;
-  const count = workingDaysBetween(localDate(plan.dueAt, timeZone), localDate(now, timeZone));
+  const count = workingDaysBetween(localDate(plan.dueAt, timeZone), localDate(now, timeZone), calendar);
   // Due on a Friday and read at the weekend: late, but by no working day yet.
   const by = count > 0 ? ` by ${workingDays(count)}` : '';
   return `Late${by}: it was due ${formatDay(plan.dueAt, timeZone)}. Send it today.`;
 }
 
-function warningsFor(plan: Plan, basis: Basis, now: Date, timeZone: string): Warning[] {
+function warningsFor(plan: Plan, basis: Basis, now: Date, timeZone: string, calendar: WorkingCalendar): Warning[] {
   if (plan.state !== 'step') return [];
   const warnings: Warning[] = [];
   if (now.getTime() < plan.earliestAt.getTime())
-    warnings.push({ code: 'too-soon', message: tooSoon(plan, basis, now, timeZone) });
-  if (now.getTime() > plan.dueAt.getTime()) warnings.push({ code: 'late', message: late(plan, now, timeZone) });
+    warnings.push({ code: 'too-soon', message: tooSoon(plan, basis, now, timeZone, calendar) });
+  if (now.getTime() > plan.dueAt.getTime())
+    warnings.push({ code: 'late', message: late(plan, now, timeZone, calendar) });
   if (plan.step === 'close-the-loop') {
     const checkIns = capitalised(numberWord(plan.checkInsWithoutReply));
     warnings.push({
@@ -376,6 +442,6 @@ export function nextStep(input: PlaybookInput, now: Date): NextStep {
     plan,
     bucket: bucketOf(plan, now, input.timeZone),
     reason: reasonFor(plan, basis, input.kind, input.timeZone),
-    warnings: warningsFor(plan, basis, now, input.timeZone),
+    warnings: warningsFor(plan, basis, now, input.timeZone, input.calendar ?? WEEKENDS_ONLY),
   };
 }
