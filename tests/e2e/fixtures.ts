@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { createClient, type Client } from '@libsql/client';
+import type { Client } from '@libsql/client';
 import {
   expect,
   test as base,
@@ -10,6 +10,7 @@ import {
   type TestInfo,
 } from '@playwright/test';
 import { pathToFileURL } from 'node:url';
+import { testClient } from '../setup/test-database.ts';
 
 export { expect };
 
@@ -135,7 +136,7 @@ export async function linkFromMail(page: Page, to: string, subject: string, path
  * It waits for the server's writes instead of failing with SQLITE_BUSY.
  */
 export async function e2eDatabase(): Promise<Client> {
-  const sql = createClient({ url: pathToFileURL(process.env.E2E_DATABASE_FILE!).href });
+  const sql = testClient(pathToFileURL(process.env.E2E_DATABASE_FILE!).href);
   await sql.execute('PRAGMA busy_timeout = 10000');
   return sql;
 }

@@ -6,12 +6,11 @@
  * a new one cannot be added without saying who may call it.
  */
 import { createHash } from 'node:crypto';
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, interviewForm, PASSWORD, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { actionsInSource } from '../setup/source-inventory.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 type Who = 'anyone' | 'member' | 'coach';
 
@@ -61,7 +60,7 @@ const ACCESS: Record<string, Who> = {
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 let member: Browser;
 let coach: Browser;

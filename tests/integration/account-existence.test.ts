@@ -5,7 +5,6 @@
  * cannot flake; the time is compared too, as an attacker would measure it, with medians of
  * interleaved runs and a wide margin, so load on the machine moves both sides alike.
  */
-import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { prepareDatabase, serializeWrites, type Database } from '../../db/connect.ts';
@@ -13,7 +12,7 @@ import * as schema from '../../db/schema.ts';
 import { requestLoginLink, requestPasswordReset, signUp } from '../../src/lib/auth/accounts.server.ts';
 import type { AppContext } from '../../src/lib/app/context.server.ts';
 import { testAppContext } from '../setup/app-context.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 const work = vi.hoisted(() => ({ argon2: 0, renders: 0, statements: [] as string[] }));
 
@@ -47,7 +46,7 @@ let ctx: AppContext;
 
 beforeAll(async () => {
   const { url } = freshDatabaseFile();
-  const db = drizzle(serializeWrites(createClient({ url })), {
+  const db = drizzle(serializeWrites(testClient(url)), {
     schema,
     logger: { logQuery: (query) => work.statements.push(query) },
   }) as Database;

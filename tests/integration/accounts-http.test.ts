@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 import {
   Browser as HttpBrowser,
   latestLink as latestEmailedLink,
@@ -12,7 +11,7 @@ import {
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '');
 
 beforeAll(async () => {

@@ -24,11 +24,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createClient, type Client } from '@libsql/client';
+import type { Client } from '@libsql/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BackupError, backupDatabase, restoreDatabase } from '../../db/backup.ts';
 import { openDatabase, prepareDatabase } from '../../db/connect.ts';
-import { freshDatabaseFile, MIGRATION_COUNT } from '../setup/test-database.ts';
+import { freshDatabaseFile, MIGRATION_COUNT, testClient } from '../setup/test-database.ts';
 
 // libsql 0.5.29 closes a connection only once the garbage collector has finalized its prepared
 // statements (tursodatabase/libsql-js#228): a client closed in this process would go on holding
@@ -73,7 +73,7 @@ async function liveDatabase(): Promise<LiveDatabase> {
 }
 
 async function withDatabase<T>(file: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = createClient({ url: pathToFileURL(file).href, timeout: 5000 });
+  const client = testClient(pathToFileURL(file).href);
   try {
     return await use(client);
   } finally {
@@ -173,7 +173,7 @@ describe('db:backup while the app works', () => {
     );
     // A long read (an export, a report) keeps every later commit in the log, not yet in the file
     // itself: only a copy made through SQLite sees them.
-    const reader = createClient({ url: live.url });
+    const reader = testClient(live.url);
     const longRead = await reader.transaction('read');
     await longRead.execute('SELECT count(*) FROM leads');
     const writer = startWriter(live.file);
@@ -296,7 +296,7 @@ describe('db:restore', () => {
     // Another database's write-ahead log with frames not yet checkpointed, left where the restored file goes.
     const other = await liveDatabase();
     const target = join(scratchFolder('otfu-new-machine-'), 'data', 'app.db');
-    const client = createClient({ url: pathToFileURL(other.file).href });
+    const client = testClient(pathToFileURL(other.file).href);
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute(
       "INSERT INTO leads (id, email, status, consent_text, consent_at) VALUES ('stale', 'stale@example.test', 'confirmed', 'test', 0)",

@@ -5,13 +5,12 @@
  * paid before either webhook is cancelled and refunded once, with one email, whatever the
  * deliveries' order, repetition or concurrency.
  */
-import { createClient } from '@libsql/client';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeStripe, type FakeEvent, type FakeStripe } from '../fakes/stripe.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, stripeEnv, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 const WEBHOOK_SECRET = 'whsec_local_test_secret_for_duplicates';
 
@@ -19,7 +18,7 @@ let server: RunningServer;
 let fake: FakeStripe;
 let stripe: Stripe;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 const count = async (query: string, args: (string | number)[] = []) =>
   Number((await sql.execute({ sql: query, args })).rows[0]![0]);

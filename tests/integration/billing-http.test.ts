@@ -4,7 +4,6 @@
  * failed payment's grace period, cancellation removing access at once, premium articles that never
  * reach a reader without Coaching, coach review of drafts, and the coach's Coaching-only extras.
  */
-import { createClient } from '@libsql/client';
 import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { markdownToText } from '../../src/lib/articles/search-query.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, stripeEnv, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 const WEBHOOK_SECRET = 'whsec_local_test_secret_for_the_fake';
 const PREMIUM_SLUG = 'final-round-follow-up-playbook';
@@ -21,7 +20,7 @@ const PREMIUM_SLUG = 'final-round-follow-up-playbook';
 let server: RunningServer;
 let fake: FakeStripe;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 const count = async (query: string, args: (string | number)[] = []) =>
   Number((await sql.execute({ sql: query, args })).rows[0]![0]);
@@ -809,7 +808,7 @@ describe('deleting an account', () => {
 describe('with payments switched off', () => {
   let off: RunningServer;
   const offDatabase = freshDatabaseFile();
-  const offSql = createClient({ url: offDatabase.url });
+  const offSql = testClient(offDatabase.url);
 
   beforeAll(async () => {
     off = await startMemberServer(offDatabase.url);

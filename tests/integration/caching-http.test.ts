@@ -7,17 +7,16 @@
  * and never public or s-maxage; any rendered answer a shared cache may store must vary on Cookie,
  * since every rendered request is read with its cookies; prerendered files never set a cookie.
  */
-import { createClient } from '@libsql/client';
 import { SESSIONLESS_PATHS } from '../../src/lib/http/sessionless-paths.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, interviewForm, PASSWORD, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { routesInSource, serverIslandsInSource } from '../setup/source-inventory.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 const DAY = 86_400_000;
 /** The coach's name, which no response a shared cache may keep should show. */

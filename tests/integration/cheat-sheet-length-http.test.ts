@@ -7,7 +7,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createClient } from '@libsql/client';
 import sharp from 'sharp';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +20,7 @@ import {
 } from '../../src/lib/leads/cheat-sheet.ts';
 import { renderCheatSheetPdf } from '../../src/lib/leads/cheat-sheet-pdf.server.tsx';
 import { startServer, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 const SOURCE = new URL('../../src/content/cheat-sheet/interview-success.yaml', import.meta.url);
 const sheet = cheatSheetSchema.parse(parse(readFileSync(SOURCE, 'utf8')));
@@ -38,7 +37,7 @@ describe('what the site says about the cheat sheet’s length', () => {
   let pages: number;
   let pdf: Buffer;
   const database = freshDatabaseFile();
-  const sql = createClient({ url: database.url });
+  const sql = testClient(database.url);
 
   beforeAll(async () => {
     pdf = await renderCheatSheetPdf(sheet);

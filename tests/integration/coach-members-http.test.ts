@@ -5,16 +5,15 @@
  * member's page (source, consent, billing, activity); and the coach's levers there: the coach
  * role (never one's own) and commenting, with bad input refused clearly.
  */
-import { createClient } from '@libsql/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell, parseCsv } from '../../src/lib/data/csv.ts';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 /** A page's words, without styles, scripts or tags: what a reader sees. */
 const words = (html: string) =>

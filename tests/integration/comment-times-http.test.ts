@@ -3,15 +3,14 @@
  * article's comments island, the community page's script aside, the coach's queue); a visitor's
  * page carries the moment and a UTC text that the page's script rewrites to the browser's zone.
  */
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 
 const SLUG = 'thank-you-note-within-24-hours';

@@ -5,17 +5,16 @@
  * on coach routes, other sites); bad input and the rate limit; and the coach's moderation, reply
  * emails with their one-click off link, and export/import.
  */
-import { createClient } from '@libsql/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderComment } from '../../src/lib/comments/markdown.ts';
 import { problemsIn, tagsOf, XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 const visible = (html: string) =>
   html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');

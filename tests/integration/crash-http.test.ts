@@ -4,15 +4,14 @@
  * every queued email reaches the provider exactly once after the restart. (`npm run load --
  * --faults` does the same at length, with an email outage too.)
  */
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { deliveringEnv, startMemberServer, type RunningServer, errorLines } from '../setup/built-server.ts';
 import { Browser, interviewForm, signedUpMember } from '../setup/http-browser.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 let resend: FakeResend;
 let server: RunningServer;
 

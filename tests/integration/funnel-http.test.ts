@@ -1,8 +1,7 @@
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { startServer, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 /** Form posts as a browser on our own page sends them. */
 function post(
@@ -42,7 +41,7 @@ async function inboxPageAfter(server: RunningServer, response: Response): Promis
 describe('the cheat-sheet funnel on the embedded default', () => {
   let server: RunningServer;
   const database = freshDatabaseFile();
-  const sql = createClient({ url: database.url });
+  const sql = testClient(database.url);
   const count = async (table: string) =>
     Number((await sql.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]!['n']);
 

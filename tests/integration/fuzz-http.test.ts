@@ -18,7 +18,6 @@
  * fast-check with a fixed seed; FUZZ_SEED=<n> tries another, and a failure names the seed.
  * About 8,000 requests, 30 to 40 seconds.
  */
-import { createClient } from '@libsql/client';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -41,7 +40,7 @@ import {
 } from '../setup/built-server.ts';
 import { Browser, PASSWORD, signedUpMember } from '../setup/http-browser.ts';
 import { actionsInSource, routesInSource, serverIslandsInSource } from '../setup/source-inventory.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_260_514);
 const WEBHOOK_SECRET = 'whsec_local_test_secret_for_the_fuzzer';
@@ -56,7 +55,7 @@ const ROUTE_RUNS = 40;
 let server: RunningServer;
 let fake: FakeStripe;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const db = openDatabase({ url: database.url });
 const base = () => server.url;
 

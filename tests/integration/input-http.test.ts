@@ -5,7 +5,6 @@
  * a range everything downstream can write; rows stored before those rules never break a page, an
  * export, the calendar feed or an email; and server islands asked for without their props answer 400.
  */
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connect.ts';
 import { runReminders } from '../../src/lib/tracker/reminders.server.ts';
@@ -13,11 +12,11 @@ import { errorLines, startMemberServer, TEST_APP_SECRET, type RunningServer } fr
 import { Browser, interviewForm, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { actionDefinitions, actionsInSource } from '../setup/source-inventory.ts';
 import { testAppContext } from '../setup/app-context.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 const SLUG = 'thank-you-note-within-24-hours';
 const visible = (html: string) =>

@@ -5,15 +5,14 @@
  * once; a reader signed in on one instance is signed in on the other; a rate limit counted on one
  * holds on the other.
  */
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { deliveringEnv, startMemberServer, type RunningServer, errorLines } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 let resend: FakeResend;
 const instances: RunningServer[] = [];
 

@@ -3,10 +3,9 @@
  * duration; an error logged with its stack under the id that the 5xx page shows; the level from
  * LOG_LEVEL; no query string (which can hold one-time tokens) ever written.
  */
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExpectingFailure, startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 interface LogLine {
   level: string;
@@ -40,7 +39,7 @@ async function lineFor(server: RunningServer, reqId: string): Promise<LogLine> {
 }
 
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 let server: RunningServer;
 
 beforeAll(async () => {

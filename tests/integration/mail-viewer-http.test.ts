@@ -8,13 +8,12 @@
  * tests/unit/mail-viewer.test.ts holds it, over the same table.
  */
 import { isValidHost } from '../../server/refusals.ts';
-import { createClient } from '@libsql/client';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../setup/built-server.ts';
 import { routesInSource } from '../setup/source-inventory.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 import { FORWARDING_HEADERS, HOSTS } from '../fixtures/local-requests.ts';
 
 /** The secret in the queued email: a reset link for the coach, what an attacker is after. */
@@ -64,7 +63,7 @@ const running: Running[] = [];
 
 async function seededServer(setting: Setting): Promise<Running> {
   const database = freshDatabaseFile();
-  const sql = createClient({ url: database.url });
+  const sql = testClient(database.url);
   const inserted = await sql.execute({
     sql: `INSERT INTO outbox (idempotency_key, kind, to_address, subject, html, text, next_attempt_at)
           VALUES ('viewer-test', 'account', 'coach@example.com', 'Reset your password', ?, ?, ?) RETURNING id`,

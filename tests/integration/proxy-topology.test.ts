@@ -9,11 +9,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { createClient, type Client } from '@libsql/client';
+import type { Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
 import { PASSWORD } from '../setup/http-browser.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 interface Answer {
   status: number;
@@ -108,7 +108,7 @@ beforeAll(async () => {
   origin = `https://localhost:${httpsPort}`;
   resend = await startFakeResend();
   const database = freshDatabaseFile();
-  sql = createClient({ url: database.url });
+  sql = testClient(database.url);
   topology = spawn('npm', ['run', 'serve:proxy'], {
     env: {
       ...process.env,

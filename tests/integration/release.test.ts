@@ -11,12 +11,11 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createClient } from '@libsql/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase, prepareDatabase } from '../../db/connect.ts';
 import { startExpectingFailure, startMemberServer, startServer, type RunningServer } from '../setup/built-server.ts';
 import { PASSWORD, signedUpMember } from '../setup/http-browser.ts';
-import { freshDatabaseFile, MIGRATION_COUNT } from '../setup/test-database.ts';
+import { freshDatabaseFile, MIGRATION_COUNT, testClient } from '../setup/test-database.ts';
 
 const servers: RunningServer[] = [];
 const track = (server: RunningServer) => (servers.push(server), server);
@@ -88,7 +87,7 @@ describe('a release with a new migration', () => {
     expect(worker.output).toContain('npm run db:migrate');
 
     // Nothing was applied by the refusals.
-    const sql = createClient({ url });
+    const sql = testClient(url);
     expect((await sql.execute('SELECT count(*) AS n FROM __drizzle_migrations')).rows[0]!['n']).toBe(
       MIGRATION_COUNT - 1,
     );
@@ -120,7 +119,7 @@ describe('npm run smoke', () => {
   it('passes against the running built server: health, an article, and a member signed in and out again', async () => {
     const database = freshDatabaseFile();
     const server = track(await startMemberServer(database.url));
-    const sql = createClient({ url: database.url });
+    const sql = testClient(database.url);
     await signedUpMember(() => server.url, sql, 'smoke@example.com');
     const sessions = async () => Number((await sql.execute('SELECT count(*) AS n FROM sessions')).rows[0]!['n']);
     const before = await sessions();

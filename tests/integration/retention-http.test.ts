@@ -4,7 +4,6 @@
  * about them and no secret; deleting an account leaves no row with their address or id; the local
  * mail viewer says when a message's link died and when its content was removed.
  */
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connect.ts';
 import { pruneRetainedData } from '../../src/lib/data/retention.server.ts';
@@ -12,11 +11,11 @@ import { hashToken } from '../../src/lib/auth/tokens.server.ts';
 import { startMemberServer, startServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { Browser, interviewForm, PASSWORD, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { tablesInSchema } from '../setup/source-inventory.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const db = openDatabase({ url: database.url });
 const base = () => server.url;
 let coach: Browser;

@@ -6,15 +6,14 @@
  * announced or streamed, and nothing is written.
  */
 import { createHash } from 'node:crypto';
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, interviewForm, signedUpCoach, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, type RunningServer, errorLines } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 let member: Browser;
 let coach: Browser;

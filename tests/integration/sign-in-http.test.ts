@@ -6,17 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { createClient } from '@libsql/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 import { Browser as HttpBrowser, PASSWORD, signedUpMember } from '../setup/http-browser.ts';
 import { hostileReturnPath, readsAsThisSite, REVIEWED_RETURN_PATHS } from '../fixtures/hostile-return-paths.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '');
 
 beforeAll(async () => {

@@ -3,16 +3,15 @@
  * bad input, the playbook's next step, another member's ids on every route, import, export, the
  * calendar feed and the one-click reminders switch.
  */
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/lib/auth/tokens.server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
-const sql = createClient({ url: database.url });
+const sql = testClient(database.url);
 const base = () => server.url;
 const visible = (html: string) =>
   html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');

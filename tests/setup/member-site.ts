@@ -3,10 +3,10 @@
  * (started before the file's tests, stopped after), a SQL client on that database, and the
  * little helpers the coach pages' tests read their answers with.
  */
-import { createClient, type Client } from '@libsql/client';
+import type { Client } from '@libsql/client';
 import { afterAll, beforeAll } from 'vitest';
 import { startMemberServer, type RunningServer } from './built-server.ts';
-import { freshDatabaseFile } from './test-database.ts';
+import { freshDatabaseFile, testClient } from './test-database.ts';
 
 export interface MemberSite {
   /** The server's origin, once it has started. */
@@ -19,7 +19,7 @@ export interface MemberSite {
 export function useMemberServer(): MemberSite {
   let server: RunningServer;
   const database = freshDatabaseFile();
-  const sql = createClient({ url: database.url });
+  const sql = testClient(database.url);
   beforeAll(async () => {
     server = await startMemberServer(database.url);
   });

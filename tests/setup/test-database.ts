@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createClient, type Client } from '@libsql/client';
 import { openDatabase, type Database } from '../../db/connect.ts';
 
 export const BASE_DATABASE = join(tmpdir(), 'own-the-follow-up-test-base.db');
@@ -25,6 +26,15 @@ export function freshDatabaseFile(): { url: string; file: string } {
 export function openTestDatabase(): TestDatabase {
   const { file, url } = freshDatabaseFile();
   return { db: openDatabase({ url }), url, file };
+}
+
+/**
+ * A raw SQL client on a test's database, beside the server under test. It waits for the server's
+ * write lock like the app does (a busy timeout on every connection): without one, a test write
+ * that meets a sign-up in flight fails at once with SQLITE_BUSY on a busy machine.
+ */
+export function testClient(url: string): Client {
+  return createClient({ url, timeout: 10_000 });
 }
 
 /** How many migrations are committed under db/migrations (what a migrated database reports). */
