@@ -4,7 +4,8 @@
  */
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { multiLineText, singleLineText } from '../lib/forms/fields';
+import { checkbox, multiLineText, singleLineText } from '../lib/forms/fields';
+import { refuseUnfilledPlaceholders } from '../lib/tracker/drafts';
 import { hasCoaching } from '../lib/coaching/entitlements.server';
 import { enforceRateLimit, requireActionCoach, requireActionUser } from '../lib/auth/guards.server';
 import { answerReview, requestReview, withdrawReview } from '../lib/coaching/reviews.server';
@@ -33,6 +34,7 @@ export const reviews = {
       subject: text('The subject', REVIEW_LIMITS.subject, { oneLine: true }),
       body: text('The message', REVIEW_LIMITS.body),
       note: text('Your note', REVIEW_LIMITS.note, { required: false }).nullish(),
+      keepPlaceholders: checkbox(),
     }),
     handler: handleRefusals(async (input, context) => {
       const { db } = context.locals.app;
@@ -44,6 +46,7 @@ export const reviews = {
           'Coach review is part of Coaching. See the plans on the pricing page to add it.',
         );
       }
+      refuseUnfilledPlaceholders(input, input.keepPlaceholders);
       await enforceRateLimit(db, REQUESTS_PER_MEMBER, user.id, 'review requests today');
       return requestReview(db, user, { ...input, note: input.note ?? '' });
     }),

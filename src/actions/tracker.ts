@@ -22,6 +22,7 @@ import { importOpportunities } from '../lib/tracker/transfer.server';
 import { setCalendarTokenHash } from '../lib/tracker/calendar-feed.server';
 import type { ConversationValue } from '../lib/tracker/records';
 import { readTrackerCsv } from '../lib/tracker/csv';
+import { refuseUnfilledPlaceholders } from '../lib/tracker/drafts';
 import { checkbox, multiLineText, singleLineText, trueOrFalse } from '../lib/forms/fields';
 import {
   conversationInstant,
@@ -135,12 +136,14 @@ export const tracker = {
       }).nullish(),
       sentOn: optionalDate,
       sentAt: optionalClockTime,
+      keepPlaceholders: checkbox(),
     }),
     handler: handleRefusals(async (input, context) => {
       const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       const now = new Date();
       const at = touchInstant(input.sentOn, input.sentAt, user.timeZone, now);
+      refuseUnfilledPlaceholders({ subject: input.subject ?? '', body: input.body ?? '' }, input.keepPlaceholders);
       const logged = await logTouch(db, user, input.opportunityId, {
         type: 'sent',
         step: input.step,

@@ -43,15 +43,19 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
   await page.getByRole('link', { name: 'See Coaching' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Plans' })).toBeVisible();
   await expect(page.getByText('$19 a month')).toBeVisible();
+  await expect(page.getByText('save $38 against paying monthly')).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Upgrade, billed monthly' }).click();
   await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/checkout\/cs_/);
   await expect(page.getByText('$19.00 per month')).toBeVisible();
   await page.getByRole('button', { name: 'Pay and subscribe' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Coaching' })).toBeVisible();
+  await expect(page.getByText('Invoices and receipts are in the billing portal')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open the billing portal' })).toBeVisible();
   await expectAccessible(page);
   await page.goto('/account');
   await expect(page.getByText(/Coaching, billed monthly\. Renews on/)).toBeVisible();
+  await expect(page.getByText('Deleting your account ends your Coaching subscription at once.')).toBeVisible();
 
   // The whole guide now.
   await page.goto(PREMIUM);
@@ -69,8 +73,16 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
   await page.getByRole('button', { name: 'Add and plan my follow-ups' }).click();
   await expect(page.getByRole('heading', { name: 'Next: Thank-you note' })).toBeVisible();
   await expect(page.locator('astro-island[ssr]')).toHaveCount(0);
-  await page.getByLabel('Message').fill('Hi Dana,\n\nThanks for the chat about the escalation playbook.\n\nJo');
+  // A placeholder left in: the editor warns while typing, and the draft does not go without a yes.
+  await page.getByLabel('Message').fill('Hi Dana,\n\nAt Fabrikam I {one result that relates to it}.\n\nJo');
+  await expect(page.getByText(/Still to fill in before it goes: \{one result that relates to it\}/)).toBeVisible();
   await page.getByText('Ask the coach to review it first').click();
+  await page.getByRole('button', { name: 'Send to the coach for review' }).click();
+  await expect(page.getByText(/Your message still has \{one result that relates to it\} to fill in/)).toBeVisible();
+  await expect(page.getByLabel('Message')).toHaveValue(/At Fabrikam I \{one result/);
+  await expect(page.locator('astro-island[ssr]')).toHaveCount(0);
+  // The review part is still open after the refusal.
+  await page.getByLabel('Message').fill('Hi Dana,\n\nThanks for the chat about the escalation playbook.\n\nJo');
   await page.getByLabel('A note for the coach (optional)').fill('Too short?');
   await page.getByRole('button', { name: 'Send to the coach for review' }).click();
   await expect(page.getByText('Sent to the coach. You will get an email when it is reviewed.')).toBeVisible();
@@ -87,6 +99,7 @@ test('a member upgrades through Checkout, reads a premium guide and gets a draft
     .first()
     .click();
   await expect(coach.page.getByText('Too short?')).toBeVisible();
+  await expect(coach.page.getByText(/asks you to review a draft of their thank-you note, not yet sent/)).toBeVisible();
   await expectAccessible(coach.page);
   await coach.page
     .getByLabel('Message')

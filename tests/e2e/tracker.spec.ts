@@ -70,7 +70,7 @@ test('from an article to a thank-you drafted, sent, a check-in scheduled and a r
   const message = page.getByLabel('Message');
   await expect(message).toHaveValue(/^Hi Priya,/);
   await expect(message).toHaveValue(/how critiques work across time zones/);
-  await expect(page.getByText('Still to fill in:')).toBeVisible();
+  await expect(page.getByText(/Still to fill in before it goes: .*\{your name\}/)).toBeVisible();
   await expectAccessible(page);
 
   await page.goto('/tracker');
@@ -80,7 +80,13 @@ test('from an article to a thank-you drafted, sent, a check-in scheduled and a r
 
   // Edit the draft, copy it, and mark it sent (once the draft island is live).
   await expect(page.locator('astro-island[ssr]')).toHaveCount(0);
-  await message.fill((await message.inputValue()).replace('{your name}', 'Robin'));
+  await message.fill(
+    (await message.inputValue())
+      .replace('{your name}', 'Robin')
+      .replace('{one result that relates to it}', 'halved the review backlog'),
+  );
+  // Every placeholder filled: the warning goes as the member types.
+  await expect(page.getByText(/Still to fill in before it goes/)).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Open in my mail app' })).toHaveAttribute(
     'href',
     /^mailto:priya@northwind\.example\?subject=Thank%20you%3A%20Product%20Designer%20interview&body=.*Robin/,
@@ -147,6 +153,10 @@ test('adding a networking call and marking it sent work with JavaScript off', as
   await page.getByRole('button', { name: 'Add and plan my follow-ups' }).click();
   await expect(page.getByRole('heading', { name: 'Next: Summary and next steps' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Copy' })).toHaveCount(0);
+  // Sent as drafted, placeholders and all: the member says so, or the form holds it back.
+  await page.getByRole('button', { name: 'Mark as sent' }).click();
+  await expect(page.getByText(/Your message still has \{.+\} to fill in/)).toBeVisible();
+  await page.getByLabel('Keep the text in braces as it is').check();
   await page.getByRole('button', { name: 'Mark as sent' }).click();
   await expect(page.getByRole('heading', { name: 'Next: Offer-value note' })).toBeVisible();
   await page.reload();

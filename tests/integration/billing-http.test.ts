@@ -832,3 +832,106 @@ describe('with payments switched off', () => {
     expect(visible(await (await member.get('/account')).text())).toContain('See what Coaching adds');
   });
 });
+
+describe('the paid flow’s small things', () => {
+  const PLACEHOLDER = '{one result that relates to it}';
+  const withPlaceholder = (entry: string) =>
+    draft(entry, { body: `Hi Priya,\n\nLast year I shipped ${PLACEHOLDER}.\n\nSam`, note: '' });
+  const reviewsOf = async (email: string) =>
+    count('SELECT count(*) FROM draft_reviews WHERE user_id = ?', [await userId(email)]);
+
+  it('a draft with an unfilled placeholder is held back, named, until the member keeps it', async () => {
+    const email = 'placeholder@example.com';
+    const { browser } = await payingMember(email);
+    const entry = await addInterview(browser);
+    const page = await (await browser.get(`/tracker/o/${entry}`)).text();
+    // The editor warns as soon as the draft shows one (the thank-you note leaves a result to fill in).
+    expect(visible(page)).toContain('Still to fill in before it goes');
+    expect(page).toContain('name="keepPlaceholders"');
+
+    const refused = await browser.post(`/tracker/o/${entry}?_action=reviews.request`, withPlaceholder(entry));
+    expect(refused.status).toBe(400);
+    const html = visible(await refused.text());
+    expect(html).toContain(`Your message still has ${PLACEHOLDER} to fill in.`);
+    expect(html).toContain('Last year I shipped {one result that relates to it}.');
+    // The review part stays open, so the member can send it again from where they were.
+    expect(html).toMatch(/<details id="ask-review" class="review-request" open/);
+    expect(await reviewsOf(email)).toBe(0);
+
+    const kept = await browser.post(`/tracker/o/${entry}?_action=reviews.request`, {
+      ...withPlaceholder(entry),
+      keepPlaceholders: 'on',
+    });
+    expect(kept.status).toBe(303);
+    expect(await reviewsOf(email)).toBe(1);
+
+    const { note: _note, ...sent } = withPlaceholder(entry);
+    const unsent = await browser.post(`/tracker/o/${entry}?_action=tracker.markSent`, sent);
+    expect(unsent.status).toBe(400);
+    expect(visible(await unsent.text())).toContain(`Your message still has ${PLACEHOLDER} to fill in.`);
+    expect(await count('SELECT count(*) FROM touches WHERE opportunity_id = ?', [entry])).toBe(0);
+    const logged = await browser.post(`/tracker/o/${entry}?_action=tracker.markSent`, {
+      ...sent,
+      keepPlaceholders: 'on',
+    });
+    expect(logged.status).toBe(303);
+    expect(await count('SELECT count(*) FROM touches WHERE opportunity_id = ?', [entry])).toBe(1);
+  });
+
+  it('the coach reads a draft to review, with times in the coach’s own zone', async () => {
+    const { browser } = await payingMember('zoned-member@example.com');
+    const entry = await addInterview(browser);
+    expect((await browser.post(`/tracker/o/${entry}?_action=reviews.request`, draft(entry))).status).toBe(303);
+    const coach = await signedUpMember(base, sql, 'zoned-coach@example.com', 'America/New_York');
+    await sql.execute("UPDATE users SET role = 'coach' WHERE email = 'zoned-coach@example.com'");
+    const id = String(
+      (await sql.execute({ sql: 'SELECT id FROM draft_reviews WHERE opportunity_id = ?', args: [entry] })).rows[0]![
+        'id'
+      ],
+    );
+    const queue = visible(await (await coach.get('/coach/reviews')).text());
+    expect(queue).toContain('America/New York');
+    expect(queue).not.toContain('UTC');
+    const page = visible(await (await coach.get(`/coach/reviews/${id}`)).text());
+    expect(page).toContain('asks you to review a draft of their thank-you note, not yet sent');
+    expect(page).not.toContain('sent their');
+    expect(page).toContain('America/New York');
+    expect(page).not.toContain('UTC');
+  });
+
+  it('the success page links to a draft with review open, and to invoices in the billing portal', async () => {
+    const email = 'welcome@example.com';
+    const member = await signedUpMember(base, sql, email);
+    const entry = await addInterview(member);
+    const session = await startCheckout(member);
+    await fake.completeCheckout(session.id);
+    const response = await member.get(`/pricing/success?session_id=${session.id}`);
+    expect(response.headers.get('content-security-policy')).toContain('https://billing.stripe.com');
+    const html = visible(await response.text());
+    const link = `/tracker/o/${entry}?review=ask#ask-review`;
+    expect(html).toContain(`href="${link}"`);
+    expect(html).toContain('Invoices and receipts are in the billing portal');
+    expect(html).not.toContain('Your receipt');
+    expect(html).toContain('action="/account?_action=billing.portal"');
+
+    const entryPage = visible(await (await member.get(link)).text());
+    expect(entryPage).toMatch(/<details id="ask-review" class="review-request" open/);
+    const portal = await member.post('/account?_action=billing.portal', {});
+    expect(portal.status).toBe(303);
+    expect(portal.headers.get('location')!.startsWith(fake.url)).toBe(true);
+  });
+
+  it('Delete my account says that it ends Coaching at once, to members who have it', async () => {
+    const { browser } = await payingMember('ending@example.com');
+    const paid = visible(await (await browser.get('/account')).text());
+    expect(paid).toContain('Deleting your account ends your Coaching subscription at once.');
+    expect(paid).toContain('is not refunded');
+    const free = await signedUpMember(base, sql, 'free-ending@example.com');
+    expect(visible(await (await free.get('/account')).text())).not.toContain('ends your Coaching subscription');
+  });
+
+  it('the yearly price states its saving against twelve monthly payments', async () => {
+    const html = visible(await (await new Browser(base).get('/pricing')).text());
+    expect(html).toMatch(/\$190 a year<\/span>\s*<span class="plan-saving"> — save \$38 against paying monthly</);
+  });
+});

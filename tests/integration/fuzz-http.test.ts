@@ -1287,7 +1287,7 @@ const ROUTES: Record<string, RouteSpec> = {
   '/tracker/o/[id]': {
     who: 'member',
     params: (i) => ({ id: [i.a.entry, 'no-such-entry'] }),
-    query: (i) => ({ saved: ['sent', 'x'], use: [i.a.review, i.b.review, 'no-such-review'] }),
+    query: (i) => ({ saved: ['sent', 'x'], use: [i.a.review, i.b.review, 'no-such-review'], review: ['ask', 'x'] }),
   },
   '/tracker/stats': { who: 'member', noInput: 'the member’s own numbers' },
   '/tracker/export.json': { who: 'member', noInput: 'a download of the member’s own tracker' },

@@ -88,6 +88,7 @@ const PLAUSIBLE: Record<string, string> = {
   hold: 'true',
   id: 'no-such-id',
   interval: 'month',
+  keepPlaceholders: 'on',
   kind: 'interview',
   leadId: 'no-such-lead',
   name: 'Sam',

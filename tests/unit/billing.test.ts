@@ -9,6 +9,7 @@ import {
   billingSummary,
   entitlementFrom,
   formatPrice,
+  yearlySaving,
   hasAccess,
   isLiveStatus,
   pastDueSince,
@@ -165,6 +166,28 @@ describe('formatPrice', () => {
     [999, 'gbp', 'month', '£9.99 a month'],
   ])('%i %s per %s → %s', (amount, currency, interval, expected) => {
     expect(formatPrice(amount, currency, interval)).toBe(expected);
+  });
+});
+
+describe('yearlySaving', () => {
+  const usd = (unitAmount: number) => ({ unitAmount, currency: 'usd' });
+  it.each([
+    ['$19 a month, $190 a year', usd(1900), usd(19000), 'save $38 against paying monthly'],
+    ['cents left over', usd(1950), usd(19900), 'save $35 against paying monthly'],
+    ['a saving with cents', usd(999), usd(10000), 'save $19.88 against paying monthly'],
+    [
+      'currency case differs',
+      { unitAmount: 1900, currency: 'EUR' },
+      { unitAmount: 19000, currency: 'eur' },
+      'save €38 against paying monthly',
+    ],
+    ['yearly costs exactly twelve months', usd(1900), usd(22800), undefined],
+    ['yearly costs more', usd(1900), usd(25000), undefined],
+    ['two currencies', usd(1900), { unitAmount: 19000, currency: 'eur' }, undefined],
+    ['no monthly price', undefined, usd(19000), undefined],
+    ['no yearly price', usd(1900), undefined, undefined],
+  ] as const)('%s', (_name, monthly, yearly, expected) => {
+    expect(yearlySaving(monthly, yearly)).toBe(expected);
   });
 });
 

@@ -4,7 +4,14 @@
  * is shown.
  */
 import { describe, expect, it } from 'vitest';
-import { draftFor, greetingName, mailtoLink } from '../../src/lib/tracker/drafts.ts';
+import {
+  draftFor,
+  greetingName,
+  mailtoLink,
+  refuseUnfilledPlaceholders,
+  unfilledPlaceholders,
+} from '../../src/lib/tracker/drafts.ts';
+import { Refusal } from '../../src/lib/app/refusal.ts';
 import type { CheatSheetTemplate } from '../../src/lib/leads/cheat-sheet.ts';
 import { newOpportunitySchema, questionDates } from '../../src/lib/tracker/model.ts';
 import { boardColumn, dueLabel, storedBucket, type StoredPlan } from '../../src/lib/tracker/view.ts';
@@ -223,5 +230,46 @@ describe('where an entry is shown', () => {
   it('labels a day step by its day and a timed step by its time', () => {
     expect(dueLabel(step('2026-12-02T23:59:59.999Z'), 'UTC')).toBe('Wed 2 Dec');
     expect(dueLabel(step('2026-11-27T15:00:00Z', 'time'), 'Europe/London')).toBe('by Fri 27 Nov, 3:00 pm');
+  });
+});
+
+describe('unfilled placeholders', () => {
+  it('finds each placeholder once, subject first, as written', () => {
+    expect(
+      unfilledPlaceholders(
+        'Thank you: {role title} interview',
+        'Hi Priya,\n\nI did {one result that relates to it}.\n\n{role title} again; {your name}',
+      ),
+    ).toEqual(['{role title}', '{one result that relates to it}', '{your name}']);
+  });
+
+  it('ignores braces that are not a placeholder: empty, nested, or across lines', () => {
+    expect(unfilledPlaceholders('Hi {}', 'a {b\nc} d', '{{x}}')).toEqual(['{x}']);
+    expect(unfilledPlaceholders('Thank you', 'Hi Priya, thank you.')).toEqual([]);
+  });
+
+  it('refuses a message with a placeholder, naming it beside the message', () => {
+    const message = { subject: 'Thank you', body: 'I did {one result that relates to it}.' };
+    let refusal: unknown;
+    try {
+      refuseUnfilledPlaceholders(message, false);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(Refusal);
+    expect(refusal).toMatchObject({ kind: 'bad-input', code: 'unfilled-placeholders', field: 'body' });
+    expect((refusal as Refusal).message).toContain('{one result that relates to it} to fill in');
+    expect((refusal as Refusal).message).toContain('Keep the text in braces as it is');
+  });
+
+  it('names several placeholders in a list', () => {
+    expect(() => refuseUnfilledPlaceholders({ subject: '{a}', body: '{b} {c}' }, false)).toThrow(
+      'still has {a}, {b} and {c} to fill in. Replace them',
+    );
+  });
+
+  it('lets the message go when the member keeps the braces, or when none are left', () => {
+    expect(() => refuseUnfilledPlaceholders({ subject: '{a}', body: '' }, true)).not.toThrow();
+    expect(() => refuseUnfilledPlaceholders({ subject: 'Thanks', body: 'Hi.' }, false)).not.toThrow();
   });
 });

@@ -6,7 +6,12 @@
  */
 import { memo, useEffect, useId, useState } from 'react';
 import { REVIEW_LIMITS } from '../../lib/coaching/review-rules';
-import { mailtoLink } from '../../lib/tracker/drafts';
+import {
+  KEEP_PLACEHOLDERS_FIELD,
+  KEEP_PLACEHOLDERS_LABEL,
+  mailtoLink,
+  unfilledPlaceholders,
+} from '../../lib/tracker/drafts';
 import { TOUCH_LIMITS } from '../../lib/tracker/model';
 
 interface Props {
@@ -29,6 +34,8 @@ interface Props {
   reviewAction?: string | undefined;
   /** The note to the coach typed before a refused submission. */
   reviewNote?: string | undefined;
+  /** The review section starts open: a review request was refused, or a link asked for it. */
+  reviewOpen?: boolean | undefined;
 }
 
 function DraftEditor(props: Props) {
@@ -48,7 +55,7 @@ function DraftEditor(props: Props) {
     }
   }
 
-  const unfilled = [...new Set(`${subject}\n${body}`.match(/\{[^{}\n]+\}/g) ?? [])];
+  const unfilled = unfilledPlaceholders(subject, body);
   const errors = props.errors ?? {};
 
   return (
@@ -85,11 +92,18 @@ function DraftEditor(props: Props) {
         />
         {errors.body && <p className="field-error">{errors.body}</p>}
       </div>
-      {unfilled.length > 0 && (
-        <p className="hint" aria-live="polite">
-          Still to fill in: {unfilled.join(', ')}
-        </p>
-      )}
+      <div aria-live="polite">
+        {unfilled.length > 0 && (
+          <div className="placeholder-warning stack">
+            <p className="warning">
+              Still to fill in before it goes: <strong>{unfilled.join(', ')}</strong>
+            </p>
+            <label className="inline-check">
+              <input type="checkbox" name={KEEP_PLACEHOLDERS_FIELD} /> {KEEP_PLACEHOLDERS_LABEL}
+            </label>
+          </div>
+        )}
+      </div>
       <div className="link-row draft-actions">
         {hydrated && (
           <button className="button secondary" type="button" onClick={() => void copy()}>
@@ -130,7 +144,7 @@ function DraftEditor(props: Props) {
         Mark as sent
       </button>
       {props.reviewAction && (
-        <details className="review-request" open={!!props.reviewNote}>
+        <details id="ask-review" className="review-request" open={!!props.reviewNote || !!props.reviewOpen}>
           <summary>Ask the coach to review it first</summary>
           <div className="stack">
             <div className="field">

@@ -222,11 +222,32 @@ function periodEndOf(entitlement: Entitlement): Date {
 
 /** A price as people read it: "$19 a month", "€190 a year". Whole amounts drop the cents. */
 export function formatPrice(unitAmount: number, currency: string, interval: string): string {
+  return `${formatMoney(unitAmount, currency)} a ${interval}`;
+}
+
+/** `$19`, `$19.50`: an amount in the currency's minor unit (cents), without needless decimals. */
+export function formatMoney(unitAmount: number, currency: string): string {
   const amount = unitAmount / 100;
-  const money = new Intl.NumberFormat('en-US', {
+  return new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency: currency.toUpperCase(),
     minimumFractionDigits: Number.isInteger(amount) ? 0 : 2,
   }).format(amount);
-  return `${money} a ${interval}`;
+}
+
+/** A recurring price as Stripe states it: an amount in the minor unit and its currency. */
+export interface PriceAmount {
+  unitAmount: number;
+  currency: string;
+}
+
+/**
+ * What the yearly price saves against twelve monthly payments, as the pricing page says it
+ * ("save $38 against paying monthly"), or undefined when yearly is not cheaper or the two
+ * prices are not in the same currency.
+ */
+export function yearlySaving(monthly: PriceAmount | undefined, yearly: PriceAmount | undefined): string | undefined {
+  if (!monthly || !yearly || monthly.currency.toLowerCase() !== yearly.currency.toLowerCase()) return undefined;
+  const saving = monthly.unitAmount * 12 - yearly.unitAmount;
+  return saving > 0 ? `save ${formatMoney(saving, yearly.currency)} against paying monthly` : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import type { Database } from '../../../db/connect.ts';
 import type { AppConfig } from '../app/config.ts';
-import { BILLING_INTERVALS, formatPrice, type BillingInterval } from './billing-rules';
+import { BILLING_INTERVALS, formatPrice, yearlySaving, type BillingInterval, type PriceAmount } from './billing-rules';
 import { createStripeClient, type BillingContext } from './billing.server';
 
 /** The Stripe context of this configuration, or null when payments are switched off. */
@@ -35,6 +35,8 @@ export interface Plan {
   interval: BillingInterval;
   /** "$19 a month", or undefined when Stripe could not be asked (Checkout shows the amount). */
   label: string | undefined;
+  /** The yearly plan's "save $38 against paying monthly", when it is cheaper than twelve months. */
+  saving?: string | undefined;
 }
 
 const FRESH_MS = 10 * 60_000;
@@ -46,12 +48,14 @@ export async function coachingPlans(payments: BillingContext | null, now = Date.
   if (!payments) return [];
   if (cached && cached.until > now) return cached.plans;
   let complete = true;
+  const amounts: Partial<Record<BillingInterval, PriceAmount>> = {};
   const plans = await Promise.all(
     BILLING_INTERVALS.filter((interval) => payments.prices[interval]).map(async (interval): Promise<Plan> => {
       try {
         const price = await payments.stripe.prices.retrieve(payments.prices[interval]!);
-        const label = price.unit_amount === null ? undefined : formatPrice(price.unit_amount, price.currency, interval);
-        return { interval, label };
+        if (price.unit_amount === null) return { interval, label: undefined };
+        amounts[interval] = { unitAmount: price.unit_amount, currency: price.currency };
+        return { interval, label: formatPrice(price.unit_amount, price.currency, interval) };
       } catch (error) {
         console.error(`could not read the ${interval}ly price from Stripe`, error);
         complete = false;
@@ -59,6 +63,8 @@ export async function coachingPlans(payments: BillingContext | null, now = Date.
       }
     }),
   );
+  const saving = yearlySaving(amounts.month, amounts.year);
+  for (const plan of plans) if (plan.interval === 'year' && saving) plan.saving = saving;
   cached = { plans, until: now + (complete ? FRESH_MS : RETRY_MS) };
   return plans;
 }

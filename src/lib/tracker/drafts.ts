@@ -3,7 +3,8 @@
  * conversation. Pure: the templates are passed in (read from src/content/cheat-sheet).
  * Anything we do not know stays as a `{placeholder}` for the member to fill before sending.
  */
-import { fillTemplate, type CheatSheetTemplate, type TemplateId } from '../leads/cheat-sheet';
+import { fillTemplate, templatePlaceholders, type CheatSheetTemplate, type TemplateId } from '../leads/cheat-sheet';
+import { Refusal } from '../app/refusal';
 import type { StepId } from './model';
 import { formatDay } from '../time/zoned-time';
 
@@ -79,4 +80,36 @@ export function draftFor(step: StepId, context: DraftContext, templates: readonl
 export function mailtoLink(to: string, subject: string, body: string): string {
   const encode = (text: string) => encodeURIComponent(text.replace(/\r?\n/g, '\r\n'));
   return `mailto:${encodeURIComponent(to).replace(/%40/g, '@')}?subject=${encode(subject)}&body=${encode(body)}`;
+}
+
+/**
+ * The `{placeholders}` still in a message, as written (`{one result that relates to it}`), each
+ * once, in order of first appearance across the texts given (the subject, then the body).
+ */
+export function unfilledPlaceholders(...texts: string[]): string[] {
+  return [...new Set(texts.flatMap((text) => templatePlaceholders(text)))].map((name) => `{${name}}`);
+}
+
+/** The checkbox that sends a message with its braces anyway: some people mean them. */
+export const KEEP_PLACEHOLDERS_FIELD = 'keepPlaceholders';
+export const KEEP_PLACEHOLDERS_LABEL = 'Keep the text in braces as it is';
+
+/** `{a}`, `{a} and {b}`, `{a}, {b} and {c}`. */
+function listed(items: string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * Refuses a message that still holds a placeholder from the cheat sheet, unless the member ticked
+ * the box that keeps it: the message names what is left, beside the message field.
+ */
+export function refuseUnfilledPlaceholders(message: { subject: string; body: string }, keep: boolean): void {
+  const unfilled = unfilledPlaceholders(message.subject, message.body);
+  if (unfilled.length === 0 || keep) return;
+  throw new Refusal(
+    'bad-input',
+    'unfilled-placeholders',
+    `Your message still has ${listed(unfilled)} to fill in. Replace ${unfilled.length === 1 ? 'it' : 'them'} with your own words, or tick “${KEEP_PLACEHOLDERS_LABEL}” to send it as written.`,
+    'body',
+  );
 }

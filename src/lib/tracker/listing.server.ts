@@ -79,6 +79,19 @@ export function listDueSteps(db: Database, member: Member) {
     .limit(500);
 }
 
+/** The entry whose next message is due soonest, if any: where a draft is waiting to be written. */
+export async function soonestDueEntry(db: Database, member: Member) {
+  const [row] = await db
+    .select({ id: opportunities.id, company: opportunities.company, contactName: opportunities.contactName })
+    .from(opportunities)
+    .where(
+      and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt), isNotNull(opportunities.planDueAt)),
+    )
+    .orderBy(asc(opportunities.planDueAt))
+    .limit(1);
+  return row;
+}
+
 const DAY_MS = 86_400_000;
 /** The largest time a Date can hold. */
 const LATEST_DATE_MS = 8_640_000_000_000_000;
