@@ -32,6 +32,9 @@ export const account = {
       // region's) public holidays: a new zone or place moves them.
       const moved = input.timeZone !== user.timeZone || place.country !== user.country || place.region !== user.region;
       if (moved) await replanAll(db, { id: user.id, timeZone: input.timeZone, ...place });
+      // The page this form posts to renders in the same request: it shows the member as saved,
+      // not as the session found them before the save.
+      context.locals.user = { ...user, ...input, ...place };
       return { saved: 'profile' as const };
     }),
   }),

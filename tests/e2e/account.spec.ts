@@ -1,4 +1,4 @@
-import { expect, expectAccessible, linkFromMail, mainNav, test } from './fixtures';
+import { expect, expectAccessible, linkFromMail, mainNav, projectNetwork, signedUpPerson, test } from './fixtures';
 
 test('a newcomer signs up, confirms, signs out and in, resets the password and deletes the account', async ({
   page,
@@ -57,4 +57,34 @@ test('a newcomer signs up, confirms, signs out and in, resets the password and d
   await expect(page).toHaveURL(/\/\?account=deleted$/);
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login/);
+});
+
+test('a member in the US sets their country, and a summary due on Thanksgiving moves to the Friday', async ({
+  browser,
+  baseURL,
+}, testInfo) => {
+  const { page } = await signedUpPerson(browser, {
+    name: 'Dana',
+    address: `${projectNetwork(testInfo)}.231`,
+    password: 'dana keeps the calendar',
+    baseURL: baseURL!,
+  });
+  await page.goto('/account');
+  await page.getByLabel('Time zone').selectOption('America/New_York');
+  await page.getByLabel('Country for public holidays').selectOption({ label: 'United States of America' });
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  // The country has regions: the form offers them once it is saved.
+  await expect(page.getByLabel('Region')).toBeVisible();
+  await expect(page.getByLabel('Country for public holidays')).toHaveValue('US');
+  await expectAccessible(page);
+
+  // A networking call the day before Thanksgiving: its summary is due a working day later.
+  await page.goto('/tracker/new');
+  await page.getByRole('radio', { name: 'Networking call' }).check();
+  await page.getByLabel('Company').fill('Harbor Labs');
+  await page.getByLabel('Who you spoke with').fill('Lee Park');
+  await page.getByLabel('Date you spoke').fill('2026-11-25');
+  await page.getByRole('button', { name: 'Add and plan my follow-ups' }).click();
+  await expect(page.getByRole('heading', { name: 'Next: Summary and next steps' })).toBeVisible();
+  await expect(page.getByText(/Fri 27 Nov, the next working day after Thanksgiving Day/).first()).toBeVisible();
 });

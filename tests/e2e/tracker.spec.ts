@@ -70,7 +70,7 @@ test('from an article to a thank-you drafted, sent, a check-in scheduled and a r
   const message = page.getByLabel('Message');
   await expect(message).toHaveValue(/^Hi Priya,/);
   await expect(message).toHaveValue(/how critiques work across time zones/);
-  await expect(page.getByText(/Still to fill in before it goes: .*\{your name\}/)).toBeVisible();
+  await expect(page.getByText(/Still to fill in before it goes: .*\{one result that relates to it\}/)).toBeVisible();
   await expectAccessible(page);
 
   await page.goto('/tracker');

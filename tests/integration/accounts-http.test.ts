@@ -449,7 +449,11 @@ describe('the country and region whose public holidays the tracker skips', () =>
 
     const germany = await browser.post('/account?_action=account.updateProfile', profile({ country: 'DE' }));
     expect(germany.status).toBe(200);
-    expect(visible(await germany.text())).toContain('Saved.');
+    const savedPage = await germany.text();
+    expect(visible(savedPage)).toContain('Saved.');
+    // The page answering the save shows the member as saved, not as they were before it.
+    expect(savedPage).toMatch(/<option value="DE" selected[^>]*>Germany<\/option>/);
+    expect(savedPage).toContain('<label for="profile-region">Region</label>');
     expect(await placeOf('holidays@example.com')).toMatchObject({ country: 'DE', region: null });
     expect(await planOf()).toBe(
       'Summary and next steps due by Mon 28 Dec, the next working day after the holidays (a working day after your call).',
