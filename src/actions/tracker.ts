@@ -21,7 +21,7 @@ import {
 import { importOpportunities } from '../lib/tracker/transfer.server';
 import { setCalendarTokenHash } from '../lib/tracker/calendar-feed.server';
 import type { ConversationValue } from '../lib/tracker/records';
-import { readTrackerCsv } from '../lib/tracker/csv';
+import { readTrackerFile } from '../lib/tracker/csv';
 import { refuseUnfilledPlaceholders } from '../lib/tracker/drafts';
 import { checkbox, multiLineText, singleLineText, trueOrFalse } from '../lib/forms/fields';
 import {
@@ -251,10 +251,16 @@ export const tracker = {
       const { db } = context.locals.app;
       const { user } = requireTrackerWriter(context);
       await enforceRateLimit(db, IMPORT_PER_MEMBER, user.id, 'imports in an hour');
-      const text = await input.file.text();
-      const report = readTrackerCsv(text, { timeZone: user.timeZone, now: new Date() });
+      // The bytes, not file.text(): that would decode a Windows-1252 file as UTF-8 and lose its accents.
+      const report = readTrackerFile(await input.file.arrayBuffer(), { timeZone: user.timeZone, now: new Date() });
       const added = report.opportunities.length > 0 ? await importOpportunities(db, user, report.opportunities) : 0;
-      return { added, rowsRead: report.rowsRead, rowsAccepted: report.rowsAccepted, problems: report.problems };
+      return {
+        added,
+        rowsRead: report.rowsRead,
+        rowsAccepted: report.rowsAccepted,
+        problems: report.problems,
+        notices: report.notices,
+      };
     }),
   }),
 

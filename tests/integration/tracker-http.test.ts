@@ -345,6 +345,26 @@ describe('import, export and the calendar feed', () => {
     expect(json.opportunities[0]!.conversations).toHaveLength(2);
   });
 
+  it('imports a Windows-1252 file (Excel in many locales) with its accents, saying which encoding it assumed', async () => {
+    const sam = await signedUpMember(base, sql, 'cp1252@example.com');
+    const header =
+      'kind,company,role_title,contact_name,contact_role,contact_email,stage,conversation_date,conversation_time,decision_by,timing_note,specific_detail,value_idea,notes';
+    const text = [header, `interview,Müller GmbH,Analyst,Renée Roß,,,open,${yesterday()},10:00,,,,,`].join('\r\n');
+    // Windows-1252 bytes: every character above is Latin-1, which Windows-1252 shares.
+    const bytes = Uint8Array.from([...text].map((char) => char.charCodeAt(0)));
+    const form = new FormData();
+    form.set('file', new File([bytes], 'tracker.csv', { type: 'text/csv' }));
+    const response = await sam.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+    expect(response.status).toBe(200);
+    const html = visible(await response.text());
+    expect(html).toContain('Added 1 entry from 1 of 1 rows.');
+    expect(html).toContain('read as Windows-1252');
+    const exported = await (await sam.get('/tracker/export.csv')).text();
+    expect(exported).toContain('"Müller GmbH"');
+    expect(exported).toContain('"Renée Roß"');
+    expect(exported).not.toContain('\uFFFD');
+  });
+
   it('refuses an empty file and a file over 1 MB, importing nothing', async () => {
     const sam = await signedUpMember(base, sql, 'bigfile@example.com');
     for (const [content, message] of [

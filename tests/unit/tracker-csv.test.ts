@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csvRow } from '../../src/lib/data/csv';
 import {
   readTrackerCsv,
+  readTrackerFile,
   TRACKER_CSV_COLUMNS,
   trackerCsv,
   type ImportedOpportunity,
@@ -201,7 +202,7 @@ describe('readTrackerCsv round trip', () => {
         conversations: [],
       },
     ];
-    expect(report).toEqual({ opportunities: expected, problems: [], rowsRead: 4, rowsAccepted: 4 });
+    expect(report).toEqual({ opportunities: expected, problems: [], rowsRead: 4, rowsAccepted: 4, notices: [] });
   });
 });
 
@@ -401,6 +402,7 @@ describe('readTrackerCsv files', () => {
       problems: [{ row: 1, field: '', message: expect.stringMatching(/^This file has more than 3 rows/) }],
       rowsRead: 4,
       rowsAccepted: 0,
+      notices: [],
     });
     expect(read(fileOf(...rows), 4).rowsAccepted).toBe(4);
   });
@@ -424,16 +426,66 @@ describe('readTrackerCsv files', () => {
       problems: [{ row: 1, field: '', message: expect.stringMatching(/^This file is empty/) }],
       rowsRead: 0,
       rowsAccepted: 0,
+      notices: [],
     });
   });
 
   it('imports nothing from a header alone, without complaint', () => {
-    expect(read(HEADER)).toEqual({ opportunities: [], problems: [], rowsRead: 0, rowsAccepted: 0 });
+    expect(read(HEADER)).toEqual({ opportunities: [], problems: [], rowsRead: 0, rowsAccepted: 0, notices: [] });
   });
 
   it('reports a file that is not valid CSV at the row where reading failed', () => {
     const report = read(fileOf({}) + 'interview,"Acme\r\n');
     expect(report.opportunities).toEqual([]);
     expect(report.problems).toEqual([{ row: 3, field: '', message: expect.stringMatching(/never closed/) }]);
+  });
+});
+
+/** Text as Windows-1252 bytes (every character here is in that code page). */
+function windows1252(text: string): Uint8Array {
+  const table = new Map<string, number>();
+  const decoder = new TextDecoder('windows-1252');
+  for (let byte = 0; byte < 256; byte += 1) table.set(decoder.decode(new Uint8Array([byte])), byte);
+  return new Uint8Array([...text].map((char) => table.get(char) ?? 0x3f));
+}
+
+describe('readTrackerFile encodings', () => {
+  const readBytes = (bytes: Uint8Array) => readTrackerFile(bytes, { timeZone: zone, now });
+  const accented = fileOf({ company: 'Müller GmbH', contact_name: 'Renée Façade', notes: 'Preis: 5 € – naïve' });
+
+  it('reads a Windows-1252 file (Excel in many locales) with its accents, and says so', () => {
+    const report = readBytes(windows1252(accented));
+    expect(report.problems).toEqual([]);
+    expect(report.opportunities[0]).toMatchObject({
+      company: 'Müller GmbH',
+      contactName: 'Renée Façade',
+      notes: 'Preis: 5 € – naïve',
+    });
+    expect(JSON.stringify(report.opportunities)).not.toContain('\uFFFD');
+    expect(report.notices).toEqual([expect.stringMatching(/read as Windows-1252.*CSV UTF-8/)]);
+  });
+
+  it('reads UTF-8 with or without a byte order mark, and UTF-16 with one, without a notice about UTF-8', () => {
+    const utf8 = new TextEncoder().encode(accented);
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]);
+    const utf16le = new Uint8Array([
+      0xff,
+      0xfe,
+      ...[...accented].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8]),
+    ]);
+    for (const bytes of [utf8, withBom]) {
+      const report = readBytes(bytes);
+      expect(report.opportunities[0]?.company).toBe('Müller GmbH');
+      expect(report.notices).toEqual([]);
+    }
+    const report = readBytes(utf16le);
+    expect(report.opportunities[0]?.notes).toBe('Preis: 5 € – naïve');
+    expect(report.notices).toEqual([expect.stringMatching(/UTF-16/)]);
+  });
+
+  it('keeps a replacement character the member really typed in a UTF-8 file', () => {
+    const report = readBytes(new TextEncoder().encode(fileOf({ notes: 'odd \uFFFD sign' })));
+    expect(report.opportunities[0]?.notes).toBe('odd \uFFFD sign');
+    expect(report.notices).toEqual([]);
   });
 });

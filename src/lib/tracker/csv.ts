@@ -9,6 +9,7 @@ import { CsvError, csvRow, parseCsv } from '../data/csv';
 import { conversationFields, conversationInstant, opportunityFields, questionDates, STAGES, type Stage } from './model';
 import type { ConversationRow, ConversationValue, OpportunityFieldsValue, OpportunityRow } from './records';
 import { localParts } from '../time/zoned-time';
+import { decodeSpreadsheet, ENCODING_NAMES } from '../data/encoding';
 
 export const DEFAULT_MAX_IMPORT_ROWS = 2000;
 
@@ -133,6 +134,8 @@ export interface ImportReport {
   rowsRead: number;
   /** Data rows imported without a problem. */
   rowsAccepted: number;
+  /** What the importer assumed about the file (its encoding, how it read dates), to tell the member. */
+  notices: string[];
 }
 
 export interface ReadTrackerCsvOptions {
@@ -286,7 +289,7 @@ function rowProblems(row: number, byField: ReadonlyMap<string, string>): ImportP
 }
 
 function refused(problem: ImportProblem, rowsRead = 0): ImportReport {
-  return { opportunities: [], problems: [problem], rowsRead, rowsAccepted: 0 };
+  return { opportunities: [], problems: [problem], rowsRead, rowsAccepted: 0, notices: [] };
 }
 
 /**
@@ -344,5 +347,29 @@ export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): Im
     }
     problems.push(...rowProblems(row, result.problems));
   }
-  return { opportunities: groupRows(accepted), problems, rowsRead: rows.length, rowsAccepted: accepted.length };
+  return {
+    opportunities: groupRows(accepted),
+    problems,
+    rowsRead: rows.length,
+    rowsAccepted: accepted.length,
+    notices: [],
+  };
+}
+
+/**
+ * Reads an uploaded tracker file from its bytes: decoded by decodeSpreadsheet (a byte order
+ * mark, else UTF-8 when the bytes are valid UTF-8, else Windows-1252 as Excel saves it in many
+ * locales), then read by readTrackerCsv. When the file was not UTF-8 the report says which
+ * encoding was assumed, and how to save the file so nothing is guessed.
+ */
+export function readTrackerFile(bytes: ArrayBuffer | Uint8Array, options: ReadTrackerCsvOptions): ImportReport {
+  const decoded = decodeSpreadsheet(bytes);
+  const report = readTrackerCsv(decoded.text, options);
+  if (decoded.encoding === 'windows-1252')
+    report.notices.unshift(
+      `This file is not UTF-8, so it was read as ${ENCODING_NAMES[decoded.encoding]}, the encoding Excel uses in many countries. If accented letters look wrong, save it from your spreadsheet as "CSV UTF-8" and import it again.`,
+    );
+  else if (decoded.encoding !== 'utf-8')
+    report.notices.unshift(`This file was read as ${ENCODING_NAMES[decoded.encoding]}, as its byte order mark says.`);
+  return report;
 }
