@@ -365,6 +365,26 @@ describe('import, export and the calendar feed', () => {
     expect(exported).not.toContain('\uFFFD');
   });
 
+  it('imports a semicolon-separated file, and says nothing was imported when a file is refused', async () => {
+    const sam = await signedUpMember(base, sql, 'semicolons@example.com');
+    const header =
+      'kind;company;role_title;contact_name;contact_role;contact_email;stage;conversation_date;conversation_time;decision_by;timing_note;specific_detail;value_idea;notes';
+    const post = async (text: string) => {
+      const form = new FormData();
+      form.set('file', new File([text], 'tracker.csv', { type: 'text/csv' }));
+      const response = await sam.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+      expect(response.status).toBe(200);
+      return visible(await response.text());
+    };
+    const good = await post(
+      [header, `interview;Contoso;Analyst;Ana Lima;;;open;${yesterday()};10:00;;;;;1,5k`].join('\r\n'),
+    );
+    expect(good).toContain('Added 1 entry from 1 of 1 rows.');
+    const refused = await post('kind|company\r\ninterview|Contoso');
+    expect(refused).toContain('Nothing was imported');
+    expect(refused).not.toMatch(/0 of 0 rows|row was skipped/);
+  });
+
   it('refuses an empty file and a file over 1 MB, importing nothing', async () => {
     const sam = await signedUpMember(base, sql, 'bigfile@example.com');
     for (const [content, message] of [

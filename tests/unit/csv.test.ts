@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvError, csvRow, parseCsv } from '../../src/lib/data/csv';
+import { CsvError, csvRow, detectCsvDelimiter, parseCsv } from '../../src/lib/data/csv';
 
 /** What parseCsv raises for `text`, or a failure when it does not raise. */
 function csvErrorOf(text: string): CsvError {
@@ -108,5 +108,27 @@ describe('parseCsv', () => {
     const error = csvErrorOf('a\n"quoted"tail,b\n');
     expect(error).toBeInstanceOf(CsvError);
     expect(error.line).toBe(2);
+  });
+});
+
+describe('detectCsvDelimiter', () => {
+  it('finds a comma, a semicolon or a tab from the first row', () => {
+    expect(detectCsvDelimiter('a,b,c\r\n1,2,3')).toBe(',');
+    expect(detectCsvDelimiter('\uFEFFa;b;c\r\n1,5;2;3')).toBe(';');
+    expect(detectCsvDelimiter('a\tb\tc\n1\t2\t3')).toBe('\t');
+    expect(detectCsvDelimiter('"a;x",b,c')).toBe(',');
+    expect(detectCsvDelimiter('')).toBe(',');
+  });
+
+  it('prefers the separator that yields known column names', () => {
+    const known = (cell: string) => ['kind', 'company', 'notes'].includes(cell);
+    expect(detectCsvDelimiter('kind;company;notes,with,commas,in,it', known)).toBe(';');
+  });
+
+  it('parses with the separator it is given', () => {
+    expect(parseCsv('a;"b;c"\r\n1;2', ';')).toEqual([
+      ['a', 'b;c'],
+      ['1', '2'],
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { csvRow } from '../../src/lib/data/csv';
 import {
   readTrackerCsv,
   readTrackerFile,
+  importSummary,
   TRACKER_CSV_COLUMNS,
   trackerCsv,
   type ImportedOpportunity,
@@ -487,5 +488,52 @@ describe('readTrackerFile encodings', () => {
     const report = readBytes(new TextEncoder().encode(fileOf({ notes: 'odd \uFFFD sign' })));
     expect(report.opportunities[0]?.notes).toBe('odd \uFFFD sign');
     expect(report.notices).toEqual([]);
+  });
+});
+
+describe('readTrackerCsv delimiters', () => {
+  const semicolons = (text: string) => text.replace(/","/g, '";"');
+
+  it('reads a semicolon-separated file (Excel where the comma is the decimal mark)', () => {
+    const report = read(semicolons(fileOf({ notes: 'Paid 1,5k; maybe more' })));
+    expect(report.problems).toEqual([]);
+    expect(report.rowsAccepted).toBe(1);
+    expect(report.opportunities[0]?.notes).toBe('Paid 1,5k; maybe more');
+  });
+
+  it('reads a semicolon file written without quotes, and a tab-separated one', () => {
+    const plain = (separator: string) =>
+      [HEADER.replace(/,/g, separator), TRACKER_CSV_COLUMNS.map((column) => GOOD_ROW[column]).join(separator)].join(
+        '\r\n',
+      );
+    for (const separator of [';', '\t']) {
+      const report = read(plain(separator));
+      expect(report.problems).toEqual([]);
+      expect(report.opportunities[0]).toMatchObject({ company: 'Acme', contactName: 'Dana Ortiz' });
+    }
+  });
+
+  it('keeps commas in cells of a comma file whose header also holds a semicolon', () => {
+    const report = read(
+      csvRow([...TRACKER_CSV_COLUMNS, 'a;b;c;d']) + csvRow(TRACKER_CSV_COLUMNS.map((c) => GOOD_ROW[c])),
+    );
+    expect(report.problems).toEqual([]);
+  });
+});
+
+describe('importSummary', () => {
+  it('says nothing was imported when the file was refused, not "0 of 0 rows, 1 row was skipped"', () => {
+    const report = read('kind;company\r\ninterview;Acme\r\n'.replace(/;/g, '|'));
+    const summary = importSummary({ ...report, added: 0 });
+    expect(summary).toMatch(/^Nothing was imported/);
+    expect(summary).not.toMatch(/skipped/);
+  });
+
+  it('counts skipped rows from the report, once per row however many problems it has', () => {
+    const report = read(fileOf({}, { company: '', contact_email: 'bad' }, {}));
+    expect(importSummary({ ...report, added: 1 })).toBe(
+      'Added 1 entry from 2 of 3 rows. 1 row was skipped: see why below.',
+    );
+    expect(importSummary({ ...read(fileOf({})), added: 1 })).toBe('Added 1 entry from 1 of 1 rows.');
   });
 });

@@ -46,6 +46,47 @@ function restoreCell(text: string): string {
   return DEFUSED_CELL.test(text) ? text.slice(1) : text;
 }
 
+/** The separators spreadsheets write: a comma, a semicolon (Excel where the comma is the decimal mark), a tab. */
+export const CSV_DELIMITERS = [',', ';', '\t'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+/** The cells of a file's first record split by `delimiter`, quotes respected (a header rarely has any). */
+function firstRecordCells(text: string, delimiter: CsvDelimiter): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index]!;
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\r' || char === '\n')) break;
+    else if (!quoted && char === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else cell += char;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/**
+ * The separator a CSV file uses, judged by its first row: the one that splits it into the most
+ * cells that `isKnownHeader` recognises, then into the most cells; a comma when nothing tells.
+ */
+export function detectCsvDelimiter(text: string, isKnownHeader: (cell: string) => boolean = () => false): CsvDelimiter {
+  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  let best: CsvDelimiter = ',';
+  let bestScore = [-1, -1];
+  for (const delimiter of CSV_DELIMITERS) {
+    const cells = firstRecordCells(input, delimiter);
+    const score = [cells.filter((cell) => isKnownHeader(cell)).length, cells.length];
+    if (score[0]! > bestScore[0]! || (score[0] === bestScore[0] && score[1]! > bestScore[1]!)) {
+      best = delimiter;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 /**
  * Reads CSV text (RFC 4180) into rows of cells. Accepts CRLF, LF or a lone CR between records,
  * quoted cells with `""` escapes and line breaks inside them, and a leading byte order mark.
@@ -53,7 +94,7 @@ function restoreCell(text: string): string {
  * so row numbers still match what a spreadsheet shows. Throws CsvError on an unclosed quote or a
  * quote inside an unquoted cell.
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, delimiter: CsvDelimiter = ','): string[][] {
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const rows: string[][] = [];
   // Whether each row was a truly empty line, so trailing ones can be dropped at the end.
@@ -108,12 +149,12 @@ export function parseCsv(text: string): string[][] {
         index += Math.max(breakLength, 1);
       }
       // After the closing quote only a separator, a line break or the end may follow.
-      if (index < input.length && input[index] !== ',' && lineBreakAt(index) === 0)
+      if (index < input.length && input[index] !== delimiter && lineBreakAt(index) === 0)
         throw fail(`Line ${line} has text straight after a closing quote.`);
       continue;
     }
     if (char === '"') throw fail(`Line ${line} has a quote inside a cell that does not start with one.`);
-    if (char === ',') {
+    if (char === delimiter) {
       endCell();
       rowStarted = true;
       index += 1;

@@ -5,7 +5,7 @@
  * the time zone and the current instant are passed in.
  */
 import { z } from 'astro/zod';
-import { CsvError, csvRow, parseCsv } from '../data/csv';
+import { CsvError, csvRow, detectCsvDelimiter, parseCsv } from '../data/csv';
 import { conversationFields, conversationInstant, opportunityFields, questionDates, STAGES, type Stage } from './model';
 import type { ConversationRow, ConversationValue, OpportunityFieldsValue, OpportunityRow } from './records';
 import { localParts } from '../time/zoned-time';
@@ -302,7 +302,12 @@ export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): Im
   const maxRows = options.maxRows ?? DEFAULT_MAX_IMPORT_ROWS;
   let records: string[][];
   try {
-    records = parseCsv(text);
+    // Excel writes semicolons where the comma is the decimal mark, and some tools write tabs.
+    const known = new Set<string>(TRACKER_CSV_COLUMNS);
+    records = parseCsv(
+      text,
+      detectCsvDelimiter(text, (cell) => known.has(columnName(cell))),
+    );
   } catch (error) {
     if (error instanceof CsvError) return refused({ row: error.row, field: '', message: error.message });
     throw error;
@@ -372,4 +377,28 @@ export function readTrackerFile(bytes: ArrayBuffer | Uint8Array, options: ReadTr
   else if (decoded.encoding !== 'utf-8')
     report.notices.unshift(`This file was read as ${ENCODING_NAMES[decoded.encoding]}, as its byte order mark says.`);
   return report;
+}
+
+/** What the import Action returns: the report of readTrackerFile and the entries it added. */
+export interface ImportOutcome {
+  added: number;
+  rowsRead: number;
+  rowsAccepted: number;
+  problems: readonly ImportProblem[];
+}
+
+/**
+ * The import's one-line summary. Counts come from the report, never from the problems list: a
+ * refused file (missing columns, too long, unreadable) has read no rows, so it says that nothing
+ * was imported rather than "0 of 0 rows ... 1 row was skipped".
+ */
+export function importSummary(outcome: ImportOutcome): string {
+  const skipped = outcome.rowsRead - outcome.rowsAccepted;
+  const fileProblem = outcome.problems.some((problem) => problem.field === '' && problem.row === 1);
+  if (outcome.rowsAccepted === 0 && fileProblem)
+    return `Nothing was imported: the file was refused as a whole. See why below.`;
+  const entries = `${outcome.added} ${outcome.added === 1 ? 'entry' : 'entries'}`;
+  let text = `Added ${entries} from ${outcome.rowsAccepted} of ${outcome.rowsRead} rows.`;
+  if (skipped > 0) text += ` ${skipped} ${skipped === 1 ? 'row was' : 'rows were'} skipped: see why below.`;
+  return text;
 }
