@@ -267,7 +267,7 @@ describe('readTrackerCsv checks', () => {
     ],
     [
       'a date in another format',
-      { conversation_date: '3/10/2026' },
+      { conversation_date: 'March 10, 2026' },
       'conversation_date',
       'Use a real date, like 2026-12-03.',
     ],
@@ -535,5 +535,41 @@ describe('importSummary', () => {
       'Added 1 entry from 2 of 3 rows. 1 row was skipped: see why below.',
     );
     expect(importSummary({ ...read(fileOf({})), added: 1 })).toBe('Added 1 entry from 1 of 1 rows.');
+  });
+});
+
+describe('readTrackerCsv dates', () => {
+  it('reads day-first dates (07.12.2026) and ISO ones on every row', () => {
+    const report = read(
+      fileOf(
+        { conversation_date: '10.03.2026', decision_by: '24.03.2026' },
+        { conversation_date: '2026/3/11', decision_by: '' },
+        { conversation_date: '12/03/2026', decision_by: '' },
+      ),
+    );
+    expect(report.problems).toEqual([]);
+    expect(report.opportunities[0]?.conversations.map((c) => [c.at.toISOString(), c.decisionBy])).toEqual([
+      ['2026-03-10T18:30:00.000Z', '2026-03-24'],
+      ['2026-03-11T18:30:00.000Z', null],
+      ['2026-03-12T18:30:00.000Z', null],
+    ]);
+    // 12/03/2026 could be 3 December: the report says which reading it took.
+    expect(report.notices).toEqual([
+      expect.stringMatching(/^Dates such as 12\/03\/2026 were read day first, as 12 March 2026\./),
+    ]);
+  });
+
+  it('reads a US file month first when its dates say so, and says so', () => {
+    const report = read(fileOf({ conversation_date: '03/13/2026' }, { conversation_date: '03/04/2026' }));
+    expect(report.problems).toEqual([]);
+    expect(report.opportunities[0]?.conversations.map((c) => c.at.toISOString().slice(0, 10))).toEqual([
+      '2026-03-04',
+      '2026-03-13',
+    ]);
+    expect(report.notices).toEqual([expect.stringMatching(/read month first, as 4 March 2026/)]);
+  });
+
+  it('says nothing about dates that can be read only one way', () => {
+    expect(read(fileOf({ conversation_date: '07.03.2026' }, { conversation_date: '2026-03-08' })).notices).toEqual([]);
   });
 });

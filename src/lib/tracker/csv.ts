@@ -10,6 +10,7 @@ import { conversationFields, conversationInstant, opportunityFields, questionDat
 import type { ConversationRow, ConversationValue, OpportunityFieldsValue, OpportunityRow } from './records';
 import { localParts } from '../time/zoned-time';
 import { decodeSpreadsheet, ENCODING_NAMES } from '../data/encoding';
+import { dateOrderNotice, dateOrderOf, isAmbiguousDate, spreadsheetDate, type DateOrder } from './spreadsheet-dates';
 
 export const DEFAULT_MAX_IMPORT_ROWS = 2000;
 
@@ -141,6 +142,8 @@ export interface ImportReport {
 export interface ReadTrackerCsvOptions {
   timeZone: string;
   now: Date;
+  /** How `03/04/2026` is read; by default judged from the file's other dates, else day first. */
+  dateOrder?: DateOrder;
   /** Data rows allowed in one file; a larger file is refused whole. */
   maxRows?: number;
 }
@@ -201,7 +204,7 @@ function addIssues(problems: Map<string, string>, issues: readonly z.core.$ZodIs
 /** Checks one data row with the forms' rules; returns its values, or its problems by field. */
 function readRow(
   cell: (column: TrackerCsvColumn) => string,
-  options: ReadTrackerCsvOptions,
+  options: ReadTrackerCsvOptions & { dateOrder: DateOrder },
 ): { ok: true; value: AcceptedRow } | { ok: false; problems: Map<string, string> } {
   const problems = new Map<string, string>();
   const kind = cell('kind').trim().toLowerCase();
@@ -224,9 +227,9 @@ function readRow(
   let conversation: ImportedConversation | null = null;
   if (CONVERSATION_COLUMNS.some((column) => cell(column).trim() !== '')) {
     const parsed = conversationSchema.safeParse({
-      happenedOn: cell('conversation_date'),
+      happenedOn: spreadsheetDate(cell('conversation_date'), options.dateOrder),
       happenedAt: normalizeClock(cell('conversation_time')),
-      decisionBy: cell('decision_by'),
+      decisionBy: spreadsheetDate(cell('decision_by'), options.dateOrder),
       timingNote: cell('timing_note'),
       specificDetail: cell('specific_detail'),
       valueIdea: cell('value_idea'),
@@ -341,11 +344,17 @@ export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): Im
       rows.length,
     );
 
+  const cellOf = (cells: readonly string[], column: TrackerCsvColumn) => cells[indexes.get(column) ?? -1] ?? '';
+  const dates = rows.flatMap(({ cells }) => [cellOf(cells, 'conversation_date'), cellOf(cells, 'decision_by')]);
+  const dateOrder = options.dateOrder ?? dateOrderOf(dates);
+  const ambiguous = dates.find(isAmbiguousDate);
+  const notices = ambiguous ? [dateOrderNotice(ambiguous, dateOrder)] : [];
+
   const problems: ImportProblem[] = [];
   const accepted: AcceptedRow[] = [];
   for (const { cells, row } of rows) {
-    const cell = (column: TrackerCsvColumn) => cells[indexes.get(column) ?? -1] ?? '';
-    const result = readRow(cell, options);
+    const cell = (column: TrackerCsvColumn) => cellOf(cells, column);
+    const result = readRow(cell, { ...options, dateOrder });
     if (result.ok) {
       accepted.push(result.value);
       continue;
@@ -357,7 +366,7 @@ export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): Im
     problems,
     rowsRead: rows.length,
     rowsAccepted: accepted.length,
-    notices: [],
+    notices,
   };
 }
 
