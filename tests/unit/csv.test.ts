@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvError, csvRow, detectCsvDelimiter, parseCsv } from '../../src/lib/data/csv';
+import { CsvError, csvRow, detectCsvDelimiter, parseCsv, readCsvLeniently } from '../../src/lib/data/csv';
 
 /** What parseCsv raises for `text`, or a failure when it does not raise. */
 function csvErrorOf(text: string): CsvError {
@@ -127,6 +127,31 @@ describe('detectCsvDelimiter', () => {
 
   it('parses with the separator it is given', () => {
     expect(parseCsv('a;"b;c"\r\n1;2', ';')).toEqual([
+      ['a', 'b;c'],
+      ['1', '2'],
+    ]);
+  });
+});
+
+describe('readCsvLeniently', () => {
+  it('reads what csvRow writes, defused cells restored, with or without a byte order mark', () => {
+    const rows = [
+      ['=1+1', 'a "quoted" word', 'two\r\nlines'],
+      ['', '-5', 'plain'],
+    ];
+    const text = rows.map(csvRow).join('');
+    expect(readCsvLeniently(text).rows.slice(0, 2)).toEqual(rows);
+    expect(readCsvLeniently('\uFEFF' + text).rows.slice(0, 2)).toEqual(rows);
+  });
+
+  it('keeps a stray quote in an unquoted cell, and skips only the line of a quote never closed', () => {
+    const result = readCsvLeniently('a,b\r\nO"Reilly Media,1\r\n"open,2\r\nc,3\r\n');
+    expect(result.rows.slice(0, 4)).toEqual([['a', 'b'], ['O"Reilly Media', '1'], [], ['c', '3']]);
+    expect(result.unreadable).toEqual([{ row: 3, message: expect.stringMatching(/never closed/) }]);
+  });
+
+  it('reads with the separator it is given', () => {
+    expect(readCsvLeniently('a;"b;c"\n1;2', ';').rows).toEqual([
       ['a', 'b;c'],
       ['1', '2'],
     ]);

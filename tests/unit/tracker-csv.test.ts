@@ -435,10 +435,11 @@ describe('readTrackerCsv files', () => {
     expect(read(HEADER)).toEqual({ opportunities: [], problems: [], rowsRead: 0, rowsAccepted: 0, notices: [] });
   });
 
-  it('reports a file that is not valid CSV at the row where reading failed', () => {
+  it('reports a row that is not valid CSV at its row, and imports the rows before it', () => {
     const report = read(fileOf({}) + 'interview,"Acme\r\n');
-    expect(report.opportunities).toEqual([]);
+    expect(report.opportunities).toHaveLength(1);
     expect(report.problems).toEqual([{ row: 3, field: '', message: expect.stringMatching(/never closed/) }]);
+    expect(report).toMatchObject({ rowsRead: 2, rowsAccepted: 1 });
   });
 });
 
@@ -571,5 +572,49 @@ describe('readTrackerCsv dates', () => {
 
   it('says nothing about dates that can be read only one way', () => {
     expect(read(fileOf({ conversation_date: '07.03.2026' }, { conversation_date: '2026-03-08' })).notices).toEqual([]);
+  });
+});
+
+describe('readTrackerCsv stray quotes', () => {
+  const line = (row: Partial<Record<TrackerCsvColumn, string>>) =>
+    TRACKER_CSV_COLUMNS.map((column) => ({ ...GOOD_ROW, ...row })[column]).join(',');
+
+  it('keeps a stray quote inside an unquoted cell as text (O"Reilly Media)', () => {
+    const report = read([HEADER, line({ company: 'O"Reilly Media' }), line({ company: 'Acme' })].join('\r\n'));
+    expect(report.problems).toEqual([]);
+    expect(report.opportunities.map((o) => o.company)).toEqual(['O"Reilly Media', 'Acme']);
+  });
+
+  it('skips only a row whose quote is never closed, and imports the rows after it', () => {
+    const text = [
+      HEADER,
+      line({ company: 'Before' }),
+      line({ company: '"Never closed' }),
+      line({ company: 'After', notes: '' }),
+      line({ company: 'Also after' }),
+    ].join('\r\n');
+    const report = read(text);
+    expect(report.problems).toEqual([{ row: 3, field: '', message: expect.stringMatching(/never closed/) }]);
+    expect(report.opportunities.map((o) => o.company)).toEqual(['Before', 'After', 'Also after']);
+    expect(report).toMatchObject({ rowsRead: 4, rowsAccepted: 3 });
+    expect(importSummary({ ...report, added: 3 })).toBe(
+      'Added 3 entries from 3 of 4 rows. 1 row was skipped: see why below.',
+    );
+  });
+
+  it('still reads quoted cells with line breaks and doubled quotes after a broken row', () => {
+    const text =
+      [HEADER, line({ company: '"Broken' })].join('\r\n') +
+      '\r\n' +
+      fileOf({ notes: 'two\nlines "quoted"' }).split('\r\n').slice(1).join('\r\n');
+    const report = read(text);
+    expect(report.problems).toEqual([{ row: 2, field: '', message: expect.stringMatching(/never closed/) }]);
+    expect(report.opportunities[0]?.notes).toBe('two\nlines "quoted"');
+  });
+
+  it('refuses a file whose header cannot be read, on row 1', () => {
+    const report = read('"kind,company\r\ninterview,Acme');
+    expect(report.problems).toEqual([{ row: 1, field: '', message: expect.stringMatching(/never closed/) }]);
+    expect(report.opportunities).toEqual([]);
   });
 });

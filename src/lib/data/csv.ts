@@ -1,4 +1,5 @@
 /** CSV for spreadsheets. Pure. */
+import Papa from 'papaparse';
 
 /** One CSV cell: quoted, and never read as a formula by a spreadsheet (a leading = + - @ is defused). */
 export function csvCell(value: unknown): string {
@@ -42,7 +43,7 @@ export class CsvError extends Error {
 const DEFUSED_CELL = /^''*[=+\-@\t\r]/;
 
 /** Undoes csvCell's defusing so an exported file imports as the text it was made from. */
-function restoreCell(text: string): string {
+export function restoreCell(text: string): string {
   return DEFUSED_CELL.test(text) ? text.slice(1) : text;
 }
 
@@ -177,4 +178,53 @@ export function parseCsv(text: string, delimiter: CsvDelimiter = ','): string[][
     rows.pop();
   }
   return rows;
+}
+
+/** A record readCsvLeniently could not read, numbered as a spreadsheet shows it (1-based). */
+export interface UnreadableCsvRow {
+  row: number;
+  message: string;
+}
+
+export interface LenientCsv {
+  /** Every record, an unreadable one as an empty row so later row numbers still match. */
+  rows: string[][];
+  unreadable: UnreadableCsvRow[];
+}
+
+/**
+ * Reads CSV the way a spreadsheet does (with papaparse): a stray quote inside a cell
+ * (`O"Reilly Media`) is kept as text. A quote that is never closed would swallow the rest of
+ * the file, so the line it opened on is reported as unreadable and reading starts again on the
+ * next line. Defused cells are restored (see csvCell), and a leading byte order mark is ignored.
+ */
+export function readCsvLeniently(text: string, delimiter: CsvDelimiter = ','): LenientCsv {
+  let rest = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const rows: string[][] = [];
+  const unreadable: UnreadableCsvRow[] = [];
+  const config = { delimiter, skipEmptyLines: false } as const;
+  while (rest !== '') {
+    const parsed = Papa.parse<string[]>(rest, config);
+    // A quote that is never closed, or closed in the middle of a cell: either way the quoted
+    // cell may have run on into the rows below, so its record is not to be trusted.
+    const broken = parsed.errors.find((error) => error.code === 'MissingQuotes' || error.code === 'InvalidQuotes');
+    if (!broken || broken.row === undefined) {
+      rows.push(...parsed.data.map((cells) => cells.map(restoreCell)));
+      break;
+    }
+    // The records before the broken one are sound; skip the broken one's first line only.
+    const good = broken.row;
+    const start = good === 0 ? 0 : Papa.parse<string[]>(rest, { ...config, preview: good }).meta.cursor;
+    rows.push(...parsed.data.slice(0, good).map((cells) => cells.map(restoreCell)));
+    const row = rows.length + 1;
+    rows.push([]);
+    unreadable.push({
+      row,
+      message: `This row could not be read: a quote in it is never closed where the cell ends. Remove the stray " or put the whole cell in quotes, and import this row again.`,
+    });
+    const lineBreak = /\r\n|\r|\n/.exec(rest.slice(start));
+    if (!lineBreak) break;
+    rest = rest.slice(start + lineBreak.index + lineBreak[0].length);
+  }
+  return { rows, unreadable };
 }

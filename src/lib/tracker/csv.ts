@@ -5,7 +5,7 @@
  * the time zone and the current instant are passed in.
  */
 import { z } from 'astro/zod';
-import { CsvError, csvRow, detectCsvDelimiter, parseCsv } from '../data/csv';
+import { csvRow, detectCsvDelimiter, readCsvLeniently } from '../data/csv';
 import { conversationFields, conversationInstant, opportunityFields, questionDates, STAGES, type Stage } from './model';
 import type { ConversationRow, ConversationValue, OpportunityFieldsValue, OpportunityRow } from './records';
 import { localParts } from '../time/zoned-time';
@@ -303,18 +303,13 @@ function refused(problem: ImportProblem, rowsRead = 0): ImportReport {
  */
 export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): ImportReport {
   const maxRows = options.maxRows ?? DEFAULT_MAX_IMPORT_ROWS;
-  let records: string[][];
-  try {
-    // Excel writes semicolons where the comma is the decimal mark, and some tools write tabs.
-    const known = new Set<string>(TRACKER_CSV_COLUMNS);
-    records = parseCsv(
-      text,
-      detectCsvDelimiter(text, (cell) => known.has(columnName(cell))),
-    );
-  } catch (error) {
-    if (error instanceof CsvError) return refused({ row: error.row, field: '', message: error.message });
-    throw error;
-  }
+  // Excel writes semicolons where the comma is the decimal mark, and some tools write tabs.
+  const known = new Set<string>(TRACKER_CSV_COLUMNS);
+  const delimiter = detectCsvDelimiter(text, (cell) => known.has(columnName(cell)));
+  const { rows: records, unreadable } = readCsvLeniently(text, delimiter);
+  const unreadableRows = new Map(unreadable.map((problem) => [problem.row, problem.message]));
+  const headerProblem = unreadableRows.get(1);
+  if (headerProblem !== undefined) return refused({ row: 1, field: '', message: headerProblem });
 
   const [header, ...data] = records;
   if (!header || isBlankRow(header))
@@ -333,7 +328,9 @@ export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): Im
     });
 
   // Spreadsheet row numbers: the header is row 1, so data row i is row i + 2.
-  const rows = data.map((cells, index) => ({ cells, row: index + 2 })).filter(({ cells }) => !isBlankRow(cells));
+  const rows = data
+    .map((cells, index) => ({ cells, row: index + 2 }))
+    .filter(({ cells, row }) => unreadableRows.has(row) || !isBlankRow(cells));
   if (rows.length > maxRows)
     return refused(
       {
@@ -353,6 +350,11 @@ export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): Im
   const problems: ImportProblem[] = [];
   const accepted: AcceptedRow[] = [];
   for (const { cells, row } of rows) {
+    const unreadableMessage = unreadableRows.get(row);
+    if (unreadableMessage !== undefined) {
+      problems.push({ row, field: '', message: unreadableMessage });
+      continue;
+    }
     const cell = (column: TrackerCsvColumn) => cellOf(cells, column);
     const result = readRow(cell, { ...options, dateOrder });
     if (result.ok) {
