@@ -330,7 +330,10 @@ describe('import, export and the calendar feed', () => {
     expect(html).toMatch(/<td>5<\/td>\s*<td>contact_email<\/td>/);
     expect(html).toMatch(/<td>5<\/td>\s*<td>conversation_date<\/td>/);
 
-    const exported = await (await sam.get('/tracker/export.csv')).text();
+    const exportedBytes = new Uint8Array(await (await sam.get('/tracker/export.csv')).arrayBuffer());
+    // A UTF-8 byte order mark first, so Excel opened by double-click reads the accents.
+    expect([...exportedBytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const exported = new TextDecoder('utf-8', { ignoreBOM: true }).decode(exportedBytes).slice(1);
     expect(exported.split('\r\n')[0]).toBe(
       header
         .split(',')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvRow } from '../../src/lib/data/csv';
+import { csvResponse } from '../../src/lib/http/attachment';
 import {
   readTrackerCsv,
   readTrackerFile,
@@ -616,5 +617,37 @@ describe('readTrackerCsv stray quotes', () => {
     const report = read('"kind,company\r\ninterview,Acme');
     expect(report.problems).toEqual([{ row: 1, field: '', message: expect.stringMatching(/never closed/) }]);
     expect(report.opportunities).toEqual([]);
+  });
+});
+
+describe('the CSV download', () => {
+  const people = [
+    opportunity({
+      id: 'o1',
+      contactName: 'Renée Šťastná',
+      company: "=cmd|' /C calc'!A0",
+      contactEmail: 'renee@example.com',
+    }),
+  ];
+  const conversations = [conversation({ id: 'c1', opportunityId: 'o1', at: new Date('2026-03-10T14:30:00Z') })];
+
+  it('starts with a UTF-8 byte order mark so Excel reads the accents, and keeps formulas defused', async () => {
+    const response = csvResponse(trackerCsv(people, conversations, zone), 'follow-up-tracker.csv');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    // Exactly the BOM, then exactly what trackerCsv wrote.
+    expect(text).toBe('\uFEFF' + trackerCsv(people, conversations, zone));
+    expect(text).toContain('"Renée Šťastná"');
+    expect(text).toContain(`"'=cmd|' /C calc'!A0"`);
+  });
+
+  it('imports back as it was exported, byte order mark and all', async () => {
+    const response = csvResponse(trackerCsv(people, conversations, zone), 'follow-up-tracker.csv');
+    const report = readTrackerFile(await response.arrayBuffer(), { timeZone: zone, now });
+    expect(report.problems).toEqual([]);
+    expect(report.notices).toEqual([]);
+    expect(report.opportunities[0]).toMatchObject({ contactName: 'Renée Šťastná', company: "=cmd|' /C calc'!A0" });
+    expect(report.opportunities[0]?.conversations[0]?.at.toISOString()).toBe('2026-03-10T14:30:00.000Z');
   });
 });

@@ -13,9 +13,15 @@ export function attachmentResponse(body: string, filename: string, contentType: 
   });
 }
 
-/** CSV text (made with csvRow) as a download. */
+/**
+ * Marks UTF-8 for Excel: opened by double-click, a CSV without it is read in the machine's
+ * legacy code page and `Renée Šťastná` comes out mangled. Our importer ignores it.
+ */
+export const UTF8_BOM = '\uFEFF';
+
+/** CSV text (made with csvRow, so formulas are already defused) as a download, with a UTF-8 byte order mark. */
 export function csvResponse(body: string, filename: string): Response {
-  return attachmentResponse(body, filename, 'text/csv; charset=utf-8');
+  return attachmentResponse(UTF8_BOM + body, filename, 'text/csv; charset=utf-8');
 }
 
 /** A value as an indented JSON download. */
