@@ -11,6 +11,7 @@ import { startFakeStripe, type FakeEvent, type FakeStripe } from '../fakes/strip
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, stripeEnv, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
+import { withoutStylesAndScripts as visible } from '../setup/member-site.ts';
 
 const WEBHOOK_SECRET = 'whsec_local_test_secret_for_duplicates';
 
@@ -22,8 +23,6 @@ const sql = testClient(database.url);
 const base = () => server.url;
 const count = async (query: string, args: (string | number)[] = []) =>
   Number((await sql.execute({ sql: query, args })).rows[0]![0]);
-const visible = (html: string) =>
-  html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
 
 beforeAll(async () => {
   fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });

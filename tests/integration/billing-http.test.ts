@@ -13,6 +13,7 @@ import { startFakeStripe, type FakeStripe } from '../fakes/stripe.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, stripeEnv, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
+import { withoutStylesAndScripts as visible } from '../setup/member-site.ts';
 
 const WEBHOOK_SECRET = 'whsec_local_test_secret_for_the_fake';
 const PREMIUM_SLUG = 'final-round-follow-up-playbook';
@@ -24,8 +25,6 @@ const sql = testClient(database.url);
 const base = () => server.url;
 const count = async (query: string, args: (string | number)[] = []) =>
   Number((await sql.execute({ sql: query, args })).rows[0]![0]);
-const visible = (html: string) =>
-  html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
 
 beforeAll(async () => {
   fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });

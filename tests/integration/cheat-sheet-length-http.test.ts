@@ -21,6 +21,7 @@ import {
 import { renderCheatSheetPdf } from '../../src/lib/leads/cheat-sheet-pdf.server.tsx';
 import { startServer, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
+import { withoutStylesAndScripts as visible } from '../setup/member-site.ts';
 
 const SOURCE = new URL('../../src/content/cheat-sheet/interview-success.yaml', import.meta.url);
 const sheet = cheatSheetSchema.parse(parse(readFileSync(SOURCE, 'utf8')));
@@ -29,7 +30,6 @@ const ARTICLE = '/articles/thank-you-note-within-24-hours';
 /** Every "<number> page(s)" a text states, numbers in words or digits. */
 const LENGTH_CLAIM = /\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[ -]pages?\b/gi;
 const lengthClaims = (text: string) => Array.from(text.matchAll(LENGTH_CLAIM), (match) => match[0].toLowerCase());
-const visible = (html: string) => html.replace(/<style>[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/g, '');
 const decode = (html: string) => html.replaceAll('&amp;', '&').replaceAll('&#39;', "'").replaceAll('&quot;', '"');
 
 describe('what the site says about the cheat sheet’s length', () => {

@@ -11,13 +11,12 @@ import { problemsIn, tagsOf, XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { startMemberServer, type RunningServer } from '../setup/built-server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
+import { withoutStylesAndScripts as visible } from '../setup/member-site.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
 const sql = testClient(database.url);
 const base = () => server.url;
-const visible = (html: string) =>
-  html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
 
 const SLUG = 'thank-you-note-within-24-hours';
 const OTHER_SLUG = 'follow-up-after-networking-calls';

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
-import { PHONE, useMemberServer } from '../setup/member-site.ts';
+import { PHONE, useMemberServer, withoutStylesAndScripts as visible } from '../setup/member-site.ts';
 
 const ARTICLE = 'thank-you-note-within-24-hours';
 
@@ -19,8 +19,6 @@ const views = async (article = ARTICLE) =>
       })
     ).rows[0]!['n'],
   );
-const visible = (html: string) =>
-  html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
 
 /** The beacon as a browser sends it: the page's own path, text/plain, from the site's origin. */
 function beacon(body: string, headers: Record<string, string> = {}) {

@@ -13,14 +13,13 @@ import { Browser, interviewForm, signedUpCoach, signedUpMember } from '../setup/
 import { actionDefinitions, actionsInSource } from '../setup/source-inventory.ts';
 import { testAppContext } from '../setup/app-context.ts';
 import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
+import { withoutStylesAndScripts as visible } from '../setup/member-site.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
 const sql = testClient(database.url);
 const base = () => server.url;
 const SLUG = 'thank-you-note-within-24-hours';
-const visible = (html: string) =>
-  html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
 const value = async (query: string, args: string[] = []) =>
   (await sql.execute({ sql: query, args })).rows[0]?.[0] ?? null;
 

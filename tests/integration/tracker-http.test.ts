@@ -8,13 +8,12 @@ import { signToken } from '../../src/lib/auth/tokens.server.ts';
 import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
+import { withoutStylesAndScripts as visible } from '../setup/member-site.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
 const sql = testClient(database.url);
 const base = () => server.url;
-const visible = (html: string) =>
-  html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
 const SECRET = TEST_APP_SECRET;
 const count = async (query: string) => Number((await sql.execute(query)).rows[0]![0]);
 

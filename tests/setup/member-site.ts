@@ -34,10 +34,12 @@ export function useMemberServer(): MemberSite {
 export const PHONE =
   'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36';
 
+/** A page's markup without its inline styles and scripts, so a search for text meets only content. */
+export const withoutStylesAndScripts = (html: string) =>
+  html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<script[\s\S]*?<\/script>/g, '');
+
 /** The text a person reads: no styles, no scripts, no tags, spaces collapsed. */
 export const readableText = (html: string) =>
-  html
-    .replace(/<style>[\s\S]*?<\/style>/g, '')
-    .replace(/<script[\s\S]*?<\/script>/g, '')
+  withoutStylesAndScripts(html)
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ');
