@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nextStep, type PlaybookInput } from '../../src/lib/tracker/playbook';
-import type { ConversationRecord, OpportunityKind, TouchRecord, StepId } from '../../src/lib/tracker/model';
+import type { ConversationRecord, OpportunityKind, TouchRecord } from '../../src/lib/tracker/model';
 import {
   addWorkingDays,
   calendarOfDates,
@@ -16,14 +16,7 @@ import {
   type WorkingCalendar,
 } from '../../src/lib/time/zoned-time';
 import { regionOptions, workingCalendarOf } from '../../src/lib/time/holidays.server';
-
-const talk = (at: string, decisionBy: string | null = null): ConversationRecord => ({ at: new Date(at), decisionBy });
-const sent = (step: StepId | null, at: string): TouchRecord => ({
-  type: 'sent',
-  step,
-  at: new Date(at),
-  decisionBy: null,
-});
+import { sent, talk } from '../fixtures/tracker-history.ts';
 
 function input(
   kind: OpportunityKind,

@@ -20,16 +20,10 @@ import {
   type TouchRecord,
 } from '../../src/lib/tracker/model';
 import { addDays, isWorkingDay, localDate, localParts } from '../../src/lib/time/zoned-time';
+import { sent, talk } from '../fixtures/tracker-history.ts';
 
 // ---- Building histories ----
 
-const talk = (at: string, decisionBy: string | null = null): ConversationRecord => ({ at: new Date(at), decisionBy });
-const sent = (step: StepId | null, at: string): TouchRecord => ({
-  type: 'sent',
-  step,
-  at: new Date(at),
-  decisionBy: null,
-});
 const reply = (at: string, decisionBy: string | null = null): TouchRecord => ({
   type: 'reply',
   step: null,
