@@ -8,7 +8,7 @@
  */
 import { render, toPlainText } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
-import { CheatSheetDeliveryEmail } from './templates/CheatSheetDeliveryEmail';
+import { CheatSheetDeliveryEmail, type CheatSheetDeliveryEmailProps } from './templates/CheatSheetDeliveryEmail';
 import { ConfirmCheatSheetEmail } from './templates/ConfirmCheatSheetEmail';
 import { ThankYouInPracticeEmail } from './templates/ThankYouInPracticeEmail';
 import { TrackYourFollowUpsEmail } from './templates/TrackYourFollowUpsEmail';
@@ -31,15 +31,8 @@ export interface ConfirmCheatSheetEmailInput {
   expiresInHours: number;
 }
 
-export interface CheatSheetDeliveryEmailInput {
-  siteUrl: string;
-  downloadUrl: string;
-  expiresInDays: number;
-  cheatSheetUrl: string;
-  unsubscribeUrl: string;
-  /** The PDF's page count, counted in the rendered file (cheatSheetPages()). */
-  sheetPages: number;
-}
+/** What the delivery email says is the template's own props, checked before rendering. */
+export type CheatSheetDeliveryEmailInput = CheatSheetDeliveryEmailProps;
 
 export interface ThankYouInPracticeEmailInput {
   siteUrl: string;
