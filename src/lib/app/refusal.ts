@@ -1,7 +1,7 @@
 /**
  * The one way a domain says no: a Refusal, thrown where the rule is, with a message written for
  * the person and the kind of no it is. Actions turn it into an Astro ActionError (or a field error)
- * in one place, `handleRefusals` (src/lib/forms/action-handler.ts); domains never import Astro's
+ * in one place, `handleRefusals` (src/lib/forms/action-errors.ts); domains never import Astro's
  * error types. Pure.
  */
 
