@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
-import { MAX_BODY_BYTES } from './src/lib/http/request-body.ts';
+import { LARGEST_BODY_BYTES } from './src/lib/http/request-body.ts';
 import { precompressDirectory } from './server/precompress.ts';
 import { PAGE_CSP_DIRECTIVES } from './src/lib/http/security-headers.ts';
 import { ENV_SCHEMA } from './src/lib/app/env-schema.ts';
@@ -24,7 +24,7 @@ export default defineConfig({
   output: 'server',
   trailingSlash: 'never',
   build: { format: 'directory', inlineStylesheets: 'always' },
-  adapter: node({ mode: 'middleware', bodySizeLimit: MAX_BODY_BYTES }),
+  adapter: node({ mode: 'middleware', bodySizeLimit: LARGEST_BODY_BYTES }),
   integrations: [
     react(),
     // Only pages a search engine should list: not search results, personal, coach, mail or one-time-link pages.
@@ -85,7 +85,7 @@ export default defineConfig({
     // Replaced by our own check in src/middleware.ts, which must let the one-click unsubscribe
     // POST from mail providers (no Origin header) through. See docs/decisions/0005.
     checkOrigin: false,
-    actionBodySizeLimit: MAX_BODY_BYTES,
+    actionBodySizeLimit: LARGEST_BODY_BYTES,
     // Astro hashes every script and style it puts in a page into the page's policy: a <meta> in
     // prerendered pages (lifted into a header by server/static-files.ts), a header on rendered ones.
     csp: { algorithm: 'SHA-256', directives: [...PAGE_CSP_DIRECTIVES] },

@@ -9,5 +9,10 @@ declare namespace App {
     /** The signed-in member, or null. Set by src/middleware.ts on every rendered request. */
     user: import('./lib/auth/session.server').User | null;
     session: import('./lib/auth/session.server').Session | null;
+    /**
+     * Set by src/middleware.ts when a page's form was sent with a body over the limit: the page
+     * renders as for a GET, and BaseLayout (or the page, beside its field) says what happened.
+     */
+    refusedBody?: { action: string; limit: number; message: string };
   }
 }

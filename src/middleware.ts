@@ -7,7 +7,7 @@ import { keepFromSharedCaches } from './lib/http/shared-caches';
 import { appContext, config } from './lib/app/instance.server';
 import { servedOverHttps } from './lib/auth/guards.server';
 import { currentRequest } from './lib/app/log.server';
-import { bodyRefusal } from './lib/http/request.server';
+import { bodyRefusal, pageRequest, pageTooLargeMessage } from './lib/http/request.server';
 import {
   IslandPropsError,
   ISLAND_REFUSED_MESSAGE,
@@ -80,7 +80,8 @@ const crossSiteRequests = defineMiddleware(async (context, next) => {
 /**
  * Bodies over the limit, and Action bodies that cannot be read as a form, are refused here with a
  * 4xx before anything reads them (src/lib/http/request.server.ts says why). The RPC endpoint answers
- * in the shape Astro's Action client reads.
+ * in the shape Astro's Action client reads. A page's form sent over the limit gets the page itself
+ * back, rendered as for a GET with the limit said on it (`locals.refusedBody`), and the 413 status.
  */
 const requestBodies = defineMiddleware(async (context, next) => {
   if (context.isPrerendered) return next();
@@ -90,12 +91,29 @@ const requestBodies = defineMiddleware(async (context, next) => {
   // the limit and stopped there, so its connection cannot carry another request.
   const streamed = refusal.status === 413 && !context.request.headers.has('content-length');
   const headers: Record<string, string> = streamed ? { connection: 'close' } : {};
-  if (actionCall(context.request.method, context.url)?.via === 'rpc') {
+  const action = actionCall(context.request.method, context.url);
+  if (action?.via === 'rpc') {
     const code = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 413: 'CONTENT_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
     return Response.json(
       { type: 'AstroActionError', code: code[refusal.status], status: refusal.status, message: refusal.message },
       { status: refusal.status, headers },
     );
+  }
+  if (action?.via === 'page' && refusal.status === 413 && refusal.limit !== undefined) {
+    context.locals.refusedBody = {
+      action: action.name,
+      limit: refusal.limit,
+      message: pageTooLargeMessage(refusal.limit),
+    };
+    const page = await next(pageRequest(context.request, context.url));
+    // The page as a GET renders it (200), or its own refusal (a 404 for an entry that is not there,
+    // a 400 for a spent link): either way a page in the site's layout. A redirect is passed over.
+    if (page.headers.get('content-type')?.startsWith('text/html') && (page.status < 300 || page.status >= 400)) {
+      const pageHeaders = new Headers(page.headers);
+      for (const [name, value] of Object.entries(headers)) pageHeaders.set(name, value);
+      return new Response(page.body, { status: 413, headers: pageHeaders });
+    }
+    await page.body?.cancel();
   }
   return new Response(refusal.message, {
     status: refusal.status,

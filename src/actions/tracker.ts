@@ -21,7 +21,8 @@ import {
 import { importOpportunities } from '../lib/tracker/transfer.server';
 import { setCalendarTokenHash } from '../lib/tracker/calendar-feed.server';
 import type { ConversationValue } from '../lib/tracker/records';
-import { readTrackerFile } from '../lib/tracker/csv';
+import { readTrackerFile } from '../lib/tracker/import-file';
+import { IMPORT_TOO_LARGE_MESSAGE, MAX_IMPORT_FILE_BYTES } from '../lib/tracker/import-report';
 import { refuseUnfilledPlaceholders } from '../lib/tracker/drafts';
 import { checkbox, multiLineText, singleLineText, trueOrFalse } from '../lib/forms/fields';
 import {
@@ -42,7 +43,6 @@ import { addDays, localClockTime, localDate, zonedInstant } from '../lib/time/zo
 
 const CREATE_PER_MEMBER = { name: 'tracker:create', limit: 300, windowMs: 3_600_000 };
 const IMPORT_PER_MEMBER = { name: 'tracker:import', limit: 10, windowMs: 3_600_000 };
-export const MAX_IMPORT_BYTES = 1_000_000;
 
 /** The tracker's store answers false for an entry the member does not have. */
 const gone = () =>
@@ -239,13 +239,13 @@ export const tracker = {
   }),
 
   /** CSV import: good rows are added in one transaction; bad rows are reported, never half-added. */
-  importCsv: defineAction({
+  importFile: defineAction({
     accept: 'form',
     input: z.object({
       file: z
-        .instanceof(File, { error: 'Choose a CSV file to import.' })
+        .instanceof(File, { error: 'Choose a CSV or JSON file to import.' })
         .refine((file) => file.size > 0, 'That file is empty.')
-        .refine((file) => file.size <= MAX_IMPORT_BYTES, 'That file is over 1 MB. Split it into smaller files.'),
+        .refine((file) => file.size <= MAX_IMPORT_FILE_BYTES, IMPORT_TOO_LARGE_MESSAGE),
     }),
     handler: handleRefusals(async (input, context) => {
       const { db } = context.locals.app;
@@ -253,9 +253,15 @@ export const tracker = {
       await enforceRateLimit(db, IMPORT_PER_MEMBER, user.id, 'imports in an hour');
       // The bytes, not file.text(): that would decode a Windows-1252 file as UTF-8 and lose its accents.
       const report = readTrackerFile(await input.file.arrayBuffer(), { timeZone: user.timeZone, now: new Date() });
-      const added = report.opportunities.length > 0 ? await importOpportunities(db, user, report.opportunities) : 0;
+      const { added, alreadyThere } =
+        report.opportunities.length > 0
+          ? await importOpportunities(db, user, report.opportunities)
+          : { added: 0, alreadyThere: 0 };
       return {
+        unit: report.unit,
+        refused: report.refused,
         added,
+        alreadyThere,
         rowsRead: report.rowsRead,
         rowsAccepted: report.rowsAccepted,
         problems: report.problems,

@@ -54,7 +54,7 @@ const ACCESS: Record<string, Who> = {
   'tracker.setStage': 'member',
   'tracker.archive': 'member',
   'tracker.remove': 'member',
-  'tracker.importCsv': 'member',
+  'tracker.importFile': 'member',
   'tracker.calendarFeed': 'member',
 };
 
@@ -134,13 +134,13 @@ function fieldsFor(action: string): Record<string, string> {
 /** The two Actions that take a file get one; the rest a plain form. */
 async function call(action: string, who: Browser, headers: Record<string, string> = {}) {
   const fields = fieldsFor(action);
-  if (action !== 'tracker.importCsv' && action !== 'comments.importJson')
+  if (action !== 'tracker.importFile' && action !== 'comments.importJson')
     return who.post(`/_actions/${action}`, fields, headers);
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   form.set(
     'file',
-    action === 'tracker.importCsv'
+    action === 'tracker.importFile'
       ? new File(['company,role\nNorthwind,Designer\n'], 'entries.csv', { type: 'text/csv' })
       : new File(['{"comments":[]}'], 'comments.json', { type: 'application/json' }),
   );

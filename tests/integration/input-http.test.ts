@@ -294,7 +294,7 @@ describe('imported files get the forms’ rules', () => {
     ].join('\r\n');
     const form = new FormData();
     form.append('file', new Blob([csv]), 'tracker.csv');
-    const response = await member.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+    const response = await member.postMultipart('/tracker/data?_action=tracker.importFile', form);
     expect(response.status).toBe(200);
     const page = visible(await response.text());
     expect(page).toContain('Keep this on one line: line breaks and tabs cannot be used here.');

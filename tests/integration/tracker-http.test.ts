@@ -9,6 +9,8 @@ import { Browser, signedUpMember } from '../setup/http-browser.ts';
 import { startMemberServer, TEST_APP_SECRET, type RunningServer } from '../setup/built-server.ts';
 import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 import { withoutStylesAndScripts as visible } from '../setup/member-site.ts';
+import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from '../../src/lib/http/request-body.ts';
+import { MAX_IMPORT_FILE_BYTES } from '../../src/lib/tracker/import-report.ts';
 
 let server: RunningServer;
 const database = freshDatabaseFile();
@@ -321,7 +323,7 @@ describe('import, export and the calendar feed', () => {
     ].join('\r\n');
     const form = new FormData();
     form.set('file', new File([csv], 'tracker.csv', { type: 'text/csv' }));
-    const response = await sam.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+    const response = await sam.postMultipart('/tracker/data?_action=tracker.importFile', form);
     expect(response.status).toBe(200);
     const html = visible(await response.text());
     expect(html).toContain('Added 1 entry from 2 of 4 rows.');
@@ -356,7 +358,7 @@ describe('import, export and the calendar feed', () => {
     const bytes = Uint8Array.from([...text].map((char) => char.charCodeAt(0)));
     const form = new FormData();
     form.set('file', new File([bytes], 'tracker.csv', { type: 'text/csv' }));
-    const response = await sam.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+    const response = await sam.postMultipart('/tracker/data?_action=tracker.importFile', form);
     expect(response.status).toBe(200);
     const html = visible(await response.text());
     expect(html).toContain('Added 1 entry from 1 of 1 rows.');
@@ -374,7 +376,7 @@ describe('import, export and the calendar feed', () => {
     const post = async (text: string) => {
       const form = new FormData();
       form.set('file', new File([text], 'tracker.csv', { type: 'text/csv' }));
-      const response = await sam.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+      const response = await sam.postMultipart('/tracker/data?_action=tracker.importFile', form);
       expect(response.status).toBe(200);
       return visible(await response.text());
     };
@@ -387,18 +389,108 @@ describe('import, export and the calendar feed', () => {
     expect(refused).not.toMatch(/0 of 0 rows|row was skipped/);
   });
 
-  it('refuses an empty file and a file over 1 MB, importing nothing', async () => {
+  it('moves a whole tracker to another account through the JSON export, once however often it is imported', async () => {
+    const ana = await signedUpMember(base, sql, 'json-from@example.com');
+    const id = await addInterview(ana, { company: 'Société Générale', contactName: 'Jürgen Weiß' });
+    await ana.post(`/tracker/o/${id}?_action=tracker.markSent`, {
+      opportunityId: id,
+      step: 'thank-you',
+      subject: 'Thank you',
+      body: 'Merci, Jürgen.',
+    });
+    await ana.post(`/tracker/o/${id}?_action=tracker.logReply`, { opportunityId: id, note: 'Back in two weeks' });
+    const archived = await addInterview(ana, { company: 'Archived AG' });
+    await ana.post(`/tracker/o/${archived}?_action=tracker.archive`, { id: archived, archived: 'true' });
+    const exported = await (await ana.get('/tracker/export.json')).text();
+
+    const bo = await signedUpMember(base, sql, 'json-to@example.com');
+    const upload = async () => {
+      const form = new FormData();
+      form.set('file', new File([exported], 'follow-up-tracker.json', { type: 'application/json' }));
+      const response = await bo.postMultipart('/tracker/data?_action=tracker.importFile', form);
+      expect(response.status).toBe(200);
+      return visible(await response.text());
+    };
+    expect(await upload()).toContain('Added 2 entries from 2 of 2 entries.');
+    const withoutIds = (json: string) =>
+      JSON.parse(json, (key, value: unknown) => (key === 'id' || key === 'exportedAt' ? undefined : value)) as unknown;
+    expect(withoutIds(await (await bo.get('/tracker/export.json')).text())).toEqual(withoutIds(exported));
+
+    const moved = String(
+      (
+        await sql.execute(
+          "SELECT id FROM opportunities WHERE company = 'Société Générale' AND user_id <> (SELECT id FROM users WHERE email = 'json-from@example.com')",
+        )
+      ).rows[0]![0],
+    );
+    const page = visible(await (await bo.get(`/tracker/o/${moved}`)).text());
+    expect(page).toContain('the schedule is paused');
+    expect(page).toContain('Back in two weeks');
+    expect(page).not.toContain('Next: Thank-you note');
+
+    expect(await upload()).toContain(
+      'Added 0 entries from 2 of 2 entries. 2 entries were already in your tracker and left as they were.',
+    );
+    expect(
+      await count(
+        "SELECT count(*) FROM opportunities WHERE user_id = (SELECT id FROM users WHERE email = 'json-to@example.com')",
+      ),
+    ).toBe(2);
+  });
+
+  it('reports a JSON entry it cannot take by its place and field, and imports the others', async () => {
+    const sam = await signedUpMember(base, sql, 'json-bad@example.com');
+    const entry = { kind: 'networking', company: 'Contoso', contactName: 'Ana Lima', conversations: [], touches: [] };
+    const file = JSON.stringify({
+      opportunities: [entry, { ...entry, touches: [{ type: 'sent', at: 'last Tuesday' }] }],
+    });
+    const form = new FormData();
+    form.set('file', new File([file], 'tracker.json', { type: 'application/json' }));
+    const html = visible(await (await sam.postMultipart('/tracker/data?_action=tracker.importFile', form)).text());
+    expect(html).toContain('Added 1 entry from 1 of 2 entries. 1 entry was skipped: see why below.');
+    expect(html).toMatch(/<th[^>]*>Entry<\/th>/);
+    expect(html).toMatch(/<td>2<\/td>\s*<td>message 1, at<\/td>/);
+  });
+
+  it('refuses an empty file and one over the limit, importing nothing', async () => {
     const sam = await signedUpMember(base, sql, 'bigfile@example.com');
     for (const [content, message] of [
       ['', 'That file is empty.'],
-      ['x'.repeat(1_000_001), 'That file is over 1 MB.'],
+      ['x'.repeat(MAX_IMPORT_FILE_BYTES + 1), 'That file is over 5 MB.'],
     ] as const) {
       const form = new FormData();
       form.set('file', new File([content], 'tracker.csv', { type: 'text/csv' }));
-      const response = await sam.postMultipart('/tracker/data?_action=tracker.importCsv', form);
+      const response = await sam.postMultipart('/tracker/data?_action=tracker.importFile', form);
       expect(response.status).toBe(400);
       expect(visible(await response.text())).toContain(message);
     }
+  });
+
+  it('answers an upload larger than the site accepts on the import page, in the site layout, with the limit', async () => {
+    const sam = await signedUpMember(base, sql, 'hugefile@example.com');
+    const form = new FormData();
+    form.set('file', new File(['x'.repeat(MAX_UPLOAD_BYTES + 1)], 'tracker.csv', { type: 'text/csv' }));
+    const response = await sam.postMultipart('/tracker/data?_action=tracker.importFile', form);
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const html = visible(await response.text());
+    expect(html).toContain('<h1>Import, export, calendar</h1>');
+    expect(html).toMatch(/id="import-file-error">\s*That file is over 5 MB\. Split it into smaller files/);
+    expect(html).toMatch(/aria-invalid="true"/);
+    // Said once, beside the field, not again above the page.
+    expect(html).not.toContain('larger than this site accepts');
+    expect(
+      await count(
+        "SELECT count(*) FROM opportunities WHERE user_id = (SELECT id FROM users WHERE email = 'hugefile@example.com')",
+      ),
+    ).toBe(0);
+
+    // Any other form sent over its limit comes back as its page, saying so above it.
+    const big = await sam.post('/tracker/new?_action=tracker.create', interview({ notes: 'x'.repeat(MAX_BODY_BYTES) }));
+    expect(big.status).toBe(413);
+    const page = visible(await big.text());
+    expect(page).toContain('What you sent was larger than this site accepts (1 MB), so nothing was saved.');
+    expect(page).toMatch(/<form[^>]+tracker\.create/);
   });
 
   it('serves a private feed of due follow-ups that a new address or switching off revokes', async () => {

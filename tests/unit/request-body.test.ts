@@ -16,7 +16,7 @@ describe('actionCall', () => {
 });
 
 describe('isActionName', () => {
-  it.each(['auth.login', 'tracker.importCsv', 'a.b.c'])('takes %s', (name) => expect(isActionName(name)).toBe(true));
+  it.each(['auth.login', 'tracker.importFile', 'a.b.c'])('takes %s', (name) => expect(isActionName(name)).toBe(true));
   // Each of these made Astro throw (a 500) instead of answering "not found".
   it.each(['auth', '%', '%E0%A4%A', 'auth.', '.login', 'auth..login', 'auth.login%2Ex', 'auth/login', ''])(
     'refuses %j',

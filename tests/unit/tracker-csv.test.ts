@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { csvRow } from '../../src/lib/data/csv';
 import { csvResponse } from '../../src/lib/http/attachment';
-import {
-  readTrackerCsv,
-  readTrackerFile,
-  importSummary,
-  TRACKER_CSV_COLUMNS,
-  trackerCsv,
-  type ImportedOpportunity,
-  type TrackerCsvColumn,
-} from '../../src/lib/tracker/csv';
+import { readTrackerCsv, TRACKER_CSV_COLUMNS, trackerCsv, type TrackerCsvColumn } from '../../src/lib/tracker/csv';
+import { readTrackerFile } from '../../src/lib/tracker/import-file';
+import { importSummary, type ImportedOpportunity } from '../../src/lib/tracker/import-report';
 import type { ConversationRow, OpportunityRow } from '../../src/lib/tracker/records';
 
 const zone = 'America/New_York';
@@ -204,7 +198,15 @@ describe('readTrackerCsv round trip', () => {
         conversations: [],
       },
     ];
-    expect(report).toEqual({ opportunities: expected, problems: [], rowsRead: 4, rowsAccepted: 4, notices: [] });
+    expect(report).toEqual({
+      unit: 'row',
+      refused: false,
+      opportunities: expected,
+      problems: [],
+      rowsRead: 4,
+      rowsAccepted: 4,
+      notices: [],
+    });
   });
 });
 
@@ -400,6 +402,8 @@ describe('readTrackerCsv files', () => {
     const rows = Array.from({ length: 4 }, (_, i) => ({ conversation_date: `2026-03-0${i + 1}` }));
     const report = read(fileOf(...rows), 3);
     expect(report).toEqual({
+      unit: 'row',
+      refused: true,
       opportunities: [],
       problems: [{ row: 1, field: '', message: expect.stringMatching(/^This file has more than 3 rows/) }],
       rowsRead: 4,
@@ -424,6 +428,8 @@ describe('readTrackerCsv files', () => {
     ['blank lines', '\r\n\r\n'],
   ])('reports %s as empty', (_name, text) => {
     expect(read(text)).toEqual({
+      unit: 'row',
+      refused: true,
       opportunities: [],
       problems: [{ row: 1, field: '', message: expect.stringMatching(/^This file is empty/) }],
       rowsRead: 0,
@@ -433,7 +439,15 @@ describe('readTrackerCsv files', () => {
   });
 
   it('imports nothing from a header alone, without complaint', () => {
-    expect(read(HEADER)).toEqual({ opportunities: [], problems: [], rowsRead: 0, rowsAccepted: 0, notices: [] });
+    expect(read(HEADER)).toEqual({
+      unit: 'row',
+      refused: false,
+      opportunities: [],
+      problems: [],
+      rowsRead: 0,
+      rowsAccepted: 0,
+      notices: [],
+    });
   });
 
   it('reports a row that is not valid CSV at its row, and imports the rows before it', () => {
@@ -526,17 +540,17 @@ describe('readTrackerCsv delimiters', () => {
 describe('importSummary', () => {
   it('says nothing was imported when the file was refused, not "0 of 0 rows, 1 row was skipped"', () => {
     const report = read('kind;company\r\ninterview;Acme\r\n'.replace(/;/g, '|'));
-    const summary = importSummary({ ...report, added: 0 });
+    const summary = importSummary({ ...report, added: 0, alreadyThere: 0 });
     expect(summary).toMatch(/^Nothing was imported/);
     expect(summary).not.toMatch(/skipped/);
   });
 
   it('counts skipped rows from the report, once per row however many problems it has', () => {
     const report = read(fileOf({}, { company: '', contact_email: 'bad' }, {}));
-    expect(importSummary({ ...report, added: 1 })).toBe(
+    expect(importSummary({ ...report, added: 1, alreadyThere: 0 })).toBe(
       'Added 1 entry from 2 of 3 rows. 1 row was skipped: see why below.',
     );
-    expect(importSummary({ ...read(fileOf({})), added: 1 })).toBe('Added 1 entry from 1 of 1 rows.');
+    expect(importSummary({ ...read(fileOf({})), added: 1, alreadyThere: 0 })).toBe('Added 1 entry from 1 of 1 rows.');
   });
 });
 
@@ -598,7 +612,7 @@ describe('readTrackerCsv stray quotes', () => {
     expect(report.problems).toEqual([{ row: 3, field: '', message: expect.stringMatching(/never closed/) }]);
     expect(report.opportunities.map((o) => o.company)).toEqual(['Before', 'After', 'Also after']);
     expect(report).toMatchObject({ rowsRead: 4, rowsAccepted: 3 });
-    expect(importSummary({ ...report, added: 3 })).toBe(
+    expect(importSummary({ ...report, added: 3, alreadyThere: 0 })).toBe(
       'Added 3 entries from 3 of 4 rows. 1 row was skipped: see why below.',
     );
   });

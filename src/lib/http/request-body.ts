@@ -3,11 +3,30 @@
  * one. Pure, so they are tested table by table; astro.config.mjs gives the adapter the same limit.
  */
 
-/** The largest body read anywhere (the Node adapter's bodySizeLimit). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MEGABYTE = 1024 * 1024;
 
-export const BODY_TOO_LARGE_MESSAGE =
-  'What you sent is larger than this site accepts (1 MB). Go back, shorten it and try again.';
+/** The largest body read anywhere but an upload. */
+export const MAX_BODY_BYTES = MEGABYTE;
+
+/** The largest tracker file a member may import: a JSON export of a long search with every message. */
+export const MAX_UPLOAD_BYTES = 5 * MEGABYTE;
+
+/** The Actions that take an uploaded file, and so a body up to MAX_UPLOAD_BYTES. */
+export const UPLOAD_ACTIONS: ReadonlySet<string> = new Set(['tracker.importFile']);
+
+/** The largest body of all: the Node adapter's bodySizeLimit and Astro's Action limit (astro.config.mjs). */
+export const LARGEST_BODY_BYTES = Math.max(MAX_BODY_BYTES, MAX_UPLOAD_BYTES);
+
+/** `1 MB`, `5 MB`: a limit as the messages state it. */
+export function megabytes(bytes: number): string {
+  return `${Math.round((bytes / MEGABYTE) * 10) / 10} MB`;
+}
+
+export const BODY_TOO_LARGE_MESSAGE = bodyTooLargeMessage(MAX_BODY_BYTES);
+
+export function bodyTooLargeMessage(limit: number): string {
+  return `What you sent is larger than this site accepts (${megabytes(limit)}). Go back, shorten it and try again.`;
+}
 
 export interface ActionCall {
   /** The name as sent: `?_action=<name>` on a page, or `/_actions/<name>`. */
@@ -22,6 +41,12 @@ export function actionCall(method: string, url: URL): ActionCall | undefined {
   if (url.pathname.startsWith('/_actions/')) return { name: url.pathname.slice('/_actions/'.length), via: 'rpc' };
   const name = url.searchParams.get('_action');
   return name ? { name, via: 'page' } : undefined;
+}
+
+/** The largest body a request may carry: an upload Action's, or everyone else's. */
+export function bodyLimit(method: string, url: URL): number {
+  const action = actionCall(method, url);
+  return action && UPLOAD_ACTIONS.has(action.name) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
 }
 
 /**

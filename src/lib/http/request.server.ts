@@ -1,6 +1,6 @@
 import type { APIContext } from 'astro';
 import { networkOf } from './client-network';
-import { actionCall, BODY_TOO_LARGE_MESSAGE, bodyType, isActionName, MAX_BODY_BYTES } from './request-body';
+import { actionCall, bodyLimit, bodyTooLargeMessage, bodyType, isActionName, megabytes } from './request-body';
 
 type ClientContext = Pick<APIContext, 'clientAddress' | 'request' | 'locals'>;
 
@@ -32,6 +32,37 @@ export const clientIp = clientNetwork;
 export interface BodyRefusal {
   status: 400 | 404 | 413 | 415;
   message: string;
+  /** With a 413: the limit the body went over, in bytes. */
+  limit?: number;
+}
+
+/**
+ * A copy of the body, read until it ends or passes `limit` bytes (then undefined, and no more is
+ * read): a streamed body without a length costs at most the limit of its route, not the largest.
+ */
+async function readUpTo(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  const reader = request.clone().body?.getReader();
+  if (!reader) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      // Not awaited: a copy's cancel settles only once the request's own body is cancelled too.
+      reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }
 
 /**
@@ -43,22 +74,23 @@ export interface BodyRefusal {
  */
 export async function bodyRefusal(request: Request, url: URL): Promise<BodyRefusal | undefined> {
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
-  const tooLarge: BodyRefusal = { status: 413, message: BODY_TOO_LARGE_MESSAGE };
+  const limit = bodyLimit(request.method, url);
+  const tooLarge: BodyRefusal = { status: 413, message: bodyTooLargeMessage(limit), limit };
   const length = request.headers.get('content-length');
-  if (Number(length ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  if (Number(length ?? 0) > limit) return tooLarge;
   const action = actionCall(request.method, url);
   // A body with its length announced and within the limit is read by whoever needs it, once; only
   // an Action's body (parsed again by Astro and the page) or one streamed without a length is read
   // ahead here.
   if (!action && length !== null) return undefined;
-  let body: ArrayBuffer;
+  let body: Uint8Array<ArrayBuffer> | undefined;
   try {
     // The adapter stops reading at its limit, with or without a Content-Length: a copy finds out.
-    body = await request.clone().arrayBuffer();
+    body = await readUpTo(request, limit);
   } catch {
     return tooLarge;
   }
-  if (body.byteLength > MAX_BODY_BYTES) return tooLarge;
+  if (!body) return tooLarge;
 
   if (!action) return undefined;
   if (!isActionName(action.name)) return { status: 404, message: 'There is no such action.' };
@@ -81,4 +113,24 @@ export async function bodyRefusal(request: Request, url: URL): Promise<BodyRefus
   } catch {
     return malformed;
   }
+}
+
+/** Said on the page whose form was sent over the limit, above its content. */
+export function pageTooLargeMessage(limit: number): string {
+  return `What you sent was larger than this site accepts (${megabytes(limit)}), so nothing was saved. Shorten it and send it again.`;
+}
+
+/** Headers of a request's body, which a request without one must not carry. */
+const BODY_HEADERS = ['content-length', 'content-type', 'content-encoding', 'transfer-encoding'];
+
+/**
+ * The page a form was sent from, asked for as a GET: the same address without `_action`, the same
+ * cookies and headers, no body. Rendering it shows the member where they were.
+ */
+export function pageRequest(request: Request, url: URL): Request {
+  const page = new URL(url);
+  page.searchParams.delete('_action');
+  const headers = new Headers(request.headers);
+  for (const name of BODY_HEADERS) headers.delete(name);
+  return new Request(page, { method: 'GET', headers });
 }

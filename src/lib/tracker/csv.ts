@@ -6,10 +6,16 @@
  */
 import { z } from 'astro/zod';
 import { csvRow, detectCsvDelimiter, readCsvLeniently } from '../data/csv';
-import { conversationFields, conversationInstant, opportunityFields, questionDates, STAGES, type Stage } from './model';
-import type { ConversationRow, ConversationValue, OpportunityFieldsValue, OpportunityRow } from './records';
+import { conversationFields, conversationInstant, opportunityFields, questionDates, STAGES } from './model';
+import type { ConversationRow, OpportunityRow } from './records';
+import {
+  refusedFile,
+  type ImportedConversation,
+  type ImportedOpportunity,
+  type ImportProblem,
+  type ImportReport,
+} from './import-report';
 import { localParts } from '../time/zoned-time';
-import { decodeSpreadsheet, ENCODING_NAMES } from '../data/encoding';
 import { dateOrderNotice, dateOrderOf, isAmbiguousDate, spreadsheetDate, type DateOrder } from './spreadsheet-dates';
 
 export const DEFAULT_MAX_IMPORT_ROWS = 2000;
@@ -112,33 +118,6 @@ export function trackerCsv(
 
 // ---- Import ----
 
-export type ImportedConversation = ConversationValue;
-
-export interface ImportedOpportunity extends OpportunityFieldsValue {
-  stage: Stage;
-  /** Oldest first. Empty when the file listed the opportunity without any conversation. */
-  conversations: ImportedConversation[];
-}
-
-export interface ImportProblem {
-  /** The spreadsheet row (1-based; the header is row 1). */
-  row: number;
-  /** The CSV column name, or '' for the whole row or file. */
-  field: string;
-  message: string;
-}
-
-export interface ImportReport {
-  opportunities: ImportedOpportunity[];
-  problems: ImportProblem[];
-  /** Data rows found, blank rows aside. */
-  rowsRead: number;
-  /** Data rows imported without a problem. */
-  rowsAccepted: number;
-  /** What the importer assumed about the file (its encoding, how it read dates), to tell the member. */
-  notices: string[];
-}
-
 export interface ReadTrackerCsvOptions {
   timeZone: string;
   now: Date;
@@ -156,7 +135,7 @@ const opportunitySchema = z.object({
 
 const conversationSchema = z.object(conversationFields);
 
-type ImportedOpportunityFields = Omit<ImportedOpportunity, 'conversations'>;
+type ImportedOpportunityFields = Omit<ImportedOpportunity, 'conversations' | 'touches' | 'archivedAt' | 'createdAt'>;
 
 interface AcceptedRow {
   opportunity: ImportedOpportunityFields;
@@ -292,7 +271,7 @@ function rowProblems(row: number, byField: ReadonlyMap<string, string>): ImportP
 }
 
 function refused(problem: ImportProblem, rowsRead = 0): ImportReport {
-  return { opportunities: [], problems: [problem], rowsRead, rowsAccepted: 0, notices: [] };
+  return refusedFile('row', problem, rowsRead);
 }
 
 /**
@@ -364,52 +343,12 @@ export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): Im
     problems.push(...rowProblems(row, result.problems));
   }
   return {
+    unit: 'row',
+    refused: false,
     opportunities: groupRows(accepted),
     problems,
     rowsRead: rows.length,
     rowsAccepted: accepted.length,
     notices,
   };
-}
-
-/**
- * Reads an uploaded tracker file from its bytes: decoded by decodeSpreadsheet (a byte order
- * mark, else UTF-8 when the bytes are valid UTF-8, else Windows-1252 as Excel saves it in many
- * locales), then read by readTrackerCsv. When the file was not UTF-8 the report says which
- * encoding was assumed, and how to save the file so nothing is guessed.
- */
-export function readTrackerFile(bytes: ArrayBuffer | Uint8Array, options: ReadTrackerCsvOptions): ImportReport {
-  const decoded = decodeSpreadsheet(bytes);
-  const report = readTrackerCsv(decoded.text, options);
-  if (decoded.encoding === 'windows-1252')
-    report.notices.unshift(
-      `This file is not UTF-8, so it was read as ${ENCODING_NAMES[decoded.encoding]}, the encoding Excel uses in many countries. If accented letters look wrong, save it from your spreadsheet as "CSV UTF-8" and import it again.`,
-    );
-  else if (decoded.encoding !== 'utf-8')
-    report.notices.unshift(`This file was read as ${ENCODING_NAMES[decoded.encoding]}, as its byte order mark says.`);
-  return report;
-}
-
-/** What the import Action returns: the report of readTrackerFile and the entries it added. */
-export interface ImportOutcome {
-  added: number;
-  rowsRead: number;
-  rowsAccepted: number;
-  problems: readonly ImportProblem[];
-}
-
-/**
- * The import's one-line summary. Counts come from the report, never from the problems list: a
- * refused file (missing columns, too long, unreadable) has read no rows, so it says that nothing
- * was imported rather than "0 of 0 rows ... 1 row was skipped".
- */
-export function importSummary(outcome: ImportOutcome): string {
-  const skipped = outcome.rowsRead - outcome.rowsAccepted;
-  const fileProblem = outcome.problems.some((problem) => problem.field === '' && problem.row === 1);
-  if (outcome.rowsAccepted === 0 && fileProblem)
-    return `Nothing was imported: the file was refused as a whole. See why below.`;
-  const entries = `${outcome.added} ${outcome.added === 1 ? 'entry' : 'entries'}`;
-  let text = `Added ${entries} from ${outcome.rowsAccepted} of ${outcome.rowsRead} rows.`;
-  if (skipped > 0) text += ` ${skipped} ${skipped === 1 ? 'row was' : 'rows were'} skipped: see why below.`;
-  return text;
 }

@@ -147,7 +147,11 @@ export const conversationFields = {
   confirmDates: checkbox(),
 };
 
-const requireRoleForInterviews = (value: { kind: OpportunityKind; roleTitle: string }, context: z.RefinementCtx) => {
+/** An interview names its role; a networking contact may have none. */
+export const requireRoleForInterviews = (
+  value: { kind: OpportunityKind; roleTitle: string },
+  context: z.RefinementCtx,
+) => {
   if (value.kind === 'interview' && value.roleTitle === '')
     context.addIssue({ code: 'custom', path: ['roleTitle'], message: 'Add the role you interviewed for.' });
 };

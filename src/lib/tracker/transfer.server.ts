@@ -6,7 +6,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
 import { conversations, opportunities, touches } from '../../../db/schema';
 import type { ConversationRow, Opportunity, OpportunityRow, TouchRow } from './records';
-import type { ImportedOpportunity } from './csv';
+import type { ImportedOpportunity } from './import-report';
 import type { StepId } from './model';
 import { newId, replan, type Member } from './entries.server';
 
@@ -30,8 +30,12 @@ export function asOpportunityRow(row: Opportunity): OpportunityRow {
 export async function trackerData(db: Database, member: Member) {
   const [opportunityRows, conversationRows, touchRows] = await Promise.all([
     db.select().from(opportunities).where(eq(opportunities.userId, member.id)).orderBy(asc(opportunities.createdAt)),
-    db.select().from(conversations).where(eq(conversations.userId, member.id)).orderBy(asc(conversations.at)),
-    db.select().from(touches).where(eq(touches.userId, member.id)).orderBy(asc(touches.at)),
+    db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.userId, member.id))
+      .orderBy(asc(conversations.at), asc(conversations.createdAt)),
+    db.select().from(touches).where(eq(touches.userId, member.id)).orderBy(asc(touches.at), asc(touches.createdAt)),
   ]);
   return {
     raw: opportunityRows,
@@ -58,24 +62,85 @@ export async function trackerData(db: Database, member: Member) {
   };
 }
 
-/** Adds imported opportunities in one transaction: all of them, or none if anything fails. */
+/** What an entry is known by when the same export is imported twice: who, where, and when it was added. */
+function entryKey(entry: {
+  kind: string;
+  company: string;
+  contactName: string;
+  roleTitle: string;
+  createdAt: Date;
+}): string {
+  return [entry.kind, entry.company, entry.contactName, entry.roleTitle, entry.createdAt.getTime()].join('\u0000');
+}
+
+export interface ImportResult {
+  added: number;
+  /** Entries of the file already in the tracker (same person, company, role and time added): left as they are. */
+  alreadyThere: number;
+}
+
+/**
+ * Adds imported entries in one transaction (all of them, or none if anything fails), with their
+ * rounds, messages and replies, notes, stage and archive state, then plans each from its history.
+ * An entry that says when it was added and matches one already in the tracker is skipped, so the
+ * same export imported twice adds nothing the second time. Rows that happened at the same instant
+ * keep the file's order (their `createdAt` breaks the tie).
+ */
 export async function importOpportunities(
   db: Database,
   member: Member,
   imported: readonly ImportedOpportunity[],
   now = new Date(),
-): Promise<number> {
+): Promise<ImportResult> {
+  const result: ImportResult = { added: 0, alreadyThere: 0 };
   await db.transaction(async (tx) => {
+    const existing = await tx
+      .select({
+        kind: opportunities.kind,
+        company: opportunities.company,
+        contactName: opportunities.contactName,
+        roleTitle: opportunities.roleTitle,
+        createdAt: opportunities.createdAt,
+      })
+      .from(opportunities)
+      .where(eq(opportunities.userId, member.id));
+    const known = new Set(existing.map(entryKey));
     for (const item of imported) {
+      const { conversations: rounds, touches: messages = [], createdAt = now, archivedAt = null, ...fields } = item;
+      const key = entryKey({ ...fields, createdAt });
+      if (item.createdAt && known.has(key)) {
+        result.alreadyThere++;
+        continue;
+      }
+      known.add(key);
       const id = newId();
-      const { conversations: rounds, ...fields } = item;
-      await tx.insert(opportunities).values({ id, userId: member.id, ...fields, lastActivityAt: now, createdAt: now });
-      for (const round of rounds)
-        await tx
-          .insert(conversations)
-          .values({ id: newId(), opportunityId: id, userId: member.id, ...round, createdAt: now });
+      const rowTime = (order: number) => new Date(now.getTime() + order);
+      await tx
+        .insert(opportunities)
+        .values({ id, userId: member.id, ...fields, archivedAt, lastActivityAt: now, createdAt });
+      if (rounds.length > 0)
+        await tx.insert(conversations).values(
+          rounds.map((round, order) => ({
+            id: newId(),
+            opportunityId: id,
+            userId: member.id,
+            ...round,
+            createdAt: rowTime(order),
+          })),
+        );
+      if (messages.length > 0)
+        await tx.insert(touches).values(
+          messages.map((touch, order) => ({
+            id: newId(),
+            opportunityId: id,
+            userId: member.id,
+            ...touch,
+            createdAt: rowTime(order),
+          })),
+        );
       await replan(tx, member, id, now);
+      result.added++;
     }
   });
-  return imported.length;
+  return result;
 }
