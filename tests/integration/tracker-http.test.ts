@@ -515,6 +515,46 @@ describe('import, export and the calendar feed', () => {
     expect((await new Browser(base).get(second)).status).toBe(404);
     expect((await new Browser(base).get('/tracker/calendar/not-a-real-token-at-all.ics')).status).toBe(404);
   });
+
+  it('holds the 500 due soonest, says how many it left out, and puts what is overdue on today', async () => {
+    const sam = await signedUpMember(base, sql, 'many-due@example.com');
+    const late = await addInterview(sam, { company: 'Late Co' });
+    const day = 86_400_000;
+    // The thank-you was due three days ago: overdue.
+    await sql.execute({
+      sql: 'UPDATE opportunities SET plan_due_at = ? WHERE id = ?',
+      args: [Date.now() - 3 * day, late],
+    });
+    // 505 more entries with a check-in due in the coming days, written directly: 506 due in all.
+    const userId = String((await sql.execute("SELECT id FROM users WHERE email = 'many-due@example.com'")).rows[0]![0]);
+    await sql.execute({
+      sql: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 505)
+        INSERT INTO opportunities (id, user_id, kind, company, contact_name, plan_state, plan_step,
+          plan_precision, plan_earliest_at, plan_due_at, plan_reason, last_activity_at)
+        SELECT 'bulk-due-' || i, ?, 'interview', 'Bulk ' || i, 'Pat Lee', 'step', 'first-check-in',
+          'day', ?, ? + i * 3600000, 'Check in.', ? FROM n`,
+      args: [userId, Date.now(), Date.now() + day, Date.now()],
+    });
+
+    const page = await (await sam.post('/tracker/data?_action=tracker.calendarFeed', { enable: 'on' })).text();
+    const feed = await new Browser(base).get(new URL(/value="(http[^"]+\.ics)"/.exec(page)![1]!).pathname);
+    expect(feed.status).toBe(200);
+    const body = (await feed.text()).replace(/\r\n[ \t]/g, '');
+    expect(body.match(/BEGIN:VEVENT/g)).toHaveLength(500);
+    expect(body).toMatch(
+      /\r\nX-WR-CALDESC:[^\r]*Showing the 500 due soonest\\; 6 more are in your tracker at http[^\r]*\/tracker\r\n/,
+    );
+
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const overdue = body.split('BEGIN:VEVENT').find((event) => event.includes('Late Co'))!;
+    expect(overdue).toContain(`\r\nDTSTART;VALUE=DATE:${today.replace(/-/g, '')}\r\n`);
+    expect(overdue).toContain('\r\nSUMMARY:Overdue: Thank-you note: Priya Shah\\, Late Co\r\n');
+    expect(overdue).toMatch(/\r\nDESCRIPTION:Was due by \w{3} \d{1,2} \w{3}\\, /);
+    expect(overdue).toContain(`\r\nUID:${late}/`);
+    // The latest-due entries are the ones left out.
+    expect(body).toContain('\r\nSUMMARY:Status check-in: Pat Lee\\, Bulk 499\r\n');
+    expect(body).not.toContain('Bulk 500\r\n');
+  });
 });
 
 describe('reminder emails', () => {

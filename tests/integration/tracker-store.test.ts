@@ -3,9 +3,9 @@
  * rewritten with every change, one member never reaching another's rows, one reminder per day
  * and per step, and every hot query served by an index.
  */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { entitlements, opportunities, outbox, trackerSettings, users } from '../../db/schema.ts';
+import { conversations, entitlements, opportunities, outbox, trackerSettings, users } from '../../db/schema.ts';
 import { setCoachingLimits } from '../../src/lib/coaching/entitlements.server.ts';
 import {
   addConversation,
@@ -20,12 +20,16 @@ import {
   type Member,
 } from '../../src/lib/tracker/entries.server.ts';
 import {
+  calendarSteps,
+  countDueSteps,
   dueBetween,
   homeSummary,
   homeTotals,
   listDueSteps,
   listOpportunities,
 } from '../../src/lib/tracker/listing.server.ts';
+import { followUpUid } from '../../src/lib/tracker/calendar.ts';
+import type { StepId } from '../../src/lib/tracker/model.ts';
 import { runReminders } from '../../src/lib/tracker/reminders.server.ts';
 import { readEmailOffToken, turnEmailOff } from '../../src/lib/email/preferences.server.ts';
 import { testAppContext } from '../setup/app-context.ts';
@@ -152,6 +156,90 @@ describe('stored plans', () => {
     const detail = await loadOpportunity(test.db, sam, id);
     expect(await deleteTouch(test.db, sam, detail!.touches[0]!.id)).toBe(true);
     expect((await stored(id)).planStep).toBe('thank-you');
+  });
+});
+
+describe('the calendar feed’s follow-ups', () => {
+  const sent = (step: StepId | null, iso: string) => ({
+    type: 'sent' as const,
+    step,
+    at: new Date(iso),
+    decisionBy: null,
+    subject: '',
+    body: '',
+  });
+
+  it('names each follow-up by its round, its step and the ones sent before it, whatever its date', async () => {
+    let sam = await addMember('sam', 'UTC');
+    const id = await createOpportunity(test.db, sam, fields(), conversation('2026-11-26T14:00:00Z'));
+    const current = async () => {
+      const rows = await listDueSteps(test.db, sam);
+      expect(rows).toHaveLength(1);
+      return { ...rows[0]!, uid: followUpUid(rows[0]!) };
+    };
+    const rounds = async () =>
+      (
+        await test.db
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(eq(conversations.opportunityId, id))
+          .orderBy(asc(conversations.at))
+      ).map((row) => row.id);
+    const [firstRound] = await rounds();
+
+    const thankYou = await current();
+    expect(thankYou.uid).toBe(`${id}/${firstRound}/thank-you/0@own-the-follow-up`);
+
+    await logTouch(test.db, sam, id, sent('thank-you', '2026-11-26T18:00:00Z'), new Date('2026-11-26T18:00:00Z'));
+    const checkIn = await current();
+    expect(checkIn.planStep).toBe('first-check-in');
+    expect(checkIn.uid).not.toBe(thankYou.uid);
+
+    // The member moves: the check-in's due date moves with the zone, and stays the same event.
+    sam = { id: 'sam', timeZone: 'America/New_York' };
+    await replanAll(test.db, sam, new Date('2026-11-27T09:00:00Z'));
+    const moved = await current();
+    expect(moved.planDueAt!.getTime()).not.toBe(checkIn.planDueAt!.getTime());
+    expect(moved.uid).toBe(checkIn.uid);
+    expect(moved.updatedAt!.getTime()).toBeGreaterThan(checkIn.updatedAt!.getTime());
+
+    // Their reply gives a date: still the same check-in, now due after that date.
+    await logTouch(test.db, sam, id, {
+      ...sent(null, '2026-11-30T15:00:00Z'),
+      type: 'reply',
+      decisionBy: '2026-12-15',
+    });
+    const afterReply = await current();
+    expect(afterReply.planStep).toBe('first-check-in');
+    expect(afterReply.planDueAt!.getTime()).toBeGreaterThan(moved.planDueAt!.getTime());
+    expect(afterReply.uid).toBe(checkIn.uid);
+
+    await logTouch(test.db, sam, id, sent('first-check-in', '2026-12-16T15:00:00Z'));
+    const nudge = await current();
+    expect(nudge).toMatchObject({ planStep: 'persistent-check-in', stepsSent: 0 });
+    await logTouch(test.db, sam, id, sent('persistent-check-in', '2026-12-23T15:00:00Z'));
+    const secondNudge = await current();
+    expect(secondNudge).toMatchObject({ planStep: 'persistent-check-in', stepsSent: 1 });
+    expect(secondNudge.uid).not.toBe(nudge.uid);
+
+    // Another interview: a new round, whose thank-you is not the first one.
+    await addConversation(test.db, sam, id, conversation('2027-01-05T14:00:00Z'));
+    const [, secondRound] = await rounds();
+    const nextThankYou = await current();
+    expect(nextThankYou.uid).toBe(`${id}/${secondRound}/thank-you/0@own-the-follow-up`);
+    const uids = [thankYou, checkIn, nudge, secondNudge, nextThankYou].map((item) => item.uid);
+    expect(new Set(uids).size).toBe(uids.length);
+  });
+
+  it('counts the open due steps past what the feed holds', async () => {
+    const sam = await addMember('sam');
+    const ids: string[] = [];
+    for (const company of ['A', 'B', 'C'])
+      ids.push(await createOpportunity(test.db, sam, fields(company), conversation('2026-11-26T14:00:00Z')));
+    await test.db.update(opportunities).set({ archivedAt: new Date() }).where(eq(opportunities.id, ids[2]!));
+    expect(await countDueSteps(test.db, sam)).toBe(2);
+    expect(await calendarSteps(test.db, sam)).toMatchObject({ leftOut: 0, steps: [{}, {}] });
+    expect(await listDueSteps(test.db, sam, 1)).toHaveLength(1);
   });
 });
 
@@ -335,6 +423,10 @@ describe('query plans on the hot paths', () => {
     expect(totals).toMatch(/SEARCH opportunities USING COVERING INDEX opportunities_user_due_cover/);
     expect(due).toMatch(/SEARCH opportunities USING INDEX opportunities_user_due/);
     expect(due).not.toMatch(/SCAN opportunities/);
+    // The round and the steps sent in it, per row: index lookups, never a scan.
+    expect(due).toMatch(/CORRELATED SCALAR SUBQUERY \d+\nSEARCH c USING (COVERING )?INDEX conversations_opportunity/);
+    expect(due).toMatch(/CORRELATED SCALAR SUBQUERY \d+\nSEARCH t USING INDEX touches_opportunity/);
+    expect(due).not.toMatch(/SCAN/);
 
     const board = await plan(listOpportunities(test.db, sam, { q: 'north', kind: 'interview' }));
     expect(board).toMatch(/SEARCH opportunities USING INDEX opportunities_user_(due|activity)/);

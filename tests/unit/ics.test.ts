@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarFeed, escapeText, foldLine, type CalendarEvent } from '../../src/lib/tracker/ics';
+import { calendarFeed, escapeText, foldLine, revisionNumber, type CalendarEvent } from '../../src/lib/tracker/ics';
 
 const now = new Date('2026-03-20T16:05:09.123Z');
 
@@ -48,6 +49,57 @@ describe('calendarFeed', () => {
     const feed = calendarFeed({ name: 'Follow-ups', events: [], now });
     expect(feed).toMatch(/^BEGIN:VCALENDAR\r\n[\s\S]*X-WR-CALNAME:Follow-ups\r\nEND:VCALENDAR\r\n$/);
     expect(feed).not.toContain('VEVENT');
+  });
+
+  it('describes the calendar after its name, escaped and folded, for apps that read either property', () => {
+    const description = 'Showing the 500 due soonest; 37 more are in your tracker at https://follow.example/tracker';
+    const feed = calendarFeed({ name: 'Follow-ups', description, events: [event()], now });
+    for (const line of feed.split('\r\n')) expect(utf8Octets(line)).toBeLessThanOrEqual(75);
+    const lines = unfold(feed).split('\r\n');
+    const escaped = escapeText(description);
+    expect(lines.slice(5, 9)).toEqual([
+      'X-WR-CALNAME:Follow-ups',
+      `DESCRIPTION:${escaped}`,
+      `X-WR-CALDESC:${escaped}`,
+      'BEGIN:VEVENT',
+    ]);
+  });
+
+  it.each([undefined, '', '  '])('writes no calendar description when it is %j', (description) => {
+    const feed = calendarFeed({ name: 'Follow-ups', description, events: [event()], now });
+    expect(feed).not.toContain('X-WR-CALDESC');
+    expect(feed.match(/\r\nDESCRIPTION:/g)).toHaveLength(1); // the event's own
+  });
+
+  it('numbers an event’s revision by when it was revised, and writes none without one', () => {
+    const revised = (revisedAt: Date) => {
+      const lines = calendarFeed({ name: 'A', events: [event({ revisedAt })], now }).split('\r\n');
+      return lines.filter((line) => /^(LAST-MODIFIED|SEQUENCE):/.test(line));
+    };
+    expect(revised(new Date('2026-03-19T08:30:15.500Z'))).toEqual([
+      'LAST-MODIFIED:20260319T083015Z',
+      `SEQUENCE:${revisionNumber(new Date('2026-03-19T08:30:15.500Z'))}`,
+    ]);
+    expect(revisionNumber(new Date('2000-01-01T00:01:00Z'))).toBe(1);
+    expect(revisionNumber(new Date('2026-03-19T08:31:00Z'))).toBeGreaterThan(
+      revisionNumber(new Date('2026-03-19T08:30:15Z')),
+    );
+    expect(revisionNumber(new Date('1999-06-01T00:00:00Z'))).toBe(0);
+    for (const bad of [new Date(Number.NaN), new Date('+010000-01-01T00:00:00Z')]) expect(revised(bad)).toEqual([]);
+    expect(calendarFeed({ name: 'A', events: [event()], now })).not.toMatch(/SEQUENCE|LAST-MODIFIED/);
+  });
+
+  it('never lowers the revision number as time goes on, and keeps it an INTEGER', () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), fc.date({ noInvalidDate: true }), (a, b) => {
+        const [earlier, later] = a <= b ? [a, b] : [b, a];
+        expect(revisionNumber(earlier)).toBeLessThanOrEqual(revisionNumber(later));
+        expect(Number.isInteger(revisionNumber(later))).toBe(true);
+        expect(revisionNumber(later)).toBeGreaterThanOrEqual(0);
+        expect(revisionNumber(later)).toBeLessThanOrEqual(2 ** 31 - 1);
+      }),
+      { numRuns: 500, seed: 20_261_202 },
+    );
   });
 
   it('uses only CRLF line ends', () => {

@@ -2,6 +2,11 @@
  * Follow-up dates as an iCalendar feed (RFC 5545) a member can subscribe to from their own
  * calendar app. Each follow-up is an all-day event on its date. Pure: the feed's timestamp is
  * passed in.
+ *
+ * A subscribed calendar is read again every few hours and each event matched by its UID. Some
+ * apps (Google Calendar among them) keep an event they already hold unless its SEQUENCE went up,
+ * so an event moved to another day must carry a higher one. The feed stores no past versions to
+ * count from: an event's revision number is the time it was last revised, in minutes.
  */
 import { addDays } from '../time/zoned-time';
 
@@ -14,11 +19,18 @@ export interface CalendarEvent {
   description: string;
   /** Where to act on it; left out of the event when blank. */
   url: string;
+  /**
+   * When the event last changed (its date above all): written as LAST-MODIFIED and as its
+   * SEQUENCE, which must only grow for one UID. Without it the event is at revision 0.
+   */
+  revisedAt?: Date;
 }
 
 export interface CalendarFeedOptions {
   /** Shown as the calendar's name in apps that read X-WR-CALNAME. */
   name: string;
+  /** What the calendar holds, for apps that show it (RFC 7986 DESCRIPTION, X-WR-CALDESC); none when blank. */
+  description?: string;
   events: readonly CalendarEvent[];
   now: Date;
 }
@@ -88,6 +100,13 @@ function basicDate(date: string): string {
   return date.replace(/-/g, '');
 }
 
+/** An instant a DATE-TIME can hold: a real time in the years 0000 to 9999. */
+function isStampable(at: Date | undefined): at is Date {
+  if (!(at instanceof Date) || !Number.isFinite(at.getTime())) return false;
+  const year = at.getUTCFullYear();
+  return year >= 0 && year <= 9999;
+}
+
 /** `20261203T141500Z`: DATE-TIME in UTC, basic format, whole seconds. */
 function utcStamp(at: Date): string {
   return at
@@ -96,17 +115,30 @@ function utcStamp(at: Date): string {
     .replace(/[-:]/g, '');
 }
 
+/** The revision numbers start here; a revision at or before it is number 0. */
+const REVISION_EPOCH_MS = Date.UTC(2000, 0, 1);
+/** SEQUENCE is an INTEGER (RFC 5545 §3.3.8): at most 2^31 - 1, some 4,000 years of minutes. */
+const LARGEST_INTEGER = 2 ** 31 - 1;
+
+/** The SEQUENCE of an event last revised at `at`: whole minutes since 2000, so later is never lower. */
+export function revisionNumber(at: Date): number {
+  const minutes = Math.floor((at.getTime() - REVISION_EPOCH_MS) / 60_000);
+  return Number.isFinite(minutes) ? Math.min(Math.max(minutes, 0), LARGEST_INTEGER) : 0;
+}
+
 function eventLines(event: CalendarEvent, stamp: string): string[] {
-  const lines = [
-    'BEGIN:VEVENT',
-    `UID:${escapeText(event.uid)}`,
-    `DTSTAMP:${stamp}`,
+  const lines = ['BEGIN:VEVENT', `UID:${escapeText(event.uid)}`, `DTSTAMP:${stamp}`];
+  // RFC 5546 §2.1.4: a PUBLISH raises SEQUENCE whenever DTSTART or DTEND changes. Two revisions
+  // within one minute share a number and differ by DTSTAMP only.
+  if (isStampable(event.revisedAt))
+    lines.push(`LAST-MODIFIED:${utcStamp(event.revisedAt)}`, `SEQUENCE:${revisionNumber(event.revisedAt)}`);
+  lines.push(
     `DTSTART;VALUE=DATE:${basicDate(event.date)}`,
     // DTEND is exclusive: an all-day event ends at the start of the next day.
     `DTEND;VALUE=DATE:${basicDate(addDays(event.date, 1))}`,
     `SUMMARY:${escapeText(event.summary)}`,
     `DESCRIPTION:${escapeText(event.description)}`,
-  ];
+  );
   const url = uriValue(event.url);
   if (url !== '') lines.push(`URL:${url}`);
   lines.push('END:VEVENT');
@@ -123,8 +155,10 @@ export function calendarFeed(options: CalendarFeedOptions): string {
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     `X-WR-CALNAME:${escapeText(options.name)}`,
-    ...options.events.flatMap((event) => eventLines(event, stamp)),
-    'END:VCALENDAR',
   ];
+  const description = options.description?.trim() ?? '';
+  if (description !== '')
+    lines.push(`DESCRIPTION:${escapeText(description)}`, `X-WR-CALDESC:${escapeText(description)}`);
+  lines.push(...options.events.flatMap((event) => eventLines(event, stamp)), 'END:VCALENDAR');
   return lines.map(foldLine).join('\r\n') + '\r\n';
 }

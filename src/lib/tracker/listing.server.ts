@@ -67,16 +67,55 @@ export function listOpportunities(db: Database, member: Member, filter: TrackerF
     .limit(1000);
 }
 
-/** Open steps with a due date, soonest first (served by opportunities_user_due_cover). */
-export function listDueSteps(db: Database, member: Member) {
+/** The most due steps the calendar feed holds: it is read whole, every few hours, by calendar apps. */
+export const CALENDAR_FEED_CAP = 500;
+
+function hasDueStep(member: Member) {
+  return and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt), isNotNull(opportunities.planDueAt));
+}
+
+// The two below are correlated subqueries, written out: drizzle leaves the outer row's columns
+// unqualified in a one-table select, and an unqualified `id` would name the inner table's own.
+
+/**
+ * The round a step belongs to: the entry's latest conversation, since a later one starts a new
+ * round (ties broken by id, so the answer never changes between reads).
+ */
+const roundId = sql<string | null>`(SELECT c.id FROM conversations c
+  WHERE c.opportunity_id = opportunities.id ORDER BY c.at DESC, c.id DESC LIMIT 1)`;
+
+/** Messages for the planned step the member already sent in that round: the 2nd check-in is not the 1st. */
+const stepsSent = sql<number>`(SELECT count(*) FROM touches t
+  WHERE t.opportunity_id = opportunities.id AND t.type = 'sent' AND t.step = opportunities.plan_step
+  AND t.at >= (SELECT max(c.at) FROM conversations c WHERE c.opportunity_id = opportunities.id))`.mapWith(Number);
+
+/**
+ * Open steps with a due date, soonest first, so overdue ones come first (served by
+ * opportunities_user_due_cover), with what the calendar feed names each follow-up by: its round,
+ * how many of its step were sent in it, and when the entry last changed.
+ */
+export function listDueSteps(db: Database, member: Member, limit = CALENDAR_FEED_CAP) {
   return db
-    .select(listColumns)
+    .select({ ...listColumns, updatedAt: opportunities.updatedAt, roundId, stepsSent })
     .from(opportunities)
-    .where(
-      and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt), isNotNull(opportunities.planDueAt)),
-    )
+    .where(hasDueStep(member))
     .orderBy(asc(opportunities.planDueAt))
-    .limit(500);
+    .limit(limit);
+}
+
+/** How many open steps have a due date (from the covering index alone). */
+export async function countDueSteps(db: Database, member: Member): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(opportunities)
+    .where(hasDueStep(member));
+  return Number(row?.n ?? 0);
+}
+
+/** The calendar feed's due steps, at most CALENDAR_FEED_CAP of them, and how many more there are. */
+export async function calendarSteps(db: Database, member: Member) {
+  const [steps, total] = await Promise.all([listDueSteps(db, member), countDueSteps(db, member)]);
+  return { steps, leftOut: Math.max(0, total - steps.length) };
 }
 
 /** The entry whose next message is due soonest, if any: where a draft is waiting to be written. */
@@ -84,9 +123,7 @@ export async function soonestDueEntry(db: Database, member: Member) {
   const [row] = await db
     .select({ id: opportunities.id, company: opportunities.company, contactName: opportunities.contactName })
     .from(opportunities)
-    .where(
-      and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt), isNotNull(opportunities.planDueAt)),
-    )
+    .where(hasDueStep(member))
     .orderBy(asc(opportunities.planDueAt))
     .limit(1);
   return row;

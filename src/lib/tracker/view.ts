@@ -83,7 +83,7 @@ export function stepLabel(item: Pick<StoredPlan, 'planStep'>): string {
 }
 
 /** `by Tue 3 Dec, 3:00 pm` for a timed step, `Tue 3 Dec` for a day. */
-export function dueLabel(item: StoredPlan, timeZone: string): string {
+export function dueLabel(item: Pick<StoredPlan, 'planDueAt' | 'planPrecision'>, timeZone: string): string {
   if (!isInstantInRange(item.planDueAt)) return '';
   return item.planPrecision === 'time'
     ? `by ${formatDayTime(item.planDueAt, timeZone)}`

@@ -2,7 +2,7 @@ import type { APIRoute } from 'astro';
 import { coachingLimits, hasCoaching } from '../../../lib/coaching/entitlements.server';
 import { hashToken } from '../../../lib/auth/tokens.server';
 import { calendarSubscriber } from '../../../lib/tracker/calendar-feed.server';
-import { listDueSteps } from '../../../lib/tracker/listing.server';
+import { calendarSteps } from '../../../lib/tracker/listing.server';
 import { trackerCalendar } from '../../../lib/tracker/calendar';
 
 export const prerender = false;
@@ -13,7 +13,7 @@ export const prerender = false;
  * keeps the feed for Coaching, a member without it gets a 403 that says so.
  */
 export const GET: APIRoute = async ({ params, locals }) => {
-  const { db, siteUrl } = locals.app;
+  const { db, siteUrl, clock } = locals.app;
   const token = params.token ?? '';
   if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return new Response('Not found', { status: 404 });
   const member = await calendarSubscriber(db, hashToken(token));
@@ -27,8 +27,8 @@ export const GET: APIRoute = async ({ params, locals }) => {
       },
     );
   }
-  const steps = await listDueSteps(db, member);
-  const feed = trackerCalendar(steps, { timeZone: member.timeZone, siteUrl, now: new Date() });
+  const { steps, leftOut } = await calendarSteps(db, member);
+  const feed = trackerCalendar(steps, { timeZone: member.timeZone, siteUrl, now: clock(), leftOut });
   return new Response(feed, {
     headers: {
       'content-type': 'text/calendar; charset=utf-8',
