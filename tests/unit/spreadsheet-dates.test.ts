@@ -16,6 +16,16 @@ describe('spreadsheetDate', () => {
     ['7-12-2026', '2026-12-07'],
     // A number over 12 can only be the day, whatever the order.
     ['25/12/2026', '2026-12-25'],
+    // Two-digit years (LibreOffice's and Excel's short formats) are this century's.
+    ['07.12.26', '2026-12-07'],
+    ['7/12/26', '2026-12-07'],
+    // Month names, as Numbers and Google Sheets write long dates.
+    ['7 Dec 2026', '2026-12-07'],
+    ['07-Dec-26', '2026-12-07'],
+    ['7 December, 2026', '2026-12-07'],
+    ['Dec 7, 2026', '2026-12-07'],
+    ['December 7th 2026', '2026-12-07'],
+    ['Sept 30, 2026', '2026-09-30'],
   ])('reads %s day first as %s', (value, expected) => {
     expect(spreadsheetDate(value, 'day-first')).toBe(expected);
   });
@@ -27,7 +37,7 @@ describe('spreadsheetDate', () => {
   });
 
   it('leaves anything else for the date rule to refuse', () => {
-    for (const value of ['', 'next week', '2026-13-01', '7.12.26', '1/2/3/2026']) {
+    for (const value of ['', 'next week', '2026-13-01', '7.12.2', '1/2/3/2026', '7 Decembre 2026', 'Ma 7, 2026']) {
       expect(spreadsheetDate(value, 'day-first')).toBe(value === '2026-13-01' ? '2026-13-01' : value);
     }
   });

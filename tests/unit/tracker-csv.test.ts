@@ -270,7 +270,7 @@ describe('readTrackerCsv checks', () => {
     ],
     [
       'a date in another format',
-      { conversation_date: 'March 10, 2026' },
+      { conversation_date: 'le 10 mars 2026' },
       'conversation_date',
       'Use a real date, like 2026-12-03.',
     ],
