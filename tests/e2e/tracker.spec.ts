@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, linkFromMail, test, watchPolicy } from './fixtures';
+import { expect, expectAccessible, linkFromMail, projectNetwork, signedUpPerson, test, watchPolicy } from './fixtures';
 
 // One account per project: the second test signs in to it with JavaScript switched off.
 test.describe.configure({ mode: 'serial' });
@@ -165,4 +167,46 @@ test('adding a networking call and marking it sent work with JavaScript off', as
     page.getByRole('region', { name: 'Timeline' }).getByText('You sent: Summary and next steps'),
   ).toHaveCount(1);
   await context.close();
+});
+
+test('a European Excel file (Windows-1252, semicolons, day-first dates) imports with its accents, and leaves in the JSON export', async ({
+  browser,
+  baseURL,
+}, testInfo) => {
+  test.setTimeout(60_000);
+  const { page } = await signedUpPerson(browser, {
+    name: 'Jürgen',
+    address: `${projectNetwork(testInfo)}.233`,
+    password: 'jurgen moves his search',
+    baseURL: baseURL!,
+  });
+  await page.goto('/tracker/data');
+  await page
+    .getByLabel(/CSV or JSON file/)
+    .setInputFiles(join(import.meta.dirname, '../fixtures/spreadsheets/excel-windows-1252-semicolon.csv'));
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText('Added 2 entries from 3 of 3 rows.')).toBeVisible();
+  await expect(page.getByText(/read as Windows-1252 \(Western European\), the encoding Excel uses/)).toBeVisible();
+  await expectAccessible(page);
+
+  await page.goto('/tracker/board');
+  await expect(page.getByText('Müller GmbH').first()).toBeVisible();
+  await expect(page.getByText('Société Générale').first()).toBeVisible();
+  await page
+    .getByRole('link', { name: /Jürgen Weiß/ })
+    .first()
+    .click();
+  await expect(page.getByText('Café-Tour im Büro').first()).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('\ufffd');
+
+  // Everything comes back out as it was typed, in the file that imports whole.
+  await page.goto('/tracker/data');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download JSON (everything)' }).click(),
+  ]);
+  const exported = await readFile(await download.path(), 'utf8');
+  expect(exported).toContain('"contactName": "Jürgen Weiß"');
+  expect(exported).toContain('"company": "Société Générale"');
+  expect(exported).not.toContain('\ufffd');
 });
