@@ -14,6 +14,9 @@
  *   BENCH_TRACKER=0  skips the tracker measurements
  *   BENCH_MEMBERS=1000  members in the tracker database
  *   BENCH_DASHBOARD=0  skips the coach dashboard measurements
+ *   BENCH_PAIRS=5  alternating ours/nginx pairs for the article ratio (the median is reported)
+ *   BENCH_PROFILE=<dir>  the tracker server writes a CPU profile and a heap profile there when it
+ *     stops (summarise them with `npm run bench:profile -- <dir>`)
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -41,6 +44,8 @@ const DASHBOARD_PORT = 4514;
 /** Coach dashboard requests a second in the open-loop runs, and the p99 it must stay under. */
 const DASHBOARD_RATE = 10;
 const DASHBOARD_BUDGET_MS = 200;
+/** The tracker home's closed-loop req/s when its budget was set (issue 20): the budget is 3× this. */
+const TRACKER_HOME_RPS_BEFORE = 159;
 const COMMENTED_ARTICLE = 'follow-up-after-networking-calls';
 if (trackerEnabled && !(Number.isInteger(trackerMembers) && trackerMembers >= TRACKER_CONNECTIONS)) {
   console.error(`BENCH_MEMBERS must be a whole number of at least ${TRACKER_CONNECTIONS}, not "${trackerMembers}".`);
@@ -99,17 +104,20 @@ children.push(ours);
 await waitFor(`http://127.0.0.1:${OUR_PORT}${articlePath}`);
 const startToFirstResponseMs = performance.now() - spawnedAt;
 
-// nginx serving the same built files, one worker on the same core.
+// nginx serving the same built files, one worker on the same core, configured the way a competent
+// operator would for static pages: open file descriptors and their metadata cached, and the page's
+// index.html tried before the directory (`$uri $uri/index.html` stats the directory first).
 const nginxConf = join(work, 'nginx.conf');
 writeFileSync(
   nginxConf,
   `daemon off; worker_processes 1; pid ${work}/nginx.pid; error_log ${work}/nginx-error.log;
 events { worker_connections 1024; }
 http {
-  access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
+  access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; keepalive_requests 100000; server_tokens off;
+  open_file_cache max=1000 inactive=60s; open_file_cache_valid 60s; open_file_cache_min_uses 1; open_file_cache_errors on;
   include /etc/nginx/mime.types;
   client_body_temp_path ${work}; proxy_temp_path ${work}; fastcgi_temp_path ${work}; uwsgi_temp_path ${work}; scgi_temp_path ${work};
-  server { listen 127.0.0.1:${NGINX_PORT}; root ${root}/dist/client; location / { try_files $uri $uri/index.html =404; } }
+  server { listen 127.0.0.1:${NGINX_PORT}; root ${root}/dist/client; location / { try_files $uri/index.html $uri =404; } }
 }`,
 );
 const nginxProcess = spawn(taskset, ['-c', '0', nginx, '-c', nginxConf, '-p', work], { stdio: 'ignore' });
@@ -159,13 +167,36 @@ const oursUrl = `http://127.0.0.1:${OUR_PORT}${articlePath}`;
 const nginxUrl = `http://127.0.0.1:${NGINX_PORT}${articlePath}`;
 load(oursUrl, 2);
 load(nginxUrl, 2);
+// Alternating pairs, so a machine that gets busier or quieter moves both sides of a ratio alike;
+// the ratio reported is the median of the pairs' ratios.
+const ARTICLE_PAIRS = Number(process.env.BENCH_PAIRS ?? 5);
 const rounds: { ours: Run; nginx: Run }[] = [];
-for (let round = 0; round < 2; round++) {
+for (let round = 0; round < ARTICLE_PAIRS; round++) {
   rounds.push({ ours: load(oursUrl, seconds), nginx: load(nginxUrl, seconds) });
 }
-const best = (pick: (r: { ours: Run; nginx: Run }) => Run) => rounds.map(pick).sort((a, b) => b.rps - a.rps)[0]!;
-const oursBest = best((r) => r.ours);
-const nginxBest = best((r) => r.nginx);
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+/** Every budget the bench holds the site to, printed together at the end against what was measured. */
+interface Budget {
+  what: string;
+  measured: string;
+  budget: string;
+  met: boolean;
+}
+const budgets: Budget[] = [];
+const holds = (what: string, measured: string, budget: string, met: boolean) => {
+  budgets.push({ what, measured, budget, met });
+  return met ? 'met' : 'MISSED';
+};
+const pairRatios = rounds.map((r) => r.ours.rps / r.nginx.rps);
+const articleRatio = median(pairRatios);
+const medianRun = (pick: (r: { ours: Run; nginx: Run }) => Run) =>
+  rounds.map(pick).sort((a, b) => a.rps - b.rps)[Math.floor(rounds.length / 2)]!;
+const oursMedian = medianRun((r) => r.ours);
+const nginxMedian = medianRun((r) => r.nginx);
 const dynamic = load(`http://127.0.0.1:${OUR_PORT}/search?q=thank+you+note`, Math.max(2, Math.round(seconds / 2)));
 const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ours.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -188,32 +219,59 @@ const brBytes = Number(brResponse.headers.get('content-length'));
 
 const row = (cells: (string | number)[]) => '| ' + cells.join(' | ') + ' |';
 console.log(
-  `\nArticle page ${articlePath}, ${seconds} s per run, best of ${rounds.length} alternating runs, wrk -t1 -c10 on core 1, server on core 0\n`,
+  `\nArticle page ${articlePath}, ${seconds} s per run, median of ${rounds.length} alternating pairs, wrk -t1 -c10 on core 1, server on core 0\n`,
 );
 console.log(row(['server', 'req/s', 'p50', 'p99', 'errors']));
 console.log(row(['---', '---:', '---:', '---:', '---:']));
 console.log(
-  row(['Own the Follow-Up (server/main.ts)', oursBest.rps.toFixed(0), oursBest.p50, oursBest.p99, oursBest.errors]),
+  row([
+    'Own the Follow-Up (server/main.ts)',
+    oursMedian.rps.toFixed(0),
+    oursMedian.p50,
+    oursMedian.p99,
+    oursMedian.errors,
+  ]),
 );
 console.log(
-  row(['nginx (same file, sendfile)', nginxBest.rps.toFixed(0), nginxBest.p50, nginxBest.p99, nginxBest.errors]),
+  row(['nginx (same file, tuned)', nginxMedian.rps.toFixed(0), nginxMedian.p50, nginxMedian.p99, nginxMedian.errors]),
 );
 console.log(
   row(['search page, rendered per request', dynamic.rps.toFixed(0), dynamic.p50, dynamic.p99, dynamic.errors]),
 );
-console.log(`\nratio, ours / nginx: ${((oursBest.rps / nginxBest.rps) * 100).toFixed(1)} %  (budget ≥ 80 %)`);
-console.log(
-  `all runs (req/s): ours ${rounds.map((r) => r.ours.rps.toFixed(0)).join(', ')}; nginx ${rounds.map((r) => r.nginx.rps.toFixed(0)).join(', ')}`,
+const ratioMet = holds(
+  'article page, ours / tuned nginx (median of alternating pairs)',
+  `${(articleRatio * 100).toFixed(1)} %`,
+  '≥ 80 %',
+  articleRatio >= 0.8,
 );
+console.log(
+  `\nratio, ours / nginx: ${(articleRatio * 100).toFixed(1)} % (median of the pairs; budget ≥ 80 %: ${ratioMet})`,
+);
+for (const [index, round] of rounds.entries())
+  console.log(
+    `  pair ${index + 1}: ours ${round.ours.rps.toFixed(0)} req/s, nginx ${round.nginx.rps.toFixed(0)} req/s, ${((round.ours.rps / round.nginx.rps) * 100).toFixed(1)} %`,
+  );
 console.log(
   `\nArticle page weight: HTML ${html.length} B raw, ${brBytes} B Brotli, ${gzipSync(html, { level: 9 }).length} B gzip; CSS inlined (${cssLinks.length} stylesheet links)`,
 );
 console.log(
   `JavaScript: ${jsBytes} B in ${scriptSrcs.length + moduleLinks.length} bundle(s), ${inlineJs} B inline  (budget 0 B bundle, ≤ 30 KB compressed HTML+CSS: ${brotliCompressSync(html).length <= 30 * 1024 ? 'met' : 'MISSED'})`,
 );
-console.log(`Server memory after load: ${rssKiB.toFixed(0)} MiB resident (budget < 150 MiB)`);
+const rssMet = holds(
+  'server memory after the article and search load',
+  `${rssKiB.toFixed(0)} MiB`,
+  '< 150 MiB',
+  rssKiB < 150,
+);
+console.log(`Server memory after load: ${rssKiB.toFixed(0)} MiB resident (budget < 150 MiB: ${rssMet})`);
+const startMet = holds(
+  'start to first article response',
+  `${startToFirstResponseMs.toFixed(0)} ms`,
+  '< 300 ms',
+  startToFirstResponseMs < 300,
+);
 console.log(
-  `Start to first article response: ${startToFirstResponseMs.toFixed(0)} ms (migrations already applied; budget < 500 ms)`,
+  `Start to first article response: ${startToFirstResponseMs.toFixed(0)} ms (migrations already applied; budget < 300 ms: ${startMet})`,
 );
 if (trackerEnabled) {
   // The article servers are done; the tracker gets the cores to itself.
@@ -238,6 +296,10 @@ if (dashboardEnabled) {
     throw error;
   }
 }
+console.log('\nBudgets, all measured in this run\n');
+console.log(row(['what', 'measured', 'budget', '']));
+console.log(row(['---', '---:', '---:', '---']));
+for (const item of budgets) console.log(row([item.what, item.measured, item.budget, item.met ? 'met' : 'MISSED']));
 process.exit(0);
 
 /** A Lua table literal of ASCII strings (wrk's LuaJIT has no `\u` escapes). */
@@ -279,7 +341,11 @@ async function benchTracker(): Promise<void> {
   const databaseMiB = statSync(databaseFile).size / 1024 / 1024;
 
   const log = openSync(join(work, 'tracker-server.log'), 'a');
-  const server = spawn(taskset, ['-c', '0', process.execPath, 'dist/server/main.mjs'], {
+  const profileDir = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
+  const profiling = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--heap-prof', `--heap-prof-dir=${profileDir}`]
+    : [];
+  const server = spawn(taskset, ['-c', '0', process.execPath, ...profiling, 'dist/server/main.mjs'], {
     env: {
       ...process.env,
       PORT: String(TRACKER_PORT),
@@ -308,7 +374,15 @@ async function benchTracker(): Promise<void> {
     }
     homeBytes += Buffer.byteLength(html);
   }
-  const aloneMs = homeAloneMs.slice(10).sort((a, b) => a - b)[Math.floor((homeAloneMs.length - 10) / 2)] ?? 0;
+  const aloneMs = median(homeAloneMs.slice(10));
+  // The floor a request to this server costs in the same run: /healthz (a query, no page) alone.
+  const healthAloneMs: number[] = [];
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const started = performance.now();
+    await (await fetch(`${origin}/healthz`)).arrayBuffer();
+    healthAloneMs.push(performance.now() - started);
+  }
+  const healthMs = median(healthAloneMs.slice(10));
   // With 50 connections a response waits for the 49 others: a run shorter than a few of those
   // waits measures nothing (wrk reports only completed requests), so the home run is stretched.
   const homeSeconds = Math.min(20, Math.max(seconds, Math.ceil((3 * TRACKER_CONNECTIONS * aloneMs) / 1000)));
@@ -391,10 +465,11 @@ async function benchTracker(): Promise<void> {
   console.log(row(['rate', 'sent', 'p50', 'p90', 'p99', 'max', 'errors']));
   console.log(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   const budgetRun = openLoop(TRACKER_CONNECTIONS);
-  for (const [rate, run] of [
+  const rateRuns = [
     [TRACKER_CONNECTIONS, budgetRun],
     [TRACKER_CONNECTIONS * 2, (await waitUntilIdle(origin), openLoop(TRACKER_CONNECTIONS * 2))],
-  ] as const)
+  ] as const;
+  for (const [rate, run] of rateRuns)
     console.log(
       row([
         `${rate} req/s`,
@@ -406,15 +481,57 @@ async function benchTracker(): Promise<void> {
         run.errors + (run.firstError ? ` (${run.firstError})` : ''),
       ]),
     );
-  const met = budgetRun.errors === 0 && budgetRun.ok > 0 && budgetRun.p99 < 20;
+  const met = holds(
+    'tracker home p99, open loop 50 req/s',
+    `${budgetRun.p99} ms`,
+    '< 20 ms',
+    budgetRun.errors === 0 && budgetRun.ok > 0 && budgetRun.p99 < 20,
+  );
+  const doubleRun = rateRuns[1]![1];
+  holds(
+    'tracker home p99, open loop 100 req/s',
+    `${doubleRun.p99} ms`,
+    '< 40 ms',
+    doubleRun.errors === 0 && doubleRun.ok > 0 && doubleRun.p99 < 40,
+  );
+  holds(
+    `tracker home, closed loop ${TRACKER_CONNECTIONS} in flight`,
+    `${home.rps.toFixed(0)} req/s (p99 ${home.p99})`,
+    `≥ ${3 * TRACKER_HOME_RPS_BEFORE} req/s (3× ${TRACKER_HOME_RPS_BEFORE})`,
+    home.errors === 0 && home.rps >= 3 * TRACKER_HOME_RPS_BEFORE,
+  );
+  holds(
+    'tracker home, one request alone, against /healthz alone',
+    `${aloneMs.toFixed(1)} ms = ${(aloneMs / healthMs).toFixed(1)}× ${healthMs.toFixed(1)} ms`,
+    '≤ 3×',
+    aloneMs <= 3 * healthMs,
+  );
+  const memoryMet = holds(
+    'tracker server memory after its load',
+    `${trackerRssMiB.toFixed(0)} MiB`,
+    '< 250 MiB',
+    trackerRssMiB < 250,
+  );
   console.log(
-    `\nTracker home p99, ${TRACKER_CONNECTIONS} members each opening it once a second: ${budgetRun.p99} ms (budget < 20 ms: ${met ? 'met' : 'MISSED'}); ` +
+    `\nTracker home p99, ${TRACKER_CONNECTIONS} members each opening it once a second: ${budgetRun.p99} ms (budget < 20 ms: ${met}); ` +
       `closed loop with ${TRACKER_CONNECTIONS} requests always in flight: p99 ${home.requests > 0 ? home.p99 : 'no request completed'}`,
   );
-  console.log(`Tracker server memory after load: ${trackerRssMiB.toFixed(0)} MiB resident`);
+  console.log(
+    `One home alone ${aloneMs.toFixed(1)} ms, /healthz alone ${healthMs.toFixed(1)} ms (median of 50 each, same server)`,
+  );
+  console.log(
+    `Tracker server memory after load: ${trackerRssMiB.toFixed(0)} MiB resident (budget < 250 MiB: ${memoryMet})`,
+  );
 
   await waitUntilIdle(origin);
   await benchComments(origin, trackerUrl, seeded.cookies);
+  if (profileDir) {
+    // The profiles are written when the process exits by itself: SIGTERM lets it close and exit.
+    const exited = new Promise((done) => server.once('exit', done));
+    server.kill('SIGTERM');
+    await exited;
+    console.log(`\nProfiles of the tracker server written to ${profileDir}`);
+  }
 }
 
 interface OpenLoopRun {
@@ -498,9 +615,21 @@ async function benchComments(origin: string, databaseUrl: string, cookies: strin
   console.log(
     `server island, wrk closed loop, 10 connections (anonymous): ${closed.rps.toFixed(0)} req/s, p50 ${closed.p50}, p99 ${closed.p99}, errors ${closed.errors}`,
   );
-  const p99 = rows[0]![1].p99;
+  const [islandRun, pageRun] = [rows[0]![1], rows[1]![1]];
+  const islandMet = holds(
+    'comments island of a 200-comment article, p99 at 50 req/s',
+    `${islandRun.p99} ms`,
+    '< 20 ms',
+    islandRun.p99 < 20 && islandRun.errors === 0,
+  );
+  const pageMet = holds(
+    'discussion page (200 comments), p99 at 50 req/s',
+    `${pageRun.p99} ms`,
+    '< 30 ms',
+    pageRun.p99 < 30 && pageRun.errors === 0,
+  );
   console.log(
-    `Comments of a 200-comment article, p99 at 50 req/s: ${p99} ms (budget < 20 ms: ${p99 < 20 && rows[0]![1].errors === 0 ? 'met' : 'MISSED'})`,
+    `Comments of a 200-comment article, p99 at 50 req/s: island ${islandRun.p99} ms (budget < 20 ms: ${islandMet}), discussion page ${pageRun.p99} ms (budget < 30 ms: ${pageMet})`,
   );
 }
 
@@ -617,7 +746,13 @@ async function benchDashboard(): Promise<void> {
     // bench/open-loop.ts sends the cookie; load() (wrk) has no way to, and /coach needs the coach's session.
     console.log('closed loop (wrk): not measured, load() sends no cookie and /coach needs the signed-in coach');
     const year = runs[0]!;
-    const met = year.errors === 0 && year.ok > 0 && year.p99 < DASHBOARD_BUDGET_MS;
+    const met =
+      holds(
+        `coach dashboard, a year of data, p99 at ${DASHBOARD_RATE} req/s`,
+        `${year.p99} ms`,
+        `< ${DASHBOARD_BUDGET_MS} ms`,
+        year.errors === 0 && year.ok > 0 && year.p99 < DASHBOARD_BUDGET_MS,
+      ) === 'met';
     console.log(
       `\nCoach dashboard on a year of data, p99 at ${DASHBOARD_RATE} req/s: ${year.p99} ms ` +
         `(budget p99 < ${DASHBOARD_BUDGET_MS} ms: ${met ? 'met' : 'MISSED'}); worst p99 of the three periods ` +

@@ -10,6 +10,7 @@ import { createClient, type Client, type InStatement, type Transaction, type Tra
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from './schema.ts';
+import { fastReads, type FastReads } from './fast-reads.ts';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 
@@ -20,6 +21,13 @@ export interface DatabaseOptions {
   url: string;
   authToken?: string | undefined;
   busyTimeoutMs?: number;
+  /**
+   * For a long-running process (the server, the worker): plain reads of a SQLite file go through a
+   * connection of their own with statements prepared once (db/fast-reads.ts). That connection
+   * lives as long as the process: a script that must be alone on the file afterwards (switching
+   * the journal mode, a restore) leaves this off.
+   */
+  fastReads?: boolean;
 }
 
 export const MIGRATIONS_FOLDER = resolve(process.cwd(), 'db/migrations');
@@ -31,12 +39,19 @@ export function sqliteFilePath(url: string): string | undefined {
   return path === ':memory:' || path === '' ? undefined : resolve(path);
 }
 
-export function openDatabase({ url, authToken, busyTimeoutMs = 5000 }: DatabaseOptions): Database {
+export function openDatabase({
+  url,
+  authToken,
+  busyTimeoutMs = 5000,
+  fastReads: fast = false,
+}: DatabaseOptions): Database {
   const file = sqliteFilePath(url);
   // libSQL cannot create the folder of a new database file (it fails with SQLITE_CANTOPEN).
   if (file) mkdirSync(dirname(file), { recursive: true });
   const client = createClient({ url, authToken, timeout: busyTimeoutMs });
-  return drizzle(file ? serializeWrites(client) : client, { schema });
+  return drizzle(file ? serializeWrites(client, fast ? fastReads(file, busyTimeoutMs) : undefined) : client, {
+    schema,
+  });
 }
 
 /** A queue of one: each caller runs after the previous one has finished. */
@@ -52,6 +67,9 @@ function createMutex() {
 }
 
 const READ_ONLY = /^\s*(select|with\s[\s\S]*?\)\s*select|explain|pragma\s+\w+\s*(;|$))/i;
+const PRAGMA = /^\s*pragma\b/i;
+/** A query (no PRAGMA: a pragma describes the connection it runs on, which must be the client's). */
+const QUERY = /^\s*(select|with\s[\s\S]*?\)\s*select)\b/i;
 
 function sqlOf(statement: InStatement): string {
   return typeof statement === 'string' ? statement : statement.sql;
@@ -65,7 +83,7 @@ function sqlOf(statement: InStatement): string {
  * through one async queue; reads go straight through (WAL lets them run beside a writer). Other
  * processes on the same file still meet SQLite's own locking and the busy timeout.
  */
-export function serializeWrites(client: Client): Client {
+export function serializeWrites(client: Client, reads?: FastReads): Client {
   const lock = createMutex();
   const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
     const release = await lock();
@@ -78,8 +96,20 @@ export function serializeWrites(client: Client): Client {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'execute') {
-        return (statement: InStatement) =>
-          READ_ONLY.test(sqlOf(statement)) ? target.execute(statement) : guarded(() => target.execute(statement));
+        return async (statement: InStatement) => {
+          const sql = sqlOf(statement);
+          // A pragma that changes the file (journal mode, a checkpoint) needs no other connection
+          // open: the read connection closes, to open again at the next read.
+          if (PRAGMA.test(sql)) reads?.close();
+          if (!READ_ONLY.test(sql)) return guarded(() => target.execute(statement));
+          return (QUERY.test(sql) ? reads?.execute(statement) : undefined) ?? target.execute(statement);
+        };
+      }
+      if (property === 'close') {
+        return () => {
+          reads?.close();
+          target.close();
+        };
       }
       if (property === 'batch') {
         return (statements: InStatement[], mode?: TransactionMode) =>

@@ -72,7 +72,7 @@ if (siteHere && (!URL.canParse(siteHere) || new URL(siteHere).origin !== site)) 
 
 // The app context of the web instances, from the same settings; links point to the built-for origin.
 const config = readConfig({ ...env, SITE_URL: __SITE_URL__ });
-const db = (held.db = openDatabase(config.database));
+const db = (held.db = openDatabase({ ...config.database, fastReads: true }));
 const { openAppContext } = await import('../src/lib/app/context.server.ts');
 let app: AppContext;
 try {

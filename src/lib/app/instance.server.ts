@@ -61,7 +61,7 @@ let context: Promise<AppContext> | undefined;
  * again on the next call, on the same database handle.
  */
 export function appContext(): Promise<AppContext> {
-  context ??= openAppContext(config, (db ??= openDatabase(config.database))).then(
+  context ??= openAppContext(config, (db ??= openDatabase({ ...config.database, fastReads: true }))).then(
     (app) => {
       startBackgroundJobs(app);
       return app;
