@@ -14,6 +14,23 @@ import { fastReads, type FastReads } from './fast-reads.ts';
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 
+/**
+ * A query built and prepared once per database, then run with new values (`sql.placeholder`):
+ * for the statements every signed-in request runs, where building the SQL again each time was a
+ * measurable share of the request (docs/decisions/0016).
+ */
+export function preparedQuery<T>(build: (db: Database) => T): (db: Database) => T {
+  const built = new WeakMap<Database, T>();
+  return (db) => {
+    let query = built.get(db);
+    if (query === undefined) {
+      query = build(db);
+      built.set(db, query);
+    }
+    return query;
+  };
+}
+
 /** Anything drizzle can run statements on: the database or an open transaction. */
 export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'run'>;
 

@@ -3,7 +3,7 @@
  * rewritten with every change, one member never reaching another's rows, one reminder per day
  * and per step, and every hot query served by an index.
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, fillPlaceholders } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { conversations, entitlements, opportunities, outbox, trackerSettings, users } from '../../db/schema.ts';
 import { setCoachingLimits } from '../../src/lib/coaching/entitlements.server.ts';
@@ -22,9 +22,9 @@ import {
 import {
   calendarSteps,
   countDueSteps,
-  dueBetween,
+  dueBetweenQuery,
   homeSummary,
-  homeTotals,
+  homeTotalsQuery,
   listDueSteps,
   listOpportunities,
 } from '../../src/lib/tracker/listing.server.ts';
@@ -408,8 +408,12 @@ describe('morning reminders', () => {
 });
 
 describe('query plans on the hot paths', () => {
-  async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<string> {
-    const { sql, params } = query.toSQL();
+  async function plan(
+    query: { toSQL(): { sql: string; params: unknown[] } } | { getQuery(): { sql: string; params: unknown[] } },
+    values: Record<string, unknown> = {},
+  ): Promise<string> {
+    const { sql, params: given } = 'toSQL' in query ? query.toSQL() : query.getQuery();
+    const params = fillPlaceholders(given, values);
     const result = await test.db.$client.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args: params as never[] });
     return result.rows.map((row) => String(row['detail'])).join('\n');
   }
@@ -417,9 +421,9 @@ describe('query plans on the hot paths', () => {
   it('uses an index for the tracker home, the board, one entry and the reminder scan', async () => {
     const sam: Member = { id: 'sam', timeZone: 'UTC' };
     const due = await plan(listDueSteps(test.db, sam));
-    const range = await plan(dueBetween(test.db, sam, 0, Date.now(), 20));
+    const range = await plan(dueBetweenQuery(test.db), { member: sam.id, from: 0, to: Date.now(), limit: 20 });
     expect(range).toMatch(/SEARCH opportunities USING INDEX opportunities_user_due_cover/);
-    const totals = await plan(homeTotals(test.db, sam, 1, 2, 3));
+    const totals = await plan(homeTotalsQuery(test.db), { member: sam.id, at: 1, dayEnd: 2, horizon: 3 });
     expect(totals).toMatch(/SEARCH opportunities USING COVERING INDEX opportunities_user_due_cover/);
     expect(due).toMatch(/SEARCH opportunities USING INDEX opportunities_user_due/);
     expect(due).not.toMatch(/SCAN opportunities/);

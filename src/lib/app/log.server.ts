@@ -22,13 +22,19 @@ function levelFromEnvironment(): LogLevel {
 
 /** Which process wrote a line: `web` for the server, `worker` for the background worker. */
 export function createLogger(role: string): Logger {
-  return pino({
-    level: levelFromEnvironment(),
-    base: { role, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    serializers: { err: stdSerializers.err },
-  });
+  return pino(
+    {
+      level: levelFromEnvironment(),
+      base: { role, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: stdSerializers.err },
+    },
+    // Written off the request's path: a line per request written synchronously was 8 % of the
+    // tracker home's CPU (bench profile, docs/benchmarks.md). Lines queued while a write is out
+    // go in the next one; pino flushes what is queued when the process exits.
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 const LOGGERS = Symbol.for('own-the-follow-up.loggers');

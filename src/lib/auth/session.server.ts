@@ -7,8 +7,8 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, desc, eq, ne } from 'drizzle-orm';
-import type { Database } from '../../../db/connect.ts';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import { preparedQuery, type Database } from '../../../db/connect.ts';
 import { sessions, users } from '../../../db/schema.ts';
 
 export const SESSION_COOKIE = 'session';
@@ -63,6 +63,17 @@ export async function createSession(
   return { session: session!, token };
 }
 
+/** The session and its member, read on every signed-in request. */
+const sessionWithUser = preparedQuery((db) =>
+  db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(sessions.userId, users.id))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+);
+
 export async function validateSessionToken(
   db: Database,
   token: string,
@@ -70,12 +81,7 @@ export async function validateSessionToken(
 ): Promise<SessionValidation | null> {
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
-  const [row] = await db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(sessions.userId, users.id))
-    .where(eq(sessions.id, id))
-    .limit(1);
+  const [row] = await sessionWithUser(db).execute({ id });
   if (!row) return null;
   const given = new TextEncoder().encode(hashSecret(secret));
   const stored = new TextEncoder().encode(row.session.secretHash);

@@ -3,7 +3,7 @@
  * the calendar feed, and how many entries a member has.
  */
 import { and, asc, desc, eq, gte, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/connect';
+import { preparedQuery, type Database } from '../../../db/connect';
 import { opportunities } from '../../../db/schema';
 import type { Opportunity } from './records';
 import type { DueSection, TrackerItem } from './view';
@@ -135,22 +135,26 @@ const LATEST_DATE_MS = 8_640_000_000_000_000;
 
 /** The member's entries with a due step, between two instants (inclusive), soonest first. */
 export function dueBetween(db: Database, member: Member, from: number, to: number, limit: number) {
-  return db
-    .select(listColumns)
-    .from(opportunities)
-    .where(dueRange(member, from, to))
-    .orderBy(asc(opportunities.planDueAt))
-    .limit(limit);
+  return dueBetweenQuery(db).execute({ member: member.id, from, to, limit });
 }
 
-function dueRange(member: Member, from: number, to: number) {
-  return and(
-    eq(opportunities.userId, member.id),
-    isNull(opportunities.archivedAt),
-    gte(opportunities.planDueAt, new Date(from)),
-    lte(opportunities.planDueAt, new Date(to)),
-  );
-}
+/** dueBetween, prepared once: the tracker home runs it two or three times a request. */
+export const dueBetweenQuery = preparedQuery((db) =>
+  db
+    .select(listColumns)
+    .from(opportunities)
+    .where(
+      and(
+        eq(opportunities.userId, sql.placeholder('member')),
+        isNull(opportunities.archivedAt),
+        gte(opportunities.planDueAt, sql.placeholder('from')),
+        lte(opportunities.planDueAt, sql.placeholder('to')),
+      ),
+    )
+    .orderBy(asc(opportunities.planDueAt))
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+);
 
 export interface HomeSummary {
   overdue: DueSection;
@@ -165,7 +169,13 @@ export interface HomeSummary {
  * from the covering index alone (opportunities_user_due_cover), never from the rows.
  */
 export function homeTotals(db: Database, member: Member, at: number, dayEnd: number, horizon: number) {
+  return homeTotalsQuery(db).execute({ member: member.id, at, dayEnd, horizon });
+}
+
+/** homeTotals, prepared once: every tracker home runs it. */
+export const homeTotalsQuery = preparedQuery((db) => {
   const due = opportunities.planDueAt;
+  const [at, dayEnd, horizon] = [sql.placeholder('at'), sql.placeholder('dayEnd'), sql.placeholder('horizon')];
   const timedSoon = sql`(${due} > ${dayEnd} AND ${opportunities.planPrecision} = 'time' AND ${due} <= ${horizon})`;
   return db
     .select({
@@ -177,9 +187,10 @@ export function homeTotals(db: Database, member: Member, at: number, dayEnd: num
       upcoming: sql<number>`coalesce(sum(${due} > ${dayEnd} AND NOT ${timedSoon}), 0)`,
     })
     .from(opportunities)
-    .where(and(eq(opportunities.userId, member.id), isNull(opportunities.archivedAt)))
-    .groupBy(opportunities.stage, opportunities.planState);
-}
+    .where(and(eq(opportunities.userId, sql.placeholder('member')), isNull(opportunities.archivedAt)))
+    .groupBy(opportunities.stage, opportunities.planState)
+    .prepare();
+});
 
 /**
  * The tracker home in three queries whatever the tracker holds: one aggregate (totals by stage
