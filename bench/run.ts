@@ -69,8 +69,10 @@ const taskset = need('taskset', 'apt-get install -y util-linux');
 execFileSync('node', ['scripts/ensure-build.ts'], { stdio: 'inherit' });
 const work = mkdtempSync(join(tmpdir(), 'otfu-bench-'));
 const children: ChildProcess[] = [];
+/** Stopped with SIGTERM: nginx's master then stops its workers, which a SIGKILL would orphan. */
+const graceful = new Set<ChildProcess>();
 process.on('exit', () => {
-  children.forEach((child) => child.kill('SIGKILL'));
+  children.forEach((child) => child.kill(graceful.has(child) ? 'SIGTERM' : 'SIGKILL'));
   // The tracker database alone is most of a gigabyte.
   rmSync(work, { recursive: true, force: true });
 });
@@ -87,6 +89,19 @@ async function waitFor(url: string, timeoutMs = 20_000): Promise<number> {
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+// A server left on one of the bench's ports (an earlier run that was killed) would be measured in
+// place of the one started here: refuse to run beside it.
+for (const port of [OUR_PORT, NGINX_PORT, TRACKER_PORT, DASHBOARD_PORT]) {
+  const answered = await fetch(`http://127.0.0.1:${port}/`).then(
+    () => true,
+    () => false,
+  );
+  if (answered) {
+    console.error(`Port ${port} is already answering: stop what is listening there (an earlier bench?) and run again.`);
+    process.exit(1);
+  }
 }
 
 // Our server, with a migrated database so start-up measures the server, not the first migration.
@@ -122,6 +137,7 @@ http {
 );
 const nginxProcess = spawn(taskset, ['-c', '0', nginx, '-c', nginxConf, '-p', work], { stdio: 'ignore' });
 children.push(nginxProcess);
+graceful.add(nginxProcess);
 await waitFor(`http://127.0.0.1:${NGINX_PORT}${articlePath}`);
 
 interface Run {
