@@ -216,6 +216,11 @@ const nginxMedian = medianRun((r) => r.nginx);
 const dynamic = load(`http://127.0.0.1:${OUR_PORT}/search?q=thank+you+note`, Math.max(2, Math.round(seconds / 2)));
 const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ours.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
+// The loads above ran synchronously for over a minute: fetch's idle connection from before them
+// was closed by the server meanwhile (its 65 s idle timeout), and undici learns of that only once
+// the event loop turns. Let it turn, so the next fetch opens a fresh connection.
+await new Promise((resolve) => setTimeout(resolve, 50));
+
 // Page weight: what a reader downloads to read the article.
 const html = Buffer.from(await (await fetch(oursUrl, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
 const htmlText = html.toString();
