@@ -4,12 +4,12 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client, type ResultSet } from '@libsql/client';
+import type { Client, ResultSet } from '@libsql/client';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../db/connect.ts';
 import { fastReads, type FastReads } from '../../db/fast-reads.ts';
 import { users } from '../../db/schema.ts';
-import { freshDatabaseFile } from '../setup/test-database.ts';
+import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 let file: string;
 let url: string;
@@ -18,7 +18,7 @@ let reads: FastReads;
 
 beforeAll(async () => {
   ({ file, url } = freshDatabaseFile());
-  client = createClient({ url });
+  client = testClient(url);
   reads = fastReads(file, 5000);
   await client.execute('CREATE TABLE samples (id INTEGER PRIMARY KEY, label TEXT, amount REAL, data BLOB, empty TEXT)');
 });
