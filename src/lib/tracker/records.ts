@@ -1,6 +1,7 @@
 /**
  * The tracker's rows as the database gives them, shared by the pure modules that read them
- * (export, statistics, calendar). Types only.
+ * (export, statistics, calendar): their types, and the one mapping from a stored entry to what
+ * those modules see of it.
  */
 import type { conversations, opportunities, touches } from '../../../db/schema';
 import type { OpportunityKind, Stage, StepId } from './model';
@@ -55,4 +56,21 @@ export interface TouchRow {
   decisionBy: string | null;
   subject: string;
   body: string;
+}
+
+/** What the exports, statistics and calendar see of a stored entry: no plan columns, no owner. */
+export function asOpportunityRow(row: Opportunity): OpportunityRow {
+  return {
+    id: row.id,
+    kind: row.kind,
+    company: row.company,
+    roleTitle: row.roleTitle,
+    contactName: row.contactName,
+    contactRole: row.contactRole,
+    contactEmail: row.contactEmail,
+    stage: row.stage,
+    notes: row.notes,
+    archivedAt: row.archivedAt,
+    createdAt: row.createdAt,
+  };
 }

@@ -19,7 +19,7 @@ import {
   TOUCH_LIMITS,
   TOUCH_TYPES,
 } from './model';
-import type { ConversationRow, Opportunity, TouchRow } from './records';
+import { asOpportunityRow, type ConversationRow, type Opportunity, type TouchRow } from './records';
 import { refusedFile, type ImportedOpportunity, type ImportProblem, type ImportReport } from './import-report';
 
 /** Names the file's kind, so another program's JSON is told apart from ours. */
@@ -63,17 +63,7 @@ export function trackerJson(input: TrackerJsonInput) {
     exportedAt: input.exportedAt,
     timeZone: input.timeZone,
     opportunities: input.opportunities.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      company: row.company,
-      roleTitle: row.roleTitle,
-      contactName: row.contactName,
-      contactRole: row.contactRole,
-      contactEmail: row.contactEmail,
-      stage: row.stage,
-      notes: row.notes,
-      archivedAt: row.archivedAt,
-      createdAt: row.createdAt,
+      ...asOpportunityRow(row),
       next: { state: row.planState, step: row.planStep, dueAt: row.planDueAt, reason: row.planReason },
       conversations: (conversationsOf.get(row.id) ?? []).map(({ opportunityId: _, ...item }) => item),
       touches: (touchesOf.get(row.id) ?? []).map(({ opportunityId: _, ...item }) => item),

@@ -5,26 +5,10 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
 import { conversations, opportunities, touches } from '../../../db/schema';
-import type { ConversationRow, Opportunity, OpportunityRow, TouchRow } from './records';
+import { asOpportunityRow, type ConversationRow, type TouchRow } from './records';
 import type { ImportedOpportunity } from './import-report';
 import type { StepId } from './model';
 import { newId, replan, type Member } from './entries.server';
-
-export function asOpportunityRow(row: Opportunity): OpportunityRow {
-  return {
-    id: row.id,
-    kind: row.kind,
-    company: row.company,
-    roleTitle: row.roleTitle,
-    contactName: row.contactName,
-    contactRole: row.contactRole,
-    contactEmail: row.contactEmail,
-    stage: row.stage,
-    notes: row.notes,
-    archivedAt: row.archivedAt,
-    createdAt: row.createdAt,
-  };
-}
 
 /** Everything in a member's tracker, in the shapes the export, stats and calendar use. */
 export async function trackerData(db: Database, member: Member) {
