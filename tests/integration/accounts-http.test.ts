@@ -156,6 +156,26 @@ describe('signing in', () => {
   });
 });
 
+describe('the signed-in state in the header', () => {
+  it('is in place on every page rendered per request, and a server island only on prerendered ones', async () => {
+    const sam = await member('header@example.com');
+    const header = (html: string) => /<header class="site-header"[\s\S]*?<\/header>/.exec(html)?.[0] ?? '';
+    for (const path of ['/tracker', '/account', '/tracker/data', '/search?q=thank', '/community']) {
+      const html = await (await sam.get(path)).text();
+      expect(header(html), path).toMatch(/<a href="\/account">/);
+      expect(header(html), path).not.toContain('server-island');
+      expect(html, path).not.toContain('/_server-islands/AccountNav');
+    }
+    // A visitor on a rendered page is offered sign-in, in place.
+    const visitorHeader = header(await (await new HttpBrowser(base).get('/search?q=thank')).text());
+    expect(visitorHeader).toMatch(/<a href="\/login">Sign in<\/a>/);
+    expect(visitorHeader).not.toMatch(/href="\/account"/);
+    // A prerendered article is the same for everyone: its header asks for the island.
+    const article = await (await sam.get('/articles/thank-you-note-within-24-hours')).text();
+    expect(article).toContain('/_server-islands/AccountNav');
+  });
+});
+
 describe('the account', () => {
   it('changing the password ends every other session but this one', async () => {
     const here = await member('change@example.com');
