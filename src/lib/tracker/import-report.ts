@@ -34,6 +34,12 @@ export interface ImportedOpportunity extends OpportunityFieldsValue {
 /** The unit a file is read in: a spreadsheet's rows, or the JSON export's entries. */
 export type ImportUnit = 'row' | 'entry';
 
+/** How the summary and the import page name a unit, and the place of a problem within one. */
+export const IMPORT_UNIT_WORDS: Record<ImportUnit, { one: string; many: string; part: string }> = {
+  row: { one: 'row', many: 'rows', part: 'column' },
+  entry: { one: 'entry', many: 'entries', part: 'field' },
+};
+
 export interface ImportProblem {
   /** The spreadsheet row (1-based; the header is row 1), or the entry's place in a JSON file (1-based). */
   row: number;
@@ -84,7 +90,7 @@ function count(n: number, one: string, many: string): string {
 export function importSummary(outcome: ImportOutcome): string {
   if (outcome.refused) return `Nothing was imported: the file was refused as a whole. See why below.`;
   const skipped = outcome.rowsRead - outcome.rowsAccepted;
-  const [one, many] = outcome.unit === 'row' ? ['row', 'rows'] : ['entry', 'entries'];
+  const { one, many } = IMPORT_UNIT_WORDS[outcome.unit];
   let text = `Added ${count(outcome.added, 'entry', 'entries')} from ${outcome.rowsAccepted.toLocaleString('en-US')} of ${outcome.rowsRead.toLocaleString('en-US')} ${many}.`;
   if (outcome.alreadyThere > 0)
     text += ` ${count(outcome.alreadyThere, 'entry was', 'entries were')} already in your tracker and left as ${outcome.alreadyThere === 1 ? 'it was' : 'they were'}.`;

@@ -98,30 +98,20 @@ export async function importOpportunities(
       }
       known.add(key);
       const id = newId();
-      const rowTime = (order: number) => new Date(now.getTime() + order);
+      // Rows of the entry's history, in the file's order: `createdAt` breaks ties in time.
+      const history = <T extends object>(rows: readonly T[]) =>
+        rows.map((row, order) => ({
+          id: newId(),
+          opportunityId: id,
+          userId: member.id,
+          ...row,
+          createdAt: new Date(now.getTime() + order),
+        }));
       await tx
         .insert(opportunities)
         .values({ id, userId: member.id, ...fields, archivedAt, lastActivityAt: now, createdAt });
-      if (rounds.length > 0)
-        await tx.insert(conversations).values(
-          rounds.map((round, order) => ({
-            id: newId(),
-            opportunityId: id,
-            userId: member.id,
-            ...round,
-            createdAt: rowTime(order),
-          })),
-        );
-      if (messages.length > 0)
-        await tx.insert(touches).values(
-          messages.map((touch, order) => ({
-            id: newId(),
-            opportunityId: id,
-            userId: member.id,
-            ...touch,
-            createdAt: rowTime(order),
-          })),
-        );
+      if (rounds.length > 0) await tx.insert(conversations).values(history(rounds));
+      if (messages.length > 0) await tx.insert(touches).values(history(messages));
       await replan(tx, member, id, now);
       result.added++;
     }
