@@ -238,7 +238,10 @@ export const tracker = {
     }),
   }),
 
-  /** CSV import: good rows are added in one transaction; bad rows are reported, never half-added. */
+  /**
+   * Import of a CSV or the JSON export (src/lib/tracker/import-file.ts): good rows or entries are
+   * added in one transaction; bad ones are reported, never half-added.
+   */
   importFile: defineAction({
     accept: 'form',
     input: z.object({

@@ -43,6 +43,13 @@ describe('spreadsheetDate', () => {
   });
 });
 
+describe('isAmbiguousDate', () => {
+  it('never counts a 0 as a day or a month, so the notice cannot name month 0', () => {
+    for (const value of ['05/00/2026', '00/05/2026', '00/00/2026']) expect(isAmbiguousDate(value), value).toBe(false);
+    expect(isAmbiguousDate('05/01/2026')).toBe(true);
+  });
+});
+
 describe('dateOrderOf and the notice', () => {
   it('judges the order from dates that can only be read one way', () => {
     expect(dateOrderOf(['03/04/2026', '12/25/2026'])).toBe('month-first');

@@ -22,8 +22,6 @@ export function megabytes(bytes: number): string {
   return `${Math.round((bytes / MEGABYTE) * 10) / 10} MB`;
 }
 
-export const BODY_TOO_LARGE_MESSAGE = bodyTooLargeMessage(MAX_BODY_BYTES);
-
 export function bodyTooLargeMessage(limit: number): string {
   return `What you sent is larger than this site accepts (${megabytes(limit)}). Go back, shorten it and try again.`;
 }

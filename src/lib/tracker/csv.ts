@@ -6,9 +6,17 @@
  */
 import { z } from 'astro/zod';
 import { csvRow, detectCsvDelimiter, readCsvLeniently } from '../data/csv';
-import { conversationFields, conversationInstant, opportunityFields, questionDates, STAGES } from './model';
+import {
+  conversationFields,
+  conversationInstant,
+  opportunityFields,
+  questionDates,
+  ROLE_MISSING_MESSAGE,
+  STAGES,
+} from './model';
 import type { ConversationRow, OpportunityRow } from './records';
 import {
+  MAX_IMPORT_ITEMS,
   refusedFile,
   type ImportedConversation,
   type ImportedOpportunity,
@@ -17,8 +25,6 @@ import {
 } from './import-report';
 import { localParts } from '../time/zoned-time';
 import { dateOrderNotice, dateOrderOf, isAmbiguousDate, spreadsheetDate, type DateOrder } from './spreadsheet-dates';
-
-export const DEFAULT_MAX_IMPORT_ROWS = 2000;
 
 /**
  * The header row, in order, and the schema field each column feeds (so a schema message is
@@ -198,10 +204,10 @@ function readRow(
     notes: cell('notes'),
   });
   if (!opportunity.success) addIssues(problems, opportunity.error.issues);
-  // The forms' rule (not exported by tracker-model), checked here even when other fields fail
-  // so the member sees every problem with the row at once.
+  // The forms' rule (requireRoleForInterviews), checked here even when other fields fail, so the
+  // member sees every problem with the row at once (a refinement runs only on a valid object).
   if (kind === 'interview' && cell('role_title').trim() === '' && !problems.has('roleTitle'))
-    problems.set('roleTitle', 'Add the role you interviewed for.');
+    problems.set('roleTitle', ROLE_MISSING_MESSAGE);
 
   let conversation: ImportedConversation | null = null;
   if (CONVERSATION_COLUMNS.some((column) => cell(column).trim() !== '')) {
@@ -281,7 +287,7 @@ function refused(problem: ImportProblem, rowsRead = 0): ImportReport {
  * skipped without comment.
  */
 export function readTrackerCsv(text: string, options: ReadTrackerCsvOptions): ImportReport {
-  const maxRows = options.maxRows ?? DEFAULT_MAX_IMPORT_ROWS;
+  const maxRows = options.maxRows ?? MAX_IMPORT_ITEMS;
   // Excel writes semicolons where the comma is the decimal mark, and some tools write tabs.
   const known = new Set<string>(TRACKER_CSV_COLUMNS);
   const delimiter = detectCsvDelimiter(text, (cell) => known.has(columnName(cell)));

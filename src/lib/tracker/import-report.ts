@@ -31,13 +31,19 @@ export interface ImportedOpportunity extends OpportunityFieldsValue {
   createdAt?: Date;
 }
 
+/** Rows of a CSV, or entries of a JSON export, that one file may hold; a larger file is refused whole. */
+export const MAX_IMPORT_ITEMS = 2000;
+
 /** The unit a file is read in: a spreadsheet's rows, or the JSON export's entries. */
 export type ImportUnit = 'row' | 'entry';
 
 /** How the summary and the import page name a unit, and the place of a problem within one. */
-export const IMPORT_UNIT_WORDS: Record<ImportUnit, { one: string; many: string; part: string }> = {
-  row: { one: 'row', many: 'rows', part: 'column' },
-  entry: { one: 'entry', many: 'entries', part: 'field' },
+export const IMPORT_UNIT_WORDS: Record<
+  ImportUnit,
+  { one: string; many: string; One: string; Many: string; Part: string }
+> = {
+  row: { one: 'row', many: 'rows', One: 'Row', Many: 'Rows', Part: 'Column' },
+  entry: { one: 'entry', many: 'entries', One: 'Entry', Many: 'Entries', Part: 'Field' },
 };
 
 export interface ImportProblem {

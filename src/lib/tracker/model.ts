@@ -147,13 +147,15 @@ export const conversationFields = {
   confirmDates: checkbox(),
 };
 
+export const ROLE_MISSING_MESSAGE = 'Add the role you interviewed for.';
+
 /** An interview names its role; a networking contact may have none. */
 export const requireRoleForInterviews = (
   value: { kind: OpportunityKind; roleTitle: string },
   context: z.RefinementCtx,
 ) => {
   if (value.kind === 'interview' && value.roleTitle === '')
-    context.addIssue({ code: 'custom', path: ['roleTitle'], message: 'Add the role you interviewed for.' });
+    context.addIssue({ code: 'custom', path: ['roleTitle'], message: ROLE_MISSING_MESSAGE });
 };
 
 /** The form fields of each part, for pages that show errors beside them. */

@@ -54,7 +54,8 @@ export function isAmbiguousDate(value: string): boolean {
   const match = SLASHED.exec(value.trim());
   if (!match) return false;
   const [first, second] = [Number(match[1]), Number(match[2])];
-  return first <= 12 && second <= 12 && first !== second;
+  // A 0 is no day or month: such a date is refused later, and never named in the notice.
+  return first >= 1 && second >= 1 && first <= 12 && second <= 12 && first !== second;
 }
 
 /**

@@ -20,13 +20,18 @@ import {
   TOUCH_TYPES,
 } from './model';
 import { asOpportunityRow, type ConversationRow, type Opportunity, type TouchRow } from './records';
-import { refusedFile, type ImportedOpportunity, type ImportProblem, type ImportReport } from './import-report';
+import {
+  MAX_IMPORT_ITEMS,
+  refusedFile,
+  type ImportedOpportunity,
+  type ImportProblem,
+  type ImportReport,
+} from './import-report';
 
 /** Names the file's kind, so another program's JSON is told apart from ours. */
 export const TRACKER_JSON_FORMAT = 'own-the-follow-up/tracker';
 /** Raised when a change would make an older reader misread the file. */
 export const TRACKER_JSON_VERSION = 1;
-export const DEFAULT_MAX_IMPORT_ENTRIES = 2000;
 
 /** Rounds and messages one entry may hold: far beyond any real process, short of a runaway file. */
 const MAX_CONVERSATIONS_PER_ENTRY = 500;
@@ -171,7 +176,7 @@ export function looksLikeJson(text: string): boolean {
  * the history are kept as they are: an import moves a job search, it does not question it.
  */
 export function readTrackerJson(text: string, options: ReadTrackerJsonOptions): ImportReport {
-  const maxEntries = options.maxEntries ?? DEFAULT_MAX_IMPORT_ENTRIES;
+  const maxEntries = options.maxEntries ?? MAX_IMPORT_ITEMS;
   let file: unknown;
   try {
     file = JSON.parse(text);

@@ -1,6 +1,6 @@
 /**
  * The member's whole tracker out (the JSON and CSV exports, the statistics) and entries in from
- * a CSV import.
+ * an import (a CSV or the JSON export).
  */
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
