@@ -39,6 +39,7 @@ import { startFakeResend } from '../tests/fakes/resend.ts';
 import { interviewForm } from '../tests/fixtures/forms.ts';
 import { createRandom } from './random.ts';
 import { seedTracker, type OpenOpportunity } from './seed-tracker.ts';
+import { serveFlags } from './serve-flags.ts';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -122,7 +123,7 @@ const logFile = join(work, 'server.log');
 async function startAppServer(instance: number): Promise<number> {
   const log = openSync(logFile, 'a');
   const started = performance.now();
-  const program = [process.execPath, 'dist/server/main.mjs'];
+  const program = [process.execPath, ...serveFlags(), 'dist/server/main.mjs'];
   // One instance keeps to core 0 and leaves core 1 to the clients; several share both cores.
   const pin = taskset && INSTANCES === 1;
   const server = spawn(pin ? taskset : program[0]!, pin ? ['-c', '0', ...program] : program.slice(1), {

@@ -28,6 +28,7 @@ import { createClient } from '@libsql/client';
 import { renderComment } from '../src/lib/comments/markdown.ts';
 import { seedDashboard } from './seed-dashboard.ts';
 import { seedTracker, type TrackerSeed } from './seed-tracker.ts';
+import { serveFlags } from './serve-flags.ts';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -111,7 +112,7 @@ execFileSync('node', ['scripts/db-migrate.ts'], {
   stdio: 'ignore',
 });
 const spawnedAt = performance.now();
-const ours = spawn(taskset, ['-c', '0', process.execPath, 'dist/server/main.mjs'], {
+const ours = spawn(taskset, ['-c', '0', process.execPath, ...serveFlags(), 'dist/server/main.mjs'], {
   env: { ...process.env, PORT: String(OUR_PORT), HOST: '127.0.0.1', DATABASE_URL: databaseUrl },
   stdio: 'ignore',
 });
@@ -377,7 +378,7 @@ async function benchTracker(): Promise<void> {
   const profiling = profileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--heap-prof', `--heap-prof-dir=${profileDir}`]
     : [];
-  const server = spawn(taskset, ['-c', '0', process.execPath, ...profiling, 'dist/server/main.mjs'], {
+  const server = spawn(taskset, ['-c', '0', process.execPath, ...serveFlags(), ...profiling, 'dist/server/main.mjs'], {
     env: {
       ...process.env,
       PORT: String(TRACKER_PORT),
@@ -695,7 +696,7 @@ async function benchDashboard(): Promise<void> {
   const databaseMiB = statSync(databaseFile).size / 1024 / 1024;
 
   const log = openSync(join(work, 'dashboard-server.log'), 'a');
-  const server = spawn(taskset, ['-c', '0', process.execPath, 'dist/server/main.mjs'], {
+  const server = spawn(taskset, ['-c', '0', process.execPath, ...serveFlags(), 'dist/server/main.mjs'], {
     env: {
       ...process.env,
       PORT: String(DASHBOARD_PORT),

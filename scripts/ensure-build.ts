@@ -37,4 +37,5 @@ if (!upToDate) {
     env,
   });
   writeFileSync(stamp, new Date().toISOString() + '\n');
+  execFileSync(process.execPath, ['scripts/warm-start.ts', outDir], { stdio: 'inherit' });
 }

@@ -1,4 +1,5 @@
-import { createClient, type Client } from '@libsql/client';
+import type { Client } from '@libsql/client';
+import { createClient } from '@libsql/client/sqlite3';
 import { getPublishedEntries } from './collection.server';
 import { splitPremium } from './rules';
 import {

@@ -8,7 +8,7 @@
  * events may arrive in any order.
  */
 import { eq, notInArray } from 'drizzle-orm';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Database, Executor } from '../../../db/connect.ts';
 import { billingCustomers, entitlements, stripeEvents, subscriptions, users } from '../../../db/schema.ts';
 import { hasCoaching } from './entitlements.server.ts';
@@ -27,7 +27,8 @@ import { Refusal } from '../app/refusal.ts';
 
 export interface BillingContext {
   db: Database;
-  stripe: Stripe;
+  /** The Stripe SDK, loaded and built on first use (createStripeClient). */
+  stripe: () => Promise<Stripe>;
   siteUrl: string;
   webhookSecret: string;
   prices: Partial<Record<BillingInterval, string>>;
@@ -37,7 +38,7 @@ export interface BillingContext {
  * The Stripe SDK. `apiUrl` points it at another host (the local fake in tests); Stripe's own
  * address is the default.
  */
-export function createStripeClient(secretKey: string, apiUrl?: string): Stripe {
+export function createStripeClient(secretKey: string, apiUrl?: string): () => Promise<Stripe> {
   const config: Stripe.StripeConfig = {
     maxNetworkRetries: 2,
     timeout: 15_000,
@@ -49,7 +50,14 @@ export function createStripeClient(secretKey: string, apiUrl?: string): Stripe {
     config.port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     config.protocol = url.protocol === 'https:' ? 'https' : 'http';
   }
-  return new Stripe(secretKey, config);
+  // The SDK is most of a megabyte of JavaScript: it is loaded with the first payment, not at start.
+  let client: Promise<Stripe> | undefined;
+  return () => (client ??= import('stripe').then(({ default: StripeSdk }) => new StripeSdk(secretKey, config)));
+}
+
+/** Stripe's refusal of a request (a missing id, a state that forbids it), by the error's type. */
+function isInvalidRequest(error: unknown): error is Stripe.errors.StripeInvalidRequestError {
+  return error instanceof Error && (error as { type?: unknown }).type === 'StripeInvalidRequestError';
 }
 
 interface Member {
@@ -68,7 +76,7 @@ export async function customerIdOf(db: Database, userId: string): Promise<string
 
 /** Stripe's answer for an id it does not have (deleted, or from another account). */
 function isMissing(error: unknown): boolean {
-  return error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
+  return isInvalidRequest(error) && error.code === 'resource_missing';
 }
 
 /**
@@ -76,9 +84,10 @@ function isMissing(error: unknown): boolean {
  * click). `stale` is a stored customer Stripe no longer has: a new one replaces it.
  */
 export async function ensureCustomer(ctx: BillingContext, user: Member, stale?: string): Promise<string> {
+  const stripe = await ctx.stripe();
   const existing = await customerIdOf(ctx.db, user.id);
   if (existing && existing !== stale) return existing;
-  const customer = await ctx.stripe.customers.create(
+  const customer = await stripe.customers.create(
     { email: user.email, ...(user.name ? { name: user.name } : {}), metadata: { userId: user.id } },
     { idempotencyKey: stale ? `customer-${user.id}-replacing-${stale}` : `customer-${user.id}` },
   );
@@ -103,6 +112,7 @@ export async function startCheckout(
   interval: BillingInterval,
   now = new Date(),
 ): Promise<string> {
+  const stripe = await ctx.stripe();
   const price = ctx.prices[interval];
   if (!price) throw new Refusal('conflict', 'plan-not-offered', 'That plan is not offered at the moment.');
   if (await hasCoaching(ctx.db, user, now)) {
@@ -113,7 +123,7 @@ export async function startCheckout(
     );
   }
   const open = (customer: string) =>
-    ctx.stripe.checkout.sessions.create({
+    stripe.checkout.sessions.create({
       mode: 'subscription',
       customer,
       client_reference_id: user.id,
@@ -144,13 +154,14 @@ export async function startCheckout(
  * session that completed or expired in the meantime is left as it is.
  */
 async function expireOpenCheckouts(ctx: BillingContext, customer: string, keep?: string): Promise<void> {
-  for await (const session of ctx.stripe.checkout.sessions.list({ customer, status: 'open', limit: 100 })) {
+  const stripe = await ctx.stripe();
+  for await (const session of stripe.checkout.sessions.list({ customer, status: 'open', limit: 100 })) {
     if (session.id === keep) continue;
     try {
-      await ctx.stripe.checkout.sessions.expire(session.id);
+      await stripe.checkout.sessions.expire(session.id);
     } catch (error) {
-      if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
-      const now = await ctx.stripe.checkout.sessions.retrieve(session.id);
+      if (!isInvalidRequest(error)) throw error;
+      const now = await stripe.checkout.sessions.retrieve(session.id);
       if (now.status === 'open') throw error;
     }
   }
@@ -158,10 +169,11 @@ async function expireOpenCheckouts(ctx: BillingContext, customer: string, keep?:
 
 /** A customer-portal session where the member changes card, plan, or cancels. */
 export async function openPortal(ctx: BillingContext, user: Member): Promise<string> {
+  const stripe = await ctx.stripe();
   const customer = await customerIdOf(ctx.db, user.id);
   if (!customer)
     throw new Refusal('conflict', 'no-customer', 'There is no billing to manage yet: you have not subscribed.');
-  const session = await ctx.stripe.billingPortal.sessions.create({
+  const session = await stripe.billingPortal.sessions.create({
     customer,
     return_url: `${ctx.siteUrl}/account#billing`,
   });
@@ -178,18 +190,19 @@ export async function confirmCheckout(
   sessionId: string,
   now = new Date(),
 ): Promise<'active' | 'pending' | 'not-found'> {
+  const stripe = await ctx.stripe();
   if (!/^cs_[\w]{1,200}$/.test(sessionId)) return 'not-found';
   let session: Stripe.Checkout.Session;
   try {
-    session = await ctx.stripe.checkout.sessions.retrieve(sessionId);
+    session = await stripe.checkout.sessions.retrieve(sessionId);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError) return 'not-found';
+    if (isInvalidRequest(error)) return 'not-found';
     throw error;
   }
   if (session.client_reference_id !== user.id) return 'not-found';
   const subscriptionId = idOf(session.subscription);
   if (session.status !== 'complete' || !subscriptionId) return 'pending';
-  const subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
+  const subscription = await stripe.subscriptions.retrieve(subscriptionId);
   await ctx.db.transaction(async (tx) => {
     await linkCustomer(tx, user.id, idOf(session.customer));
     await applySubscription(tx, subscription, user.id, now);
@@ -203,10 +216,11 @@ export async function confirmCheckout(
  * name and address from Stripe. A customer Stripe no longer has counts as done.
  */
 export async function deleteCustomerOf(ctx: BillingContext, userId: string): Promise<boolean> {
+  const stripe = await ctx.stripe();
   const customer = await customerIdOf(ctx.db, userId);
   if (!customer) return false;
   try {
-    await ctx.stripe.customers.del(customer);
+    await stripe.customers.del(customer);
   } catch (error) {
     if (!isMissing(error)) throw error;
   }
@@ -236,9 +250,10 @@ export async function handleWebhook(
   signature: string | null,
   now = new Date(),
 ): Promise<WebhookResult> {
+  const stripe = await ctx.stripe();
   let event: Stripe.Event;
   try {
-    event = await ctx.stripe.webhooks.constructEventAsync(payload, signature ?? '', ctx.webhookSecret);
+    event = await stripe.webhooks.constructEventAsync(payload, signature ?? '', ctx.webhookSecret);
   } catch {
     return { status: 400, message: 'The Stripe-Signature header did not verify for this payload.' };
   }
@@ -297,6 +312,7 @@ async function settleDuplicates(
   event: Stripe.Event,
   plan: EventPlan,
 ): Promise<Stripe.Subscription[]> {
+  const stripe = await ctx.stripe();
   if (!NEW_SUBSCRIPTION_EVENTS.has(event.type) || !plan.member || !plan.subscription) return [];
   const customer = idOf(plan.subscription.customer);
   if (!customer) return [];
@@ -307,7 +323,7 @@ async function settleDuplicates(
   // Duplicates cancelled by an earlier delivery that could not be recorded: written and told again
   // (the email's idempotency key sends it once).
   const cancelled: Stripe.Subscription[] = [];
-  for await (const subscription of ctx.stripe.subscriptions.list({ customer, status: 'all', limit: 100 })) {
+  for await (const subscription of stripe.subscriptions.list({ customer, status: 'all', limit: 100 })) {
     if (subscription.cancellation_details?.comment === DUPLICATE_COMMENT) cancelled.push(subscription);
     else if (isLiveStatus(subscription.status) && (await isCoachingSubscription(ctx, subscription))) {
       live.push(subscription);
@@ -328,14 +344,15 @@ async function settleDuplicates(
 
 /** Cancels at once; one that another delivery cancelled first is as good (cancelling is not keyed). */
 async function cancelDuplicate(ctx: BillingContext, id: string): Promise<Stripe.Subscription> {
+  const stripe = await ctx.stripe();
   try {
-    return await ctx.stripe.subscriptions.cancel(id, {
+    return await stripe.subscriptions.cancel(id, {
       prorate: false,
       cancellation_details: { comment: DUPLICATE_COMMENT },
     });
   } catch (error) {
-    if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
-    const subscription = await ctx.stripe.subscriptions.retrieve(id);
+    if (!isInvalidRequest(error)) throw error;
+    const subscription = await stripe.subscriptions.retrieve(id);
     if (subscription.status !== 'canceled') throw error;
     return subscription;
   }
@@ -343,9 +360,10 @@ async function cancelDuplicate(ctx: BillingContext, id: string): Promise<Stripe.
 
 /** Refunds what was paid for the subscription's latest invoice, through its invoice payments. */
 async function refundLatestPayment(ctx: BillingContext, subscription: Stripe.Subscription): Promise<void> {
+  const stripe = await ctx.stripe();
   const invoice = idOf(subscription.latest_invoice);
   if (!invoice) return;
-  for await (const paid of ctx.stripe.invoicePayments.list({ invoice, status: 'paid', limit: 100 })) {
+  for await (const paid of stripe.invoicePayments.list({ invoice, status: 'paid', limit: 100 })) {
     const target = paid.payment.payment_intent
       ? { payment_intent: idOf(paid.payment.payment_intent)! }
       : paid.payment.charge
@@ -353,12 +371,12 @@ async function refundLatestPayment(ctx: BillingContext, subscription: Stripe.Sub
         : undefined;
     if (!target) continue;
     try {
-      await ctx.stripe.refunds.create(
+      await stripe.refunds.create(
         { ...target, reason: 'duplicate', metadata: { subscription: subscription.id } },
         { idempotencyKey: `refund-duplicate-${paid.id}` },
       );
     } catch (error) {
-      const done = error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'charge_already_refunded';
+      const done = isInvalidRequest(error) && error.code === 'charge_already_refunded';
       if (!done) throw error;
     }
   }
@@ -388,6 +406,7 @@ interface EventPlan {
 }
 
 async function planEvent(ctx: BillingContext, event: Stripe.Event): Promise<EventPlan> {
+  const stripe = await ctx.stripe();
   let subscriptionId: string | undefined;
   let referencedUser: string | undefined;
   let customerId: string | undefined;
@@ -409,7 +428,7 @@ async function planEvent(ctx: BillingContext, event: Stripe.Event): Promise<Even
   // The subscription as Stripe holds it now, whatever this event's copy says.
   let subscription: Stripe.Subscription;
   try {
-    subscription = await ctx.stripe.subscriptions.retrieve(subscriptionId);
+    subscription = await stripe.subscriptions.retrieve(subscriptionId);
   } catch (error) {
     // Deleted test data, or an event meant for another account: asking again will not help.
     if (isMissing(error)) return { outcome: 'ignored: Stripe has no such subscription' };
@@ -456,11 +475,12 @@ const coachingProducts = new WeakMap<BillingContext, Promise<Set<string>>>();
  * products sold on the same Stripe account open nothing here.
  */
 async function isCoachingSubscription(ctx: BillingContext, subscription: Stripe.Subscription): Promise<boolean> {
+  const stripe = await ctx.stripe();
   const configured = new Set(Object.values(ctx.prices));
   if (subscription.items.data.some((item) => configured.has(item.price.id))) return true;
   let products = coachingProducts.get(ctx);
   if (!products) {
-    products = Promise.all([...configured].map((id) => ctx.stripe.prices.retrieve(id))).then(
+    products = Promise.all([...configured].map((id) => stripe.prices.retrieve(id))).then(
       (prices) => new Set(prices.map((price) => idOf(price.product)!)),
     );
     products.catch(() => coachingProducts.delete(ctx));

@@ -52,7 +52,7 @@ export async function coachingPlans(payments: BillingContext | null, now = Date.
   const plans = await Promise.all(
     BILLING_INTERVALS.filter((interval) => payments.prices[interval]).map(async (interval): Promise<Plan> => {
       try {
-        const price = await payments.stripe.prices.retrieve(payments.prices[interval]!);
+        const price = await (await payments.stripe()).prices.retrieve(payments.prices[interval]!);
         if (price.unit_amount === null) return { interval, label: undefined };
         amounts[interval] = { unitAmount: price.unit_amount, currency: price.currency };
         return { interval, label: formatPrice(price.unit_amount, price.currency, interval) };

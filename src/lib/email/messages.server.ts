@@ -6,7 +6,6 @@
  * Every value reaches the HTML through React, which escapes text and attributes; nothing here builds
  * markup by hand.
  */
-import { render, toPlainText } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
 import { CheatSheetDeliveryEmail, type CheatSheetDeliveryEmailProps } from './templates/CheatSheetDeliveryEmail';
 import { ConfirmCheatSheetEmail } from './templates/ConfirmCheatSheetEmail';
@@ -93,6 +92,8 @@ const htmlToTextOptions = {
 
 /** The subject often quotes what a member typed (a name, a company): it goes out on one line. */
 async function renderEmail(subject: string, element: ReactElement): Promise<EmailContent> {
+  // Loaded on the first email, not at start: the renderer and its HTML-to-text converter are large.
+  const { render, toPlainText } = await import('@react-email/render');
   const html = await render(element);
   const text = toPlainText(html, htmlToTextOptions).trim() + '\n';
   return { subject: headerValue('Subject', subject), html, text };

@@ -4,7 +4,7 @@
  * nothing leaves the machine: messages stay in the outbox and /dev/mail shows them.
  * No astro: imports, so the standalone worker (server/worker.ts) can use it too.
  */
-import { Resend } from 'resend';
+import type { Resend } from 'resend';
 import { EmailHeaderError, headerValue, headerValues } from './headers.server.ts';
 
 export interface OutgoingEmail {
@@ -53,12 +53,16 @@ export function outgoing(email: OutgoingEmail): OutgoingEmail {
 }
 
 export function createResendTransport(apiKey: string, baseUrl?: string): EmailTransport {
-  const resend = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
+  // The SDK is loaded with the first send, not at start (decision 0016).
+  let client: Promise<Resend> | undefined;
+  const resendClient = () =>
+    (client ??= import('resend').then(({ Resend }) => new Resend(apiKey, baseUrl ? { baseUrl } : undefined)));
   return {
     name: 'resend',
     async send(message, idempotencyKey) {
       const email = outgoing(message);
-      let result: Awaited<ReturnType<typeof resend.emails.send>>;
+      const resend = await resendClient();
+      let result: Awaited<ReturnType<Resend['emails']['send']>>;
       try {
         result = await resend.emails.send(
           {
