@@ -47,6 +47,10 @@ export const leads = sqliteTable(
     /** The last nurture email queued (1 = the sheet itself); next_nurture_at says when the next is due. */
     nurtureStep: integer('nurture_step').notNull().default(0),
     nextNurtureAt: integer('next_nurture_at', { mode: 'timestamp_ms' }),
+    /** The sequence step last queued for this lead (sequence_steps.id): its place, kept by identity. */
+    sequenceStepId: text('sequence_step_id'),
+    /** The consent the lead gave covers the coach's newsletters (captures since the consent said so). */
+    newsletterConsent: integer('newsletter_consent', { mode: 'boolean' }).notNull().default(false),
     /** Set when the lead signs up: the same person, and nurture stops. */
     userId: text('user_id'),
     createdAt: createdAt(),
@@ -63,6 +67,8 @@ export const leads = sqliteTable(
     index('leads_created_article').on(table.createdAt, table.sourceArticle),
     index('leads_confirmed_article').on(table.confirmedAt, table.sourceArticle),
     index('leads_user').on(table.userId),
+    // Broadcast audiences: confirmed leads who agreed to newsletters, by article and signup date.
+    index('leads_audience').on(table.status, table.newsletterConsent, table.sourceArticle, table.createdAt),
   ],
 );
 
@@ -101,10 +107,26 @@ export const outbox = sqliteTable(
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
     /** When its HTML, text and headers were replaced by a short note (src/lib/data/retention.server.ts). */
     erasedAt: integer('erased_at', { mode: 'timestamp_ms' }),
+    /** The broadcast or sequence step it belongs to (`b-<id>`, `s-<id>`; src/lib/marketing/campaigns.ts). */
+    campaign: text('campaign'),
+    /**
+     * The batch it goes out in: at most 100 rows fixed when a broadcast is queued, sent in one call
+     * to the provider under this key, so a retry resends exactly that batch. Null: sent on its own.
+     */
+    batchKey: text('batch_key'),
     createdAt: createdAt(),
   },
   (table) => [
     uniqueIndex('outbox_idempotency_key_unique').on(table.idempotencyKey),
+    // Single messages and batches are leased apart: neither walks past the other's due rows.
+    index('outbox_single_due')
+      .on(table.status, table.nextAttemptAt)
+      .where(sql`batch_key IS NULL`),
+    index('outbox_batch_due')
+      .on(table.status, table.nextAttemptAt)
+      .where(sql`batch_key IS NOT NULL`),
+    index('outbox_batch').on(table.batchKey, table.status),
+    index('outbox_campaign').on(table.campaign, table.status),
     index('outbox_due').on(table.status, table.nextAttemptAt),
     index('outbox_to_created').on(table.toAddress, table.createdAt),
     index('outbox_user').on(table.userId),
@@ -140,7 +162,12 @@ export const users = sqliteTable(
       .default('member'),
     emailReminders: integer('email_reminders', { mode: 'boolean' }).notNull().default(true),
     emailReplies: integer('email_replies', { mode: 'boolean' }).notNull().default(true),
+    /** The coach's newsletters (broadcasts). */
     emailCoach: integer('email_coach', { mode: 'boolean' }).notNull().default(true),
+    /** The cheat-sheet sequence's emails meant for members too. */
+    emailSequence: integer('email_sequence', { mode: 'boolean' }).notNull().default(true),
+    /** The email campaign (`utm_campaign`) of the link the member signed up from, if it was one of ours. */
+    signupCampaign: text('signup_campaign'),
     /** Set when the coach stops the member from commenting. */
     commentingBlockedAt: integer('commenting_blocked_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
@@ -148,7 +175,11 @@ export const users = sqliteTable(
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
   },
-  (table) => [uniqueIndex('users_email_unique').on(table.email), index('users_created').on(table.createdAt)],
+  (table) => [
+    uniqueIndex('users_email_unique').on(table.email),
+    index('users_created').on(table.createdAt),
+    index('users_created_campaign').on(table.createdAt, table.signupCampaign),
+  ],
 );
 
 /**
@@ -521,4 +552,131 @@ export const funnelDaily = sqliteTable(
     paying: integer('paying').notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.day, table.article] })],
+);
+
+/**
+ * An email the coach writes to an audience (src/lib/marketing/broadcasts.server.ts). A draft can
+ * change; once queued, its rendered HTML and text are fixed here and it is read-only.
+ */
+export const broadcasts = sqliteTable(
+  'broadcasts',
+  {
+    id: text('id').primaryKey(),
+    subject: text('subject').notNull().default(''),
+    /** The preheader: the line inboxes show after the subject. */
+    preview: text('preview').notNull().default(''),
+    bodyMarkdown: text('body_markdown').notNull().default(''),
+    /** Who it goes to (src/lib/marketing/audience.ts). */
+    audience: text('audience', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status', { enum: ['draft', 'scheduled', 'queueing', 'sending', 'sent'] })
+      .notNull()
+      .default('draft'),
+    scheduledAt: integer('scheduled_at', { mode: 'timestamp_ms' }),
+    /** The article it announces ("New article" drafts): one announcement per article. */
+    articleSlug: text('article_slug'),
+    /** Rendered once when queued, with a placeholder for each recipient's unsubscribe link. */
+    html: text('html'),
+    text: text('text'),
+    recipients: integer('recipients'),
+    queuedAt: integer('queued_at', { mode: 'timestamp_ms' }),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (table) => [
+    index('broadcasts_due').on(table.status, table.scheduledAt),
+    index('broadcasts_created').on(table.createdAt),
+    uniqueIndex('broadcasts_article').on(table.articleSlug),
+  ],
+);
+
+/**
+ * The nurture sequence after the cheat sheet, as the coach edits it (src/lib/marketing/
+ * sequence.server.ts). A step is never deleted, since a lead's place points at it; paused steps are
+ * passed over. Edits apply to sends after them: queued messages keep the text they were given.
+ */
+export const sequenceSteps = sqliteTable(
+  'sequence_steps',
+  {
+    id: text('id').primaryKey(),
+    /** The delivery step carries the cheat sheet's download button; content steps are words only. */
+    kind: text('kind', { enum: ['delivery', 'content'] })
+      .notNull()
+      .default('content'),
+    position: integer('position').notNull(),
+    /** Days after the lead confirmed. */
+    delayDays: integer('delay_days').notNull(),
+    subject: text('subject').notNull(),
+    preview: text('preview').notNull().default(''),
+    bodyMarkdown: text('body_markdown').notNull(),
+    /** Still sent after the lead becomes a member (when their sequence switch is on). */
+    forMembers: integer('for_members', { mode: 'boolean' }).notNull().default(true),
+    pausedAt: integer('paused_at', { mode: 'timestamp_ms' }),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (table) => [index('sequence_steps_position').on(table.position)],
+);
+
+/**
+ * Addresses no marketing email goes to again: a hard bounce or a complaint reported by the
+ * provider's webhook. Kept in clear (lower-cased), since the audience query joins on it.
+ */
+export const emailSuppressions = sqliteTable('email_suppressions', {
+  email: text('email').primaryKey(),
+  reason: text('reason', { enum: ['bounce', 'complaint'] }).notNull(),
+  campaign: text('campaign'),
+  detail: text('detail'),
+  createdAt: createdAt(),
+});
+
+/**
+ * Events the email provider reported (delivered, bounced, complained), by the webhook's message
+ * id: a redelivery of the same event finds its row and changes nothing.
+ */
+export const emailEvents = sqliteTable(
+  'email_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    email: text('email'),
+    campaign: text('campaign'),
+    providerMessageId: text('provider_message_id'),
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('email_events_campaign').on(table.campaign, table.type),
+    index('email_events_email').on(table.email),
+    index('email_events_created').on(table.createdAt),
+  ],
+);
+
+/** What each broadcast and sequence step did, as counters that outlive the outbox's rows. */
+export const campaignStats = sqliteTable('campaign_stats', {
+  campaign: text('campaign').primaryKey(),
+  sent: integer('sent').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  delivered: integer('delivered').notNull().default(0),
+  bounced: integer('bounced').notNull().default(0),
+  complained: integer('complained').notNull().default(0),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
+});
+
+/** Article views that came from an email's link, per day and campaign: counts, nothing of the reader. */
+export const campaignViews = sqliteTable(
+  'campaign_views',
+  {
+    day: text('day').notNull(),
+    campaign: text('campaign').notNull(),
+    views: integer('views').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.campaign] })],
 );

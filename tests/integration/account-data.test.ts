@@ -38,6 +38,12 @@ const DELETION: Record<string, string> = {
   stripe_events: 'holds nothing about a member: event ids, types and outcomes',
   article_views: 'holds nothing about a member: views per article and day',
   funnel_daily: 'holds nothing about a member: counts per article and day',
+  broadcasts: "holds nothing about a member: the coach's emails and how many they went to",
+  sequence_steps: "holds nothing about a member: the coach's nurture sequence",
+  campaign_stats: 'holds nothing about a member: counts per email campaign',
+  campaign_views: 'holds nothing about a member: views per email campaign and day',
+  email_suppressions: 'deleted: a bounce or complaint of their address',
+  email_events: 'deleted: delivery events of email to their address',
 };
 
 /** How to find the member's rows in each table that can hold them (`:id`, `:email`, `:hash`). */

@@ -1789,6 +1789,12 @@ const NOT_MEMBER_ROWS: Record<string, string> = {
   stripe_events: 'ids of the Stripe events handled',
   article_views: 'views per article and day',
   funnel_daily: 'funnel counts per article and day',
+  broadcasts: "the coach's emails to their audience",
+  sequence_steps: "the coach's nurture sequence",
+  campaign_stats: 'counts per email campaign',
+  campaign_views: 'views per email campaign and day',
+  email_suppressions: 'addresses the provider reported as bounced or complaining, whoever they belong to',
+  email_events: "the provider's delivery events, about any address",
   __drizzle_migrations: 'the migrations applied',
 };
 

@@ -16,6 +16,10 @@ import { ReminderDigestEmail, type ReminderItem } from './templates/ReminderDige
 import { ReplyNotificationEmail } from './templates/ReplyNotificationEmail';
 import { BillingNoticeEmail } from './templates/BillingNoticeEmail';
 import { ReviewAnsweredEmail } from './templates/ReviewAnsweredEmail';
+import { MarketingEmail } from './templates/MarketingEmail';
+import { renderEmailMarkdown } from '../marketing/markdown-email';
+import type { CampaignSource } from '../marketing/campaigns';
+import { UNSUBSCRIBE_PLACEHOLDER } from '../marketing/personalise';
 import { headerValue } from './headers.server';
 
 export interface EmailContent {
@@ -148,6 +152,40 @@ export async function cheatSheetDeliveryEmail({
       cheatSheetUrl: requireUrl('cheatSheetUrl', cheatSheetUrl),
       unsubscribeUrl: requireUrl('unsubscribeUrl', unsubscribeUrl),
       sheetPages: requirePositiveInteger('sheetPages', sheetPages),
+    }),
+  );
+}
+
+export interface MarketingEmailInput {
+  siteUrl: string;
+  subject: string;
+  /** The preheader; the subject when empty. */
+  preview: string;
+  bodyMarkdown: string;
+  campaign: string;
+  source: CampaignSource;
+  /** Why this address gets it, for the footer. */
+  reason: string;
+  sender: { postalAddress: string; footerNote: string };
+  button?: { href: string; label: string } | undefined;
+}
+
+/**
+ * A broadcast or a sequence step, rendered once for every recipient: the unsubscribe link is
+ * UNSUBSCRIBE_PLACEHOLDER, which personalise() replaces with each recipient's own.
+ */
+export async function marketingEmail(input: MarketingEmailInput): Promise<EmailContent> {
+  const siteUrl = requireUrl('siteUrl', input.siteUrl);
+  return renderEmail(
+    input.subject,
+    createElement(MarketingEmail, {
+      siteUrl,
+      preview: input.preview.trim() || input.subject,
+      reason: input.reason,
+      unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER,
+      sender: input.sender,
+      bodyHtml: renderEmailMarkdown(input.bodyMarkdown, { siteUrl, campaign: input.campaign, source: input.source }),
+      button: input.button ? { href: requireUrl('button', input.button.href), label: input.button.label } : undefined,
     }),
   );
 }

@@ -131,6 +131,11 @@ export async function captureLead(ctx: AppContext, input: CaptureInput, sheetPag
   if (!perAddress.allowed) return;
 
   if (existing?.status === 'confirmed') {
+    // They ticked the consent again, as it reads now.
+    await ctx.db
+      .update(leads)
+      .set({ consentText: CONSENT_TEXT, consentAt: now, newsletterConsent: true, updatedAt: now })
+      .where(eq(leads.id, existing.id));
     await queueDelivery(ctx, ctx.db, existing, `lead-download:${existing.id}:${now.getTime()}`, now, sheetPages);
     return;
   }
@@ -147,6 +152,7 @@ export async function captureLead(ctx: AppContext, input: CaptureInput, sheetPag
     confirmationSentAt: now,
     consentText: CONSENT_TEXT,
     consentAt: now,
+    newsletterConsent: true,
     updatedAt: now,
   };
 

@@ -18,92 +18,11 @@ import {
   Section,
   Text,
 } from '@react-email/components';
-import type { CSSProperties, ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { SITE } from '../../app/site';
+import { BORDER, BRAND, FONT_BODY, FONT_DISPLAY, PAGE_BG, TEXT, emailStyles } from './email-styles';
 
-const BRAND = '#0e5e5a';
-const TEXT = '#1d2327';
-const MUTED = '#4f5a61';
-const BORDER = '#dcd6ca';
-const PAGE_BG = '#f1eee7';
-const SOFT_BG = '#f6f4ef';
-
-const FONT_BODY = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-const FONT_DISPLAY = "Georgia, Cambria, 'Times New Roman', serif";
-
-/** Inline styles the templates share, so every message looks like it came from the same place. */
-export const emailStyles = {
-  h1: {
-    color: TEXT,
-    fontFamily: FONT_DISPLAY,
-    fontSize: '26px',
-    fontWeight: 700,
-    lineHeight: '1.25',
-    margin: '0 0 16px',
-  },
-  h2: {
-    color: TEXT,
-    fontFamily: FONT_DISPLAY,
-    fontSize: '20px',
-    fontWeight: 700,
-    lineHeight: '1.3',
-    margin: '28px 0 8px',
-  },
-  paragraph: {
-    color: TEXT,
-    fontSize: '16px',
-    lineHeight: '1.6',
-    margin: '0 0 16px',
-  },
-  small: {
-    color: MUTED,
-    fontSize: '14px',
-    lineHeight: '1.5',
-    margin: '0 0 16px',
-  },
-  link: {
-    color: BRAND,
-    textDecoration: 'underline',
-  },
-  label: {
-    color: MUTED,
-    fontSize: '13px',
-    fontWeight: 700,
-    letterSpacing: '0.06em',
-    lineHeight: '1.4',
-    margin: '24px 0 6px',
-    textTransform: 'uppercase',
-  },
-  /** A sample message, set apart from the surrounding prose. */
-  sample: {
-    backgroundColor: SOFT_BG,
-    borderLeft: `4px solid ${BORDER}`,
-    borderRadius: '4px',
-    padding: '12px 16px',
-  },
-  sampleGood: {
-    backgroundColor: '#eaf4f3',
-    borderLeft: `4px solid ${BRAND}`,
-    borderRadius: '4px',
-    padding: '12px 16px',
-  },
-  sampleText: {
-    color: TEXT,
-    fontSize: '15px',
-    lineHeight: '1.55',
-    margin: '0 0 10px',
-  },
-  list: {
-    color: TEXT,
-    fontSize: '16px',
-    lineHeight: '1.6',
-    margin: '0 0 16px',
-    paddingLeft: '22px',
-  },
-  listItem: {
-    margin: '0 0 8px',
-  },
-} satisfies Record<string, CSSProperties>;
+export { emailStyles };
 
 export interface EmailButtonProps {
   href: string;
@@ -161,10 +80,12 @@ export interface EmailLayoutProps {
   reason: string;
   /** Marketing email only: shows a visible one-click "Unsubscribe" link. */
   unsubscribeUrl?: string | undefined;
+  /** Marketing email only: the sender's postal address and the coach's footer line (sender.server.ts). */
+  sender?: { postalAddress: string; footerNote: string } | undefined;
   children: ReactNode;
 }
 
-export function EmailLayout({ siteUrl, preview, reason, unsubscribeUrl, children }: EmailLayoutProps) {
+export function EmailLayout({ siteUrl, preview, reason, unsubscribeUrl, sender, children }: EmailLayoutProps) {
   return (
     <Html lang="en" dir="ltr">
       <Head>
@@ -216,9 +137,17 @@ export function EmailLayout({ siteUrl, preview, reason, unsubscribeUrl, children
                 </Link>
               </Text>
             ) : null}
+            {sender?.footerNote ? (
+              <Text style={{ ...emailStyles.small, fontSize: '13px', margin: '0 0 8px' }}>{sender.footerNote}</Text>
+            ) : null}
             <Text style={{ ...emailStyles.small, fontSize: '13px', margin: 0 }}>
               {SITE.name} · {SITE.tagline}
             </Text>
+            {sender?.postalAddress ? (
+              <Text style={{ ...emailStyles.small, fontSize: '13px', margin: '8px 0 0', whiteSpace: 'pre-line' }}>
+                {sender.postalAddress}
+              </Text>
+            ) : null}
           </Section>
         </Container>
       </Body>
