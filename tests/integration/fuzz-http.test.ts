@@ -711,6 +711,7 @@ const ACTIONS: Record<string, ActionSpec> = {
       emailReminders: ['on', 'off'],
       emailReplies: ['on'],
       emailCoach: ['on'],
+      emailSequence: ['on', 'off'],
     }),
   },
   'account.changePassword': {
@@ -743,6 +744,7 @@ const ACTIONS: Record<string, ActionSpec> = {
       email: ['fresh@example.com', i.b.email, 'not-an-email'],
       password: [PASSWORD, i.b.email],
       timeZone: TIME_ZONES,
+      campaign: ['b-x', 's-cheat-sheet', 'spring-sale', '<b>x</b>'],
     }),
   },
   'auth.login': {
