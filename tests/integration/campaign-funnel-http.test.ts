@@ -120,6 +120,26 @@ describe('views through an email’s link', () => {
   });
 });
 
+describe('an article opened from an email’s link', () => {
+  it('is the same prerendered page, with the same validator, revalidated without a body', async () => {
+    const plain = await fetch(`${base()}/articles/${ARTICLE}`, { headers: { 'accept-encoding': 'br' } });
+    const tagged = await fetch(
+      `${base()}/articles/${ARTICLE}?utm_source=newsletter&utm_medium=email&utm_campaign=${CAMPAIGN}`,
+      { headers: { 'accept-encoding': 'br' } },
+    );
+    expect(tagged.status).toBe(200);
+    const etag = plain.headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect(tagged.headers.get('etag')).toBe(etag);
+    expect(tagged.headers.get('cache-control')).toBe(plain.headers.get('cache-control'));
+    expect(Buffer.from(await tagged.arrayBuffer()).equals(Buffer.from(await plain.arrayBuffer()))).toBe(true);
+    const again = await fetch(`${base()}/articles/${ARTICLE}?utm_campaign=${CAMPAIGN}`, {
+      headers: { 'accept-encoding': 'br', 'if-none-match': etag! },
+    });
+    expect(again.status).toBe(304);
+  });
+});
+
 describe('captures and sign-ups through an email’s link', () => {
   it('credit a capture made on the article the link opened', async () => {
     const reader = new Browser(base);
