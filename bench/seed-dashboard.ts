@@ -596,6 +596,8 @@ export async function seedDashboard(databaseUrl: string, options: DashboardSeedO
       name: 'Bench Coach',
       time_zone: 'UTC',
       role: 'coach',
+      // The users' INSERTs take their columns from this first row.
+      signup_campaign: null,
       created_at: coachJoined,
       updated_at: coachJoined,
     },
