@@ -47,6 +47,12 @@ export interface DashboardSeedCounts {
   paying: number;
   entitlements: number;
   sessions: number;
+  /** Email campaigns: weekly newsletters sent, and the sequence's steps. */
+  broadcasts: number;
+  campaignViewRows: number;
+  /** Leads captured, and members who signed up, through an email's link. */
+  campaignLeads: number;
+  campaignMembers: number;
   /** Every row written, all tables together. */
   rows: number;
 }
@@ -219,6 +225,104 @@ function nurtureAt(confirmedAt: number, at: number): { step: number; next: numbe
   if (at - confirmedAt < NURTURE_STEP_2_MS) return { step: 1, next: confirmedAt + NURTURE_STEP_2_MS };
   if (at - confirmedAt < NURTURE_STEP_3_MS) return { step: 2, next: confirmedAt + NURTURE_STEP_3_MS };
   return { step: 3, next: null };
+}
+
+/** The cheat-sheet sequence's steps, as the sequence migration seeds them (inserted only if missing). */
+const SEQUENCE_STEPS = [
+  { id: 'cheat-sheet', kind: 'delivery', position: 10, delay_days: 0, subject: 'Your follow-up cheat sheet' },
+  {
+    id: 'thank-you-in-practice',
+    kind: 'content',
+    position: 20,
+    delay_days: 2,
+    subject: 'The thank-you note, in practice',
+  },
+  { id: 'track-your-follow-ups', kind: 'content', position: 30, delay_days: 6, subject: 'Track every follow-up' },
+];
+
+interface CampaignSeed {
+  broadcastRows: Record<string, InValue>[];
+  stepRows: Record<string, InValue>[];
+  statRows: Record<string, InValue>[];
+  viewRows: Record<string, InValue>[];
+  leads: number;
+  members: number;
+}
+
+/**
+ * The email section's year: a newsletter every week (its views over the week after it went out),
+ * the sequence's three steps mailed every day, and a few leads and members who arrived through an
+ * email's link (credited as the app credits them: leads.utm_campaign, users.signup_campaign). Drawn
+ * from its own generator, so the rest of the seed is as it was without it.
+ */
+function seedCampaigns(
+  random: Random,
+  dayStarts: number[],
+  nowMs: number,
+  leads: { utm_campaign: string | null; utm_source: string | null; utm_medium: string | null; created_at: number }[],
+  userRows: Record<string, InValue>[],
+): CampaignSeed {
+  const broadcasts: { id: string; at: number }[] = [];
+  for (let at = dayStarts[0]! + 9 * HOUR_MS; at < nowMs - HOUR_MS; at += 7 * DAY_MS)
+    broadcasts.push({ id: random.id(12), at: at + random.int(0, 120) * MINUTE_MS });
+  const broadcastRows = broadcasts.map((b, n) => ({
+    id: b.id,
+    subject: `Follow-up notes, week ${n + 1}`,
+    status: 'sent',
+    audience: '{"kind":"leads"}',
+    queued_at: b.at,
+    finished_at: b.at + 20 * MINUTE_MS,
+    recipients: 30_000 + n * 300,
+    created_at: b.at - 2 * DAY_MS,
+    updated_at: b.at + 20 * MINUTE_MS,
+  }));
+  const stepRows = SEQUENCE_STEPS.map((step) => ({
+    ...step,
+    body_markdown: 'Bench.',
+    for_members: step.position !== 30 ? 1 : 0,
+  }));
+  const campaigns = [...broadcasts.map((b) => `b-${b.id}`), ...SEQUENCE_STEPS.map((step) => `s-${step.id}`)];
+  const statRows = campaigns.map((campaign, n) => {
+    const sent = n < broadcasts.length ? Number(broadcastRows[n]!.recipients) : 20_000 + random.int(0, 5_000);
+    const bounced = random.int(10, 80);
+    return {
+      campaign,
+      sent,
+      failed: random.int(0, 5),
+      delivered: sent - bounced,
+      bounced,
+      complained: random.int(0, 6),
+      updated_at: nowMs,
+    };
+  });
+  const viewRows: Record<string, InValue>[] = [];
+  for (const b of broadcasts)
+    for (let d = 0; d < 7 && b.at + d * DAY_MS < nowMs; d++)
+      viewRows.push({ day: utcDay(b.at + d * DAY_MS), campaign: `b-${b.id}`, views: Math.round(900 / (1 + 2 * d)) });
+  for (const start of dayStarts)
+    for (const step of SEQUENCE_STEPS)
+      viewRows.push({ day: utcDay(start), campaign: `s-${step.id}`, views: random.int(5, 40) });
+  // The campaign of the email a visitor at `at` most likely came from: the week's newsletter, or a step.
+  const campaignAt = (at: number) => {
+    const latest = broadcasts.findLast((b) => b.at <= at && at - b.at < 7 * DAY_MS);
+    return latest && random.next() < 0.7 ? `b-${latest.id}` : `s-${random.pick(SEQUENCE_STEPS).id}`;
+  };
+  let creditedLeads = 0;
+  for (const lead of leads)
+    if (lead.utm_campaign === null && random.next() < 0.06) {
+      const campaign = campaignAt(lead.created_at);
+      lead.utm_campaign = campaign;
+      lead.utm_source = campaign.startsWith('b-') ? 'newsletter' : 'sequence';
+      lead.utm_medium = 'email';
+      creditedLeads += 1;
+    }
+  let creditedMembers = 0;
+  for (const row of userRows)
+    if (random.next() < 0.12) {
+      row['signup_campaign'] = campaignAt(Number(row['created_at']));
+      creditedMembers += 1;
+    } else row['signup_campaign'] = null;
+  return { broadcastRows, stepRows, statRows, viewRows, leads: creditedLeads, members: creditedMembers };
 }
 
 export async function seedDashboard(databaseUrl: string, options: DashboardSeedOptions = {}): Promise<DashboardSeed> {
@@ -492,6 +596,8 @@ export async function seedDashboard(databaseUrl: string, options: DashboardSeedO
       name: 'Bench Coach',
       time_zone: 'UTC',
       role: 'coach',
+      // The users' INSERTs take their columns from this first row.
+      signup_campaign: null,
       created_at: coachJoined,
       updated_at: coachJoined,
     },
@@ -508,6 +614,7 @@ export async function seedDashboard(databaseUrl: string, options: DashboardSeedO
     },
   ];
 
+  const email = seedCampaigns(createRandom(seed + 1), dayStarts, nowMs, leads, userRows);
   leads.sort((p, q) => p.created_at - q.created_at);
   const leadRows = leads as unknown as Record<string, InValue>[];
   const generatedMs = performance.now() - started;
@@ -527,6 +634,13 @@ export async function seedDashboard(databaseUrl: string, options: DashboardSeedO
       ...inserts('billing_customers', customerRows, ROWS_PER_STATEMENT),
       ...inserts('subscriptions', subscriptionRows, ROWS_PER_STATEMENT),
       ...inserts('entitlements', entitlementRows, ROWS_PER_STATEMENT),
+      ...inserts('broadcasts', email.broadcastRows, ROWS_PER_STATEMENT),
+      ...inserts('campaign_stats', email.statRows, ROWS_PER_STATEMENT),
+      ...inserts('campaign_views', email.viewRows, ROWS_PER_STATEMENT),
+      // The sequence migration may have seeded the steps already.
+      ...inserts('sequence_steps', email.stepRows, ROWS_PER_STATEMENT).map((statement) =>
+        statement.replace(/^INSERT INTO/, 'INSERT OR IGNORE INTO'),
+      ),
     ],
     'write',
   );
@@ -548,6 +662,10 @@ export async function seedDashboard(databaseUrl: string, options: DashboardSeedO
     paying: entitlementRows.filter((row) => row['status'] !== 'ended').length,
     entitlements: entitlementRows.length,
     sessions: sessionRows.length,
+    broadcasts: email.broadcastRows.length,
+    campaignViewRows: email.viewRows.length,
+    campaignLeads: email.leads,
+    campaignMembers: email.members,
     rows:
       viewRows.length +
       leads.length +
@@ -556,14 +674,19 @@ export async function seedDashboard(databaseUrl: string, options: DashboardSeedO
       sessionRows.length +
       subscriptionRows.length +
       entitlementRows.length +
-      customerRows.length,
+      customerRows.length +
+      email.broadcastRows.length +
+      email.statRows.length +
+      email.viewRows.length +
+      email.stepRows.length,
   };
   const ms = performance.now() - started;
   console.log(
     `Seeded the dashboard: ${counts.views} views in ${counts.articleViewRows} daily rows (${counts.articles} articles), ` +
       `${counts.leads} leads (${counts.confirmed} confirmed, ${counts.pending} pending, ${counts.unsubscribed} unsubscribed), ` +
       `${counts.members} members (${counts.linkedMembers} from a lead), ${counts.subscriptions} subscriptions ` +
-      `(${counts.paying} paying now), 1 coach; ${counts.rows} rows in ${(ms / 1000).toFixed(1)} s ` +
+      `(${counts.paying} paying now), ${counts.broadcasts} newsletters (${counts.campaignLeads} leads and ` +
+      `${counts.campaignMembers} members from an email's link), 1 coach; ${counts.rows} rows in ${(ms / 1000).toFixed(1)} s ` +
       `(generated ${(generatedMs / 1000).toFixed(1)} s, loaded ${(loadMs / 1000).toFixed(1)} s)`,
   );
   return { cookie: `session=${sessionId}.${secret}`, counts, from: utcDay(firstDayStart), to: utcDay(todayStart), ms };

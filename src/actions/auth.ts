@@ -10,6 +10,8 @@ import {
   type AddressLimits,
 } from '../lib/auth/guards.server';
 import { clientIp } from '../lib/http/request.server';
+import { utmFrom } from '../lib/leads/lead-form';
+import { isCampaign } from '../lib/marketing/campaigns';
 import { invalidateSession } from '../lib/auth/session.server';
 
 const MINUTE = 60_000;
@@ -48,7 +50,12 @@ export const auth = {
       const network = clientIp(context);
       await enforceRateLimit(app.db, AUTH_LIMITS.signUpIp, network, 'sign-ups from your network');
       await enforceAddressLimits(app.db, ADDRESS_LIMITS.accountEmails, input.email, network, 'emails to this address');
-      await signUp(app, input);
+      // A sign-up on the page an email's link opened is credited to that email (no cookie: a
+      // visitor who wanders off first is not). The form carries the page's campaign; the Referer
+      // stands in for a form rendered without it.
+      const fromReferer = utmFrom(context.request.headers.get('referer')).utmCampaign;
+      const campaign = input.campaign ?? (isCampaign(fromReferer) ? fromReferer : undefined);
+      await signUp(app, { ...input, campaign });
       return { ok: true as const };
     }),
   }),

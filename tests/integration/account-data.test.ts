@@ -129,6 +129,8 @@ async function seed(): Promise<void> {
       ...who,
       passwordHash: `hash-of-${who.id}`,
       role: who === COACH ? ('coach' as const) : ('member' as const),
+      // The email whose link Mira signed up from: hers, so in her export.
+      signupCampaign: who === MIRA ? 'b-mira-signup' : null,
       emailVerifiedAt: NOW,
       createdAt: NOW,
     })),

@@ -711,6 +711,7 @@ const ACTIONS: Record<string, ActionSpec> = {
       emailReminders: ['on', 'off'],
       emailReplies: ['on'],
       emailCoach: ['on'],
+      emailSequence: ['on', 'off'],
     }),
   },
   'account.changePassword': {
@@ -743,6 +744,7 @@ const ACTIONS: Record<string, ActionSpec> = {
       email: ['fresh@example.com', i.b.email, 'not-an-email'],
       password: [PASSWORD, i.b.email],
       timeZone: TIME_ZONES,
+      campaign: ['b-x', 's-cheat-sheet', 'spring-sale', '<b>x</b>'],
     }),
   },
   'auth.login': {
@@ -1239,7 +1241,10 @@ const ROUTES: Record<string, RouteSpec> = {
       report: [i.b.comment, 'x'],
     }),
   },
-  '/signup': { who: 'visitor', query: () => ({ next: ['/pricing', '//evil.example'] }) },
+  '/signup': {
+    who: 'visitor',
+    query: () => ({ next: ['/pricing', '//evil.example'], utm_campaign: ['b-x', 's-cheat-sheet', 'spring', '"><b>'] }),
+  },
   '/dev/mail/[id]': { who: 'visitor', params: () => ({ id: ['1', '0', '-1', '1.5', '99999999999999999999'] }) },
   '/dev/mail': { who: 'visitor', noInput: 'the local mail viewer, loopback only' },
   '/cheat-sheet/confirm': { who: 'visitor', query: () => ({ token: TOKEN_LIKE }) },

@@ -62,6 +62,7 @@ const PLAUSIBLE: Record<string, string> = {
   blocked: 'true',
   body: 'Hi Priya,\n\nThank you.',
   calendar: 'on',
+  campaign: 'b-x',
   comment: 'Shorter.',
   company: 'Northwind',
   confirm: 'a new phrase long enough',
@@ -78,6 +79,7 @@ const PLAUSIBLE: Record<string, string> = {
   emailCoach: 'on',
   emailReminders: 'on',
   emailReplies: 'on',
+  emailSequence: 'on',
   enable: 'off',
   file: 'x',
   from: '/tracker',
@@ -156,6 +158,8 @@ const TAKES_ANYTHING: Record<string, string> = {
   'account.deleteAccount.password': 'the password, checked and never stored: a wrong one is a 400',
   'auth.login.next': 'a return path that safeReturnPath reduces to a path on this site; never stored',
   'comments.post.website': 'the honeypot: whatever it holds, the answer is "posted" and nothing is written',
+  'auth.signup.campaign':
+    'the campaign of the email whose link opened /signup: anything but one of our campaign names (b-/s- and letters, digits, _ or -) is dropped, never stored or shown',
   'leads.capture.website': 'the honeypot: whatever it holds, the answer is "check your inbox" and nothing is written',
 };
 

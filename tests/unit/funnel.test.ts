@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EMPTY_COUNTS,
   articleOfPath,
+  campaignOfPath,
   funnelBars,
   isBot,
   lineChart,
@@ -95,6 +96,25 @@ describe('articleOfPath', () => {
     ['https://elsewhere.example/articles/x', undefined],
   ])('%s → %s', (path, expected) => {
     expect(articleOfPath(path)).toBe(expected);
+  });
+});
+
+describe('campaignOfPath', () => {
+  it.each([
+    ['/articles/a?utm_campaign=b-x', 'b-x'],
+    ['/articles/a?utm_source=newsletter&utm_medium=email&utm_campaign=s-cheat-sheet', 's-cheat-sheet'],
+    ['/articles/a?utm_campaign=b-Ab_9-z#top', 'b-Ab_9-z'],
+    ['/articles/a', undefined],
+    ['/articles/a?utm_campaign=', undefined],
+    ['/articles/a?utm_campaign=spring-sale', undefined],
+    ['/articles/a?utm_campaign=b-', undefined],
+    ['/articles/a?utm_campaign=x-abc', undefined],
+    ['/articles/a?utm_campaign=b-%3Cscript%3E', undefined],
+    ['/articles/a?utm_campaign=b-x%00', undefined],
+    [`/articles/a?utm_campaign=b-${'a'.repeat(65)}`, undefined],
+    ['/articles/a#utm_campaign=b-x', undefined],
+  ])('%s → %s', (path, expected) => {
+    expect(campaignOfPath(path)).toBe(expected);
   });
 });
 

@@ -1,4 +1,6 @@
 /** Everything the account page shows about the member (src/pages/account/index.astro). */
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/connect';
 import type { AppContext } from '../app/context.server';
 import { billingSummary, type BillingSummary } from '../coaching/billing-rules';
 import { customerIdOf } from '../coaching/billing.server';
@@ -27,6 +29,23 @@ export interface AccountPage {
   countries: PlaceOption[];
   /** The regions of the member's saved country with holidays of their own; often none. */
   regions: PlaceOption[];
+  /**
+   * How many emails of the cheat-sheet series are still to come to the member (steps for members
+   * after their place, not paused), or null when they never confirmed a cheat-sheet request.
+   */
+  seriesLeft: number | null;
+}
+
+/** The steps of the cheat-sheet series after the member's place in it (see seriesLeft). */
+async function seriesLeftFor(db: Database, userId: string): Promise<number | null> {
+  const [row] = (await db.all(sql`
+    SELECT l.id AS lead, (SELECT COUNT(*) FROM sequence_steps s
+                          WHERE s.paused_at IS NULL AND s.for_members = 1
+                            AND (s.position, s.id) > (SELECT c.position, c.id FROM sequence_steps c
+                                                     WHERE c.id = l.sequence_step_id)) AS n
+    FROM leads l WHERE l.user_id = ${userId} AND l.status = 'confirmed' LIMIT 1`)) as Record<string, unknown>[];
+  if (!row) return null;
+  return Number(row['n'] ?? 0);
 }
 
 export async function loadAccountPage(
@@ -34,13 +53,14 @@ export async function loadAccountPage(
   user: { id: string; timeZone: string; country: string | null },
 ): Promise<AccountPage> {
   const { db } = app;
-  const [entitlement, customerId, sessions, liveSubscriptions, countries, regions] = await Promise.all([
+  const [entitlement, customerId, sessions, liveSubscriptions, countries, regions, seriesLeft] = await Promise.all([
     entitlementOf(db, user.id),
     customerIdOf(db, user.id),
     listUserSessions(db, user.id),
     liveSubscriptionsOf(db, user.id, user.timeZone),
     countryOptions(),
     regionOptions(user.country),
+    seriesLeftFor(db, user.id),
   ]);
   const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: user.timeZone });
   const dateTime = new Intl.DateTimeFormat('en-US', {
@@ -59,5 +79,6 @@ export async function loadAccountPage(
     liveSubscriptions,
     countries,
     regions,
+    seriesLeft,
   };
 }

@@ -111,6 +111,8 @@ export interface SignUpInput {
   password: string;
   name: string;
   timeZone: string;
+  /** The email campaign whose link opened the sign-up page (see signupCampaign in auth-form.ts). */
+  campaign?: string | undefined;
 }
 
 /**
@@ -136,6 +138,8 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<void>
         timeZone: input.timeZone,
         // Reply emails are opt-in: a member asks for them when commenting, or on /account.
         emailReplies: false,
+        // Kept for a new account only, like the rest: a known address's row is left as it was.
+        signupCampaign: input.campaign ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -265,7 +269,7 @@ export async function changePassword(
 /** What a member edits on the account page: name, time zone and which emails they want. */
 export type Profile = Pick<
   User,
-  'name' | 'timeZone' | 'country' | 'region' | 'emailReminders' | 'emailReplies' | 'emailCoach'
+  'name' | 'timeZone' | 'country' | 'region' | 'emailReminders' | 'emailReplies' | 'emailCoach' | 'emailSequence'
 >;
 
 export async function updateProfile(db: Database, userId: string, profile: Profile, now = new Date()): Promise<void> {

@@ -3,6 +3,7 @@ import { z } from 'astro/zod';
 import { isPlausibleEmail, MAX_EMAIL_LENGTH, normalizeEmail } from '../forms/email-address';
 import { checkbox, isSingleLine, singleLineText } from '../forms/fields';
 import { chosenTimeZone } from '../time/time-zones';
+import { isCampaign } from '../marketing/campaigns';
 
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 200;
@@ -42,6 +43,12 @@ export const signUpSchema = z
     email: emailField,
     password: newPasswordField,
     timeZone: timeZoneField.nullish().transform((value) => value || 'UTC'),
+    // The `utm_campaign` of the page the form was on. Not the visitor's to fix: anything but one of
+    // our emails' campaigns is dropped rather than refused.
+    campaign: z
+      .string()
+      .nullish()
+      .transform((value) => (isCampaign(value) ? value : undefined)),
   })
   .refine((input) => input.password.toLowerCase() !== input.email, {
     message: 'Your password cannot be your email address.',
@@ -91,7 +98,10 @@ export const profileSchema = z.object({
   region: placeCodeField(/^[A-Za-z0-9]{1,6}$/, REGION_ERROR),
   emailReminders: checkbox(),
   emailReplies: checkbox(),
+  /** The coach's newsletter. */
   emailCoach: checkbox(),
+  /** The cheat-sheet series (the sequence's emails after the cheat sheet). */
+  emailSequence: checkbox(),
 });
 
 export const changePasswordSchema = z

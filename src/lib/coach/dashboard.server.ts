@@ -5,7 +5,7 @@ import { coachingLimits, type CoachingLimits } from '../coaching/entitlements.se
 import { pendingReviewCount } from '../coaching/reviews.server';
 import { queueCounts } from '../comments/moderation.server';
 import type { QueueCounts } from '../comments/moderation-queue';
-import { funnelReport, type FunnelReport } from '../funnel/counts.server';
+import { campaignReport, funnelReport, type CampaignFunnel, type FunnelReport } from '../funnel/counts.server';
 import { periodDays, periodFrom, periodLabel, periodProblem, type Period } from '../funnel/rules';
 import { peopleCounts, type PeopleCounts } from './summary.server';
 
@@ -18,6 +18,8 @@ export interface CoachDashboard {
   /** Each day of the period, for the charts. */
   days: string[];
   report: FunnelReport;
+  /** The period's emails and what their links brought. */
+  campaigns: CampaignFunnel[];
   /** Article titles by id, for the funnel's rows. */
   titles: Map<string, string>;
   queues: QueueCounts;
@@ -32,8 +34,9 @@ export async function loadCoachDashboard(app: Pick<AppContext, 'db'>, url: URL):
   const { db } = app;
   const now = new Date();
   const period = periodFrom(url.searchParams, now);
-  const [report, queues, reviewsWaiting, limits, cards, people] = await Promise.all([
+  const [report, campaigns, queues, reviewsWaiting, limits, cards, people] = await Promise.all([
     funnelReport(db, period),
+    campaignReport(db, period),
     queueCounts(db),
     pendingReviewCount(db),
     coachingLimits(db),
@@ -46,6 +49,7 @@ export async function loadCoachDashboard(app: Pick<AppContext, 'db'>, url: URL):
     periodLabel: periodLabel(period),
     days: periodDays(period),
     report,
+    campaigns,
     titles: new Map(cards.map((card) => [card.id, card.title])),
     queues,
     reviewsWaiting,

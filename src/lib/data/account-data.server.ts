@@ -197,8 +197,10 @@ export async function exportAccountData(db: Database, user: User, now = new Date
       emailPreferences: {
         reminders: user.emailReminders,
         repliesToMyComments: user.emailReplies,
-        coachEmails: user.emailCoach,
+        newsletter: user.emailCoach,
+        cheatSheetSeries: user.emailSequence,
       },
+      signedUpFromEmail: user.signupCampaign,
       commentingStoppedAt: user.commentingBlockedAt,
       createdAt: user.createdAt,
       updatedAt: user.updatedAt,

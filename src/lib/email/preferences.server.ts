@@ -8,13 +8,23 @@ import type { Database } from '../../../db/connect';
 import { users } from '../../../db/schema';
 import { signToken, verifyToken } from '../auth/tokens.server';
 
-export const EMAIL_KINDS = ['reminders', 'replies'] as const;
+export const EMAIL_KINDS = ['reminders', 'replies', 'newsletter', 'sequence'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
   reminders: 'reminder emails of follow-ups that are due',
   replies: 'emails about replies to your comments',
+  newsletter: 'newsletters from the coach',
+  sequence: 'emails from the cheat-sheet series',
 };
+
+/** The member's switch (a column of users) that each kind of email turns off. */
+const SWITCHES = {
+  reminders: 'emailReminders',
+  replies: 'emailReplies',
+  newsletter: 'emailCoach',
+  sequence: 'emailSequence',
+} as const satisfies Record<EmailKind, keyof typeof users.$inferSelect>;
 
 export function emailOffUrl(ctx: { secret: string; siteUrl: string }, kind: EmailKind, userId: string): string {
   return new URL(`/email/off?token=${signToken(ctx.secret, 'email-off', `${kind}_${userId}`)}`, ctx.siteUrl).href;
@@ -35,7 +45,7 @@ export function readEmailOffToken(secret: string, token: string): { kind: EmailK
 export async function turnEmailOff(db: Database, kind: EmailKind, userId: string): Promise<boolean> {
   const updated = await db
     .update(users)
-    .set({ ...(kind === 'reminders' ? { emailReminders: false } : { emailReplies: false }), updatedAt: new Date() })
+    .set({ [SWITCHES[kind]]: false, updatedAt: new Date() })
     .where(eq(users.id, userId))
     .returning({ id: users.id });
   return updated.length > 0;

@@ -11,7 +11,8 @@
  */
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/connect';
-import { appSettings, articleViews, funnelDaily } from '../../../db/schema';
+import { appSettings, articleViews, campaignViews, funnelDaily } from '../../../db/schema';
+import { campaignKind } from '../marketing/campaigns';
 import {
   EMPTY_COUNTS,
   periodDays,
@@ -279,4 +280,149 @@ export async function countView(db: Database, article: string, now = new Date())
       target: [articleViews.day, articleViews.article],
       set: { views: sql`${articleViews.views} + 1` },
     });
+}
+
+/** Counts one view today of an article reached from an email's link (see campaignOfPath). */
+export async function countCampaignView(db: Database, campaign: string, now = new Date()): Promise<void> {
+  await db
+    .insert(campaignViews)
+    .values({ day: utcDay(now), campaign, views: 1 })
+    .onConflictDoUpdate({
+      target: [campaignViews.day, campaignViews.campaign],
+      set: { views: sql`${campaignViews.views} + 1` },
+    });
+}
+
+// --- Email campaigns ------------------------------------------------------------------------------
+
+/** One email (a broadcast, or a step of the cheat-sheet sequence) and what its links brought. */
+export interface CampaignFunnel {
+  campaign: string;
+  kind: 'broadcast' | 'step';
+  subject: string;
+  /** When a broadcast went out (null for sequence steps, which send every day). */
+  sentAt: Date | null;
+  /** Since the email was first sent, from the provider's reports. */
+  sent: number;
+  delivered: number;
+  bounced: number;
+  complained: number;
+  /** Within the period, from visits through the email's links. */
+  views: number;
+  captures: number;
+  members: number;
+  paying: number;
+}
+
+/** A campaign name as this site writes them: the same test as isCampaign, in SQL. */
+const OUR_CAMPAIGN = (column: string) => sql.raw(`(${column} GLOB 'b-*' OR ${column} GLOB 's-*')`);
+
+/**
+ * The queries of the email section for a period: each counts within [from, to) on an index whose
+ * first column is the time (see tests/integration/campaign-funnel-http.test.ts for the plans).
+ */
+export function campaignQueries(period: Period, from: number, to: number) {
+  return {
+    views: sql`SELECT campaign, SUM(views) AS n FROM ${campaignViews}
+               WHERE day >= ${period.from} AND day <= ${period.to} GROUP BY campaign`,
+    captures: sql`SELECT utm_campaign AS campaign, COUNT(*) AS n FROM leads
+                  WHERE created_at >= ${from} AND created_at < ${to} AND ${OUR_CAMPAIGN('utm_campaign')}
+                  GROUP BY utm_campaign`,
+    members: sql`SELECT signup_campaign AS campaign, COUNT(*) AS n FROM users
+                 WHERE created_at >= ${from} AND created_at < ${to} AND ${OUR_CAMPAIGN('signup_campaign')}
+                 GROUP BY signup_campaign`,
+    // A member who signed up from an email counts as paying in the period of their first subscription.
+    paying: sql`SELECT u.signup_campaign AS campaign, COUNT(*) AS n
+                FROM (SELECT user_id, MIN(created_at) AS first FROM subscriptions
+                      WHERE status NOT IN ('incomplete', 'incomplete_expired') GROUP BY user_id) s
+                JOIN users u ON u.id = s.user_id
+                WHERE s.first >= ${from} AND s.first < ${to} AND ${OUR_CAMPAIGN('u.signup_campaign')}
+                GROUP BY u.signup_campaign`,
+    broadcasts: sql`SELECT id, subject, queued_at FROM broadcasts
+                    WHERE status IN ('queueing', 'sending', 'sent') AND queued_at IS NOT NULL`,
+    steps: sql`SELECT id, subject FROM sequence_steps ORDER BY position, id`,
+    stats: sql`SELECT campaign, sent, delivered, bounced, complained FROM campaign_stats`,
+  };
+}
+
+type Attributed = 'views' | 'captures' | 'members' | 'paying';
+const ATTRIBUTED: Attributed[] = ['views', 'captures', 'members', 'paying'];
+
+/**
+ * The period's emails: broadcasts sent in it, and every broadcast or sequence step whose links
+ * brought a view, a capture, a member or a paying member in it, each with the provider's counts.
+ * Campaign names that match no broadcast or step (a link someone made up) are left out.
+ */
+export async function campaignReport(db: Database, period: Period): Promise<CampaignFunnel[]> {
+  const start = dayStart(period.from);
+  const end = dayStart(period.to) + DAY_MS;
+  const queries = campaignQueries(period, start, end);
+  const [views, captures, members, paying, broadcasts, steps, stats] = await Promise.all([
+    rows(db, queries.views),
+    rows(db, queries.captures),
+    rows(db, queries.members),
+    rows(db, queries.paying),
+    rows(db, queries.broadcasts),
+    rows(db, queries.steps),
+    rows(db, queries.stats),
+  ]);
+  const known = new Map<string, { subject: string; sentAt: Date | null; order: number }>();
+  for (const row of broadcasts) {
+    const queuedAt = row['queued_at'] === null ? null : new Date(Number(row['queued_at']));
+    known.set(`b-${String(row['id'])}`, { subject: String(row['subject'] ?? ''), sentAt: queuedAt, order: 0 });
+  }
+  steps.forEach((row, order) =>
+    known.set(`s-${String(row['id'])}`, { subject: String(row['subject'] ?? ''), sentAt: null, order }),
+  );
+
+  const found = new Map<string, CampaignFunnel>();
+  const entry = (campaign: string) => {
+    const existing = found.get(campaign);
+    if (existing) return existing;
+    const about = known.get(campaign);
+    const kind = campaignKind(campaign)?.kind;
+    if (!about || !kind) return undefined;
+    const made: CampaignFunnel = {
+      campaign,
+      kind,
+      subject: about.subject,
+      sentAt: about.sentAt,
+      sent: 0,
+      delivered: 0,
+      bounced: 0,
+      complained: 0,
+      views: 0,
+      captures: 0,
+      members: 0,
+      paying: 0,
+    };
+    found.set(campaign, made);
+    return made;
+  };
+  for (const [campaign, about] of known)
+    if (about.sentAt && about.sentAt.getTime() >= start && about.sentAt.getTime() < end) entry(campaign);
+  [views, captures, members, paying].forEach((result, index) => {
+    const stage = ATTRIBUTED[index]!;
+    for (const row of result) {
+      const cell = entry(String(row['campaign']));
+      if (cell) cell[stage] += Number(row['n'] ?? 0);
+    }
+  });
+  for (const row of stats) {
+    const cell = found.get(String(row['campaign']));
+    if (!cell) continue;
+    cell.sent = Number(row['sent'] ?? 0);
+    cell.delivered = Number(row['delivered'] ?? 0);
+    cell.bounced = Number(row['bounced'] ?? 0);
+    cell.complained = Number(row['complained'] ?? 0);
+  }
+  // Broadcasts newest first, then the sequence's steps in their order.
+  const order = (campaign: string) => known.get(campaign)?.order ?? 0;
+  return [...found.values()].sort(
+    (a, b) =>
+      Number(b.kind === 'broadcast') - Number(a.kind === 'broadcast') ||
+      (b.sentAt?.getTime() ?? 0) - (a.sentAt?.getTime() ?? 0) ||
+      order(a.campaign) - order(b.campaign) ||
+      a.campaign.localeCompare(b.campaign),
+  );
 }

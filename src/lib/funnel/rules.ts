@@ -4,6 +4,7 @@
  * src/lib/funnel/counts.server.ts; everything here is tested table by table.
  */
 import { isDateInRange, queryDateProblem } from '../forms/fields';
+import { isCampaign } from '../marketing/campaigns';
 
 export const FUNNEL_STAGES = ['views', 'captures', 'confirmed', 'members', 'paying'] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
@@ -116,6 +117,17 @@ export function isBot(userAgent: string | null | undefined): boolean {
 export function articleOfPath(path: string): string | undefined {
   const match = /^\/articles\/([a-z0-9]+(?:-[a-z0-9]+)*)\/?(?:[?#].*)?$/.exec(path.trim());
   return match?.[1];
+}
+
+/**
+ * The email campaign a beacon's path carries in its `utm_campaign`, when it is one this site wrote
+ * (`b-…` or `s-…`, see src/lib/marketing/campaigns.ts); other sites' campaigns and junk give none.
+ */
+export function campaignOfPath(path: string): string | undefined {
+  const query = path.trim().split('#')[0]!.split('?')[1];
+  if (!query) return undefined;
+  const campaign = new URLSearchParams(query).get('utm_campaign');
+  return isCampaign(campaign) ? campaign : undefined;
 }
 
 // --- Charts -------------------------------------------------------------------------------------

@@ -5,16 +5,19 @@
  * for the day. Counted views answer an empty 204, and so do the ones left out, so the endpoint
  * tells nobody anything (only other sites' posts, 403, and oversized bodies, 413, differ).
  *
+ * When the path carries a `utm_campaign` that one of our emails put there (`b-…`, `s-…`), the view
+ * also adds one to that campaign's count for the day; any other campaign, or junk, is ignored.
+ *
  * Against inflation, held in memory for at most 30 minutes and never written anywhere: a salted
  * hash of the reader's network (the address, or its /64 for IPv6), so one network counts one view
  * of an article per 30 minutes and at most 30 views a minute in all.
  */
 import type { APIRoute } from 'astro';
 import { createHash, randomBytes } from 'node:crypto';
-import { articleOfPath, isBot } from '../../lib/funnel/rules';
+import { articleOfPath, campaignOfPath, isBot } from '../../lib/funnel/rules';
 import { ViewLimiter } from '../../lib/funnel/view-limiter';
 import { getPublishedEntries } from '../../lib/articles/collection.server';
-import { countView } from '../../lib/funnel/counts.server';
+import { countCampaignView, countView } from '../../lib/funnel/counts.server';
 import { clientNetwork } from '../../lib/http/request.server';
 
 export const prerender = false;
@@ -43,5 +46,8 @@ export const POST: APIRoute = async (context) => {
   if (!article || !(await publishedArticles()).has(article)) return noContent();
   if (!limiter.counts(networkHash(clientNetwork(context)), article, Date.now())) return noContent();
   await countView(context.locals.app.db, article);
+  // A read that came from one of our emails' links counts for that email too.
+  const campaign = campaignOfPath(body);
+  if (campaign) await countCampaignView(context.locals.app.db, campaign);
   return noContent();
 };
