@@ -39,12 +39,14 @@ const recording: EmailTransport = {
     delivered.push(email);
     return `id-${delivered.length}`;
   },
+  sendBatch: () => Promise.reject(new Error('not used here')),
 };
 const refusing: EmailTransport = {
   name: 'local',
   async send() {
     throw new EmailDeliveryError('the provider refused this address', false);
   },
+  sendBatch: () => Promise.reject(new EmailDeliveryError('the provider refused this address', false)),
 };
 
 const auth = (now: Date): AppContext => testAppContext({ db: test.db, siteUrl: SITE, now });
