@@ -112,6 +112,7 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
         html: string;
         text: string;
         headers?: Record<string, string>;
+        tags?: { name: string; value: string }[];
       };
       if (!payload.from || !payload.to || !payload.subject)
         return reply(422, { name: 'validation_error', message: 'Missing fields', statusCode: 422 });
@@ -126,6 +127,7 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
         html: payload.html,
         text: payload.text,
         headers: payload.headers ?? {},
+        tags: payload.tags,
       });
       if (fake.answerDelayMs > 0) {
         if (key) fake.held.add(key);
