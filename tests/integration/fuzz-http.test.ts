@@ -1926,7 +1926,15 @@ describe('fuzzing', () => {
         { label: name, who, method: 'POST', path: rpc, headers: form, body: streamFor(rpc), ...tooLarge },
       ];
     });
-    for (const path of ['/api/stripe/webhook', '/api/resend/webhook', '/api/views', '/login', '/unsubscribe?token=x', '/email/off', '/search'])
+    for (const path of [
+      '/api/stripe/webhook',
+      '/api/resend/webhook',
+      '/api/views',
+      '/login',
+      '/unsubscribe?token=x',
+      '/email/off',
+      '/search',
+    ])
       for (const body of [() => oversizedFor(path), streamFor(path)])
         probes.push({ label: path, who: 'visitor', method: 'POST', path, headers: form, body, ...tooLarge });
     const upload = '/tracker/data?_action=tracker.importFile';
@@ -2042,9 +2050,19 @@ describe('fuzzing', () => {
     const path = '/api/resend/webhook';
     const now = () => Math.floor(Date.now() / 1000);
     const unsigned = fc.record({
-      body: fc.oneof(junkText, fc.jsonValue().map((json) => JSON.stringify(json))),
-      id: fc.oneof(fc.constant(undefined), junkText.map((text) => text.replace(/[^\x20-\x7e]/g, '') || 'msg_1')),
-      timestamp: fc.oneof(fc.constant(undefined), fc.constantFrom('', 'soon', '-1', '9'.repeat(40)), fc.constant(String(now()))),
+      body: fc.oneof(
+        junkText,
+        fc.jsonValue().map((json) => JSON.stringify(json)),
+      ),
+      id: fc.oneof(
+        fc.constant(undefined),
+        junkText.map((text) => text.replace(/[^\x20-\x7e]/g, '') || 'msg_1'),
+      ),
+      timestamp: fc.oneof(
+        fc.constant(undefined),
+        fc.constantFrom('', 'soon', '-1', '9'.repeat(40)),
+        fc.constant(String(now())),
+      ),
       signature: fc.oneof(
         fc.constant(undefined),
         fc.constantFrom('', 'v1,', 'v1,AAAA', 'v2,abc v1,def', `v1,${'A'.repeat(44)}`),

@@ -100,9 +100,9 @@ const run = (options: Partial<BatchDeliveryOptions> = {}) =>
 const stats = async () => (await test.db.select().from(campaignStats).where(eq(campaignStats.campaign, CAMPAIGN)))[0];
 const statusCounts = async () =>
   Object.fromEntries(
-    (await test.db.all<{ status: string; n: number }>(sql`SELECT status, count(*) AS n FROM outbox GROUP BY status`)).map(
-      (row) => [row.status, Number(row.n)],
-    ),
+    (
+      await test.db.all<{ status: string; n: number }>(sql`SELECT status, count(*) AS n FROM outbox GROUP BY status`)
+    ).map((row) => [row.status, Number(row.n)]),
   );
 
 describe('a newsletter in batches', () => {
@@ -145,7 +145,9 @@ describe('a newsletter in batches', () => {
     const a = await run({ transport: dying, workerId: 'A' });
     expect(a).toMatchObject({ sent: 0, retried: 100 });
     // A "crash" leaves the lease, not a retry: put the rows back as a dead worker leaves them.
-    await test.db.run(sql`UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = ${T.getTime() + LEASE_MS}, next_attempt_at = ${T.getTime()}`);
+    await test.db.run(
+      sql`UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = ${T.getTime() + LEASE_MS}, next_attempt_at = ${T.getTime()}`,
+    );
     // While A's lease holds, nobody else takes the batch.
     expect(await run({ workerId: 'B', clock: () => new Date(T.getTime() + 1000) })).toMatchObject({ batches: 0 });
     // Once it expires, B takes it over and resends exactly the same batch under the same key.
@@ -187,7 +189,14 @@ describe('a newsletter in batches', () => {
     expect(resend.deliveries).toHaveLength(0);
     // The batch worker has nothing left; the single sender takes them.
     expect((await run()).batches).toBe(0);
-    const single = await deliverDueEmails({ db: test.db, transport, from: FROM, workerId: 'w1', now: T, batchSize: 200 });
+    const single = await deliverDueEmails({
+      db: test.db,
+      transport,
+      from: FROM,
+      workerId: 'w1',
+      now: T,
+      batchSize: 200,
+    });
     expect(single).toEqual({ sent: 100, retried: 0, failed: 0 });
     expect(resend.batches).toHaveLength(0);
     expect(new Set(resend.deliveries.map((d) => d.idempotencyKey)).size).toBe(100);
@@ -239,7 +248,9 @@ describe('a newsletter in batches', () => {
       consentText: 'x',
       consentAt: T,
     });
-    await test.db.insert(users).values({ id: 'u-2', email: 'reader2@example.com', passwordHash: 'x', emailCoach: false });
+    await test.db
+      .insert(users)
+      .values({ id: 'u-2', email: 'reader2@example.com', passwordHash: 'x', emailCoach: false });
     // Reader 3 is a member with newsletters on, reader 4 a reader with nothing against them.
     await test.db.insert(users).values({ id: 'u-3', email: 'reader3@example.com', passwordHash: 'x' });
     resend.failNext(1, 500);
@@ -249,7 +260,10 @@ describe('a newsletter in batches', () => {
     );
     expect(byAddress['reader0@example.com']).toEqual(['failed', expect.stringMatching(/bounced or complaining/)]);
     expect(byAddress['reader1@example.com']).toEqual(['failed', expect.stringMatching(/unsubscribed/)]);
-    expect(byAddress['reader2@example.com']).toEqual(['failed', expect.stringMatching(/switched the coach's newsletters off/)]);
+    expect(byAddress['reader2@example.com']).toEqual([
+      'failed',
+      expect.stringMatching(/switched the coach's newsletters off/),
+    ]);
     // A suppression that arrives after the first attempt leaves the batch as it was sent: its retry
     // must be the same request under the same key.
     await test.db.insert(emailSuppressions).values({ email: 'reader3@example.com', reason: 'complaint', createdAt: T });

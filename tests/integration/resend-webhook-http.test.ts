@@ -50,7 +50,8 @@ async function written(): Promise<string> {
   return JSON.stringify(rows);
 }
 
-const stats = async () => (await sql.execute({ sql: 'SELECT * FROM campaign_stats WHERE campaign = ?', args: [CAMPAIGN] })).rows[0];
+const stats = async () =>
+  (await sql.execute({ sql: 'SELECT * FROM campaign_stats WHERE campaign = ?', args: [CAMPAIGN] })).rows[0];
 const suppression = async (email: string) =>
   (await sql.execute({ sql: 'SELECT reason, campaign, detail FROM email_suppressions WHERE email = ?', args: [email] }))
     .rows[0];
@@ -78,7 +79,10 @@ describe('refused events', () => {
         notJsonBody,
       );
     }
-    const large = signedWebhook(SECRET, event('email.complained', 'large@example.com', { padding: 'x'.repeat(70_000) }));
+    const large = signedWebhook(
+      SECRET,
+      event('email.complained', 'large@example.com', { padding: 'x'.repeat(70_000) }),
+    );
 
     const cases: [string, string, Record<string, string>, number, RegExp][] = [
       ['a forged signature', good.body, forged, 400, /did not verify/],
@@ -87,7 +91,13 @@ describe('refused events', () => {
       ['a stale timestamp', stale.body, stale.headers, 400, /did not verify/],
       ['a future timestamp', future.body, future.headers, 400, /did not verify/],
       ['no signature headers', good.body, { 'content-type': 'application/json' }, 400, /did not verify/],
-      ['a timestamp that is not a number', good.body, { ...good.headers, 'svix-timestamp': 'soon' }, 400, /did not verify/],
+      [
+        'a timestamp that is not a number',
+        good.body,
+        { ...good.headers, 'svix-timestamp': 'soon' },
+        400,
+        /did not verify/,
+      ],
       ['a signed body that is not JSON', notJsonBody, notJsonSigned, 400, /not JSON/],
       ['a body too large', large.body, large.headers, 413, /too large/],
     ];
@@ -124,7 +134,10 @@ describe('events that verify', () => {
       detail: 'Permanent: General: The mailbox does not exist',
     });
     expect(await stats()).toMatchObject({ bounced: 1 });
-    const events = await sql.execute({ sql: 'SELECT * FROM email_events WHERE id = ?', args: [bounce.headers['svix-id']!] });
+    const events = await sql.execute({
+      sql: 'SELECT * FROM email_events WHERE id = ?',
+      args: [bounce.headers['svix-id']!],
+    });
     expect(events.rows[0]).toMatchObject({
       type: 'email.bounced',
       email: 'gone@example.com',
@@ -161,11 +174,23 @@ describe('events that verify', () => {
     expect((await post(opened.body, opened.headers)).status).toBe(200);
     expect(await stats()).toMatchObject({ delivered: 1, complained: 1, bounced: 1, sent: 0 });
     expect(await suppression('happy@example.com')).toBeUndefined();
+    // An open (were tracking switched on at Resend) is kept without the address: nobody's reading.
+    const openRow = await sql.execute({
+      sql: 'SELECT email FROM email_events WHERE id = ?',
+      args: [opened.headers['svix-id']!],
+    });
+    expect(openRow.rows[0]).toMatchObject({ email: null });
 
     // A tag that is not one of our campaigns counts nowhere.
-    const foreign = signedWebhook(SECRET, event('email.delivered', 'x@example.com', { tags: { campaign: 'spring sale' } }));
+    const foreign = signedWebhook(
+      SECRET,
+      event('email.delivered', 'x@example.com', { tags: { campaign: 'spring sale' } }),
+    );
     expect((await post(foreign.body, foreign.headers)).status).toBe(200);
-    const row = await sql.execute({ sql: 'SELECT campaign FROM email_events WHERE id = ?', args: [foreign.headers['svix-id']!] });
+    const row = await sql.execute({
+      sql: 'SELECT campaign FROM email_events WHERE id = ?',
+      args: [foreign.headers['svix-id']!],
+    });
     expect(row.rows[0]).toMatchObject({ campaign: null });
     expect(await stats()).toMatchObject({ delivered: 1 });
   });

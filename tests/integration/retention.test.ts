@@ -275,7 +275,9 @@ describe('the email provider’s events', () => {
       { id: 'msg_old', type: 'email.bounced', email: 'gone@example.com', createdAt: T },
       { id: 'msg_new', type: 'email.delivered', email: 'here@example.com', createdAt: after(DAY) },
     ]);
-    await test.db.insert(schema.emailSuppressions).values({ email: 'gone@example.com', reason: 'bounce', createdAt: T });
+    await test.db
+      .insert(schema.emailSuppressions)
+      .values({ email: 'gone@example.com', reason: 'bounce', createdAt: T });
     expect(await pruneRetainedData(test.db, after(90 * DAY - 1))).toMatchObject({ deletedEmailEvents: 0 });
     expect(await pruneRetainedData(test.db, after(90 * DAY))).toMatchObject({ deletedEmailEvents: 1 });
     expect((await test.db.select().from(schema.emailEvents)).map((row) => row.id)).toEqual(['msg_new']);

@@ -242,9 +242,10 @@ const messageOfRow = (row: Record<string, unknown>): RowMessage => ({
   subject: String(row['subject']),
   html: String(row['html']),
   text: String(row['text']),
-  headers: (typeof row['headers'] === 'string'
-    ? JSON.parse(row['headers'])
-    : (row['headers'] ?? {})) as Record<string, string>,
+  headers: (typeof row['headers'] === 'string' ? JSON.parse(row['headers']) : (row['headers'] ?? {})) as Record<
+    string,
+    string
+  >,
   campaign: row['campaign'] === null || row['campaign'] === undefined ? null : String(row['campaign']),
 });
 
@@ -303,7 +304,14 @@ export async function composeBody(
 
 async function composeOutgoing(contents: CampaignContents, from: string, message: RowMessage): Promise<OutgoingEmail> {
   const body = await composeBody(contents, message);
-  return { from, to: message.to, subject: message.subject, headers: message.headers, campaign: message.campaign, ...body };
+  return {
+    from,
+    to: message.to,
+    subject: message.subject,
+    headers: message.headers,
+    campaign: message.campaign,
+    ...body,
+  };
 }
 
 export interface BatchDeliveryReport {
@@ -379,7 +387,15 @@ export async function deliverDueBatches({
   maxBatches = ratePerSecond,
   signal,
 }: BatchDeliveryOptions): Promise<BatchDeliveryReport> {
-  const report: BatchDeliveryReport = { batches: 0, sent: 0, dropped: 0, retried: 0, failed: 0, single: 0, finished: 0 };
+  const report: BatchDeliveryReport = {
+    batches: 0,
+    sent: 0,
+    dropped: 0,
+    retried: 0,
+    failed: 0,
+    single: 0,
+    finished: 0,
+  };
   const contents = new CampaignContents(db);
   for (let n = 0; n < maxBatches && !signal?.aborted; n++) {
     const claim = await claimBatch(db, workerId, clock(), report);
@@ -487,7 +503,14 @@ async function sendBatch(
       // key, the messages the provider would take go out and the one it refuses fails alone.
       await db
         .update(outbox)
-        .set({ batchKey: null, status: 'pending', nextAttemptAt: now, lastError: message, leaseOwner: null, leaseExpiresAt: null })
+        .set({
+          batchKey: null,
+          status: 'pending',
+          nextAttemptAt: now,
+          lastError: message,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        })
         .where(mine);
       report.single += ids.length;
       return;

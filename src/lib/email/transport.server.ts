@@ -77,7 +77,11 @@ function refusal(error: { message?: string; statusCode?: number | null } | null,
   const status = error?.statusCode ?? 0;
   // 4xx other than rate limiting means the message itself is wrong: do not hammer the provider.
   const retryable = status === 0 || status === 429 || status >= 500;
-  return new EmailDeliveryError(`Resend refused ${what} (${status}): ${error?.message ?? 'no data'}`, retryable, status);
+  return new EmailDeliveryError(
+    `Resend refused ${what} (${status}): ${error?.message ?? 'no data'}`,
+    retryable,
+    status,
+  );
 }
 
 const unreachable = (error: unknown) =>

@@ -10,12 +10,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * unsubscribe is sent by mail providers with a signed token; Stripe's and Resend's webhooks carry a
  * signature.
  */
-export const CROSS_SITE_ALLOWED = new Set([
-  '/unsubscribe',
-  '/email/off',
-  '/api/stripe/webhook',
-  '/api/resend/webhook',
-]);
+export const CROSS_SITE_ALLOWED = new Set(['/unsubscribe', '/email/off', '/api/stripe/webhook', '/api/resend/webhook']);
 
 export interface CsrfRequest {
   method: string;

@@ -46,6 +46,20 @@ const NOT_VERIFIED: ResendWebhookResult = {
   message: 'The svix-signature header did not verify for this payload and time.',
 };
 
+/**
+ * The events about delivery, which keep the address they concern. Any other (opens and clicks,
+ * should tracking ever be switched on at Resend) is recorded without it: nobody's reading is kept.
+ */
+const DELIVERY_EVENTS = new Set([
+  'email.sent',
+  'email.delivered',
+  'email.delivery_delayed',
+  'email.bounced',
+  'email.complained',
+  'email.failed',
+  'email.suppressed',
+]);
+
 /** A bounce Resend reports as temporary (or cannot tell) leaves the address alone. */
 const SOFT_BOUNCE = /transient|undetermined/i;
 
@@ -98,7 +112,7 @@ export async function handleResendWebhook(
   if (seen) return { status: 200, message: 'Already handled.' };
 
   const data = event.data && typeof event.data === 'object' ? event.data : {};
-  const email = recipientOf(data.to);
+  const email = DELIVERY_EVENTS.has(event.type) ? recipientOf(data.to) : null;
   const campaign = campaignOfTags(data.tags);
   const occurred = typeof event.created_at === 'string' ? Date.parse(event.created_at) : NaN;
   const bounceType = text(data.bounce?.type, 100) ?? '';
