@@ -15,10 +15,12 @@ import {
   LEASE_MS,
   type BatchDeliveryOptions,
 } from '../../src/lib/email/outbox.server.ts';
+import { backgroundJobs } from '../../src/lib/app/background/jobs.server.ts';
 import { getMail } from '../../src/lib/email/mail-viewer.server.ts';
 import { createResendTransport, type EmailTransport } from '../../src/lib/email/transport.server.ts';
 import { UNSUBSCRIBE_PLACEHOLDER } from '../../src/lib/marketing/personalise.ts';
 import { startFakeResend, type FakeResend } from '../fakes/resend.ts';
+import { testAppContext } from '../setup/app-context.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 const FROM = 'Coach <coach@example.com>';
@@ -228,6 +230,19 @@ describe('a newsletter in batches', () => {
     console.info(`15 batch calls at EMAIL_SEND_RATE=${rate} took ${elapsed} ms on two workers`);
   });
 
+  it('gives a batch back, unsent and its attempt not counted, when the rate’s window does not end', async () => {
+    await queue(200);
+    // A clock that stands still: the second batch never gets a slot in this run.
+    const report = await run({ ratePerSecond: 1, maxBatches: 5 });
+    expect(report).toMatchObject({ batches: 1, sent: 100 });
+    const waiting = await test.db.select().from(outbox).where(eq(outbox.status, 'pending'));
+    expect(waiting).toHaveLength(100);
+    expect(waiting.every((row) => row.attempts === 0 && row.leaseOwner === null)).toBe(true);
+    const next = new Date(T.getTime() + 1000);
+    expect(await run({ ratePerSecond: 1, clock: () => next })).toMatchObject({ batches: 1, sent: 100 });
+    expect(resend.repeated).toBe(0);
+  });
+
   it('four workers at once send every row once', async () => {
     await queue(600);
     const reports = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((workerId) => run({ workerId, maxBatches: 10 })));
@@ -283,6 +298,22 @@ describe('a newsletter in batches', () => {
     expect(shown!.html).toContain(`href="${unsubscribeUrl(1)}"`);
     expect(shown!.text).toContain(unsubscribeUrl(1));
     expect(shown!.html).not.toContain(UNSUBSCRIBE_PLACEHOLDER);
+  });
+});
+
+describe('the deliver-batches job', () => {
+  it('is in the one job list, every second, and without Resend keeps the emails in the outbox for the mail viewer', async () => {
+    await queue(150);
+    const app = testAppContext({ db: test.db, siteUrl: 'https://coach.example', now: T });
+    expect(app.email.transport.name).toBe('local');
+    const job = backgroundJobs(app, 'worker-1').find((each) => each.name === 'deliver-batches')!;
+    expect(job.everyMs).toBe(1000);
+    // The default rate (EMAIL_SEND_RATE=5): both batches in one run.
+    expect(await job.run(new AbortController().signal)).toMatchObject({ batches: 2, sent: 150, finished: 1 });
+    const [row] = await test.db.select().from(outbox).where(eq(outbox.toAddress, 'reader101@example.com'));
+    expect(row).toMatchObject({ status: 'sent', providerMessageId: `local:bc:${BROADCAST}:${runId}:1:1` });
+    expect(resend.deliveries).toHaveLength(0);
+    expect((await getMail(test.db, row!.id))!.html).toContain(`href="${unsubscribeUrl(101)}"`);
   });
 });
 

@@ -401,17 +401,41 @@ export async function deliverDueBatches({
     const claim = await claimBatch(db, workerId, clock(), report);
     if (!claim) break;
     if (claim.rows.length === 0) continue;
-    // The batch is held; wait for a slot of the rate, which every process shares.
-    for (;;) {
+    // The batch is held; wait for a slot of the rate, which every process shares. A window that
+    // does not end (the clock stands still, or the run is stopping) gives the batch back, unsent.
+    let allowed = false;
+    for (let tries = 0; tries < 5 && !signal?.aborted; tries++) {
       const permit = await hitRateLimit(db, batchRateRule(ratePerSecond), 'all', clock().getTime());
-      if (permit.allowed || signal?.aborted) break;
-      await sleep(Math.max(10, permit.windowStart + 1000 - clock().getTime()), signal);
+      if ((allowed = permit.allowed)) break;
+      const windowEnd = permit.windowStart + 1000;
+      await sleep(Math.max(10, windowEnd - clock().getTime()), signal);
+      if (clock().getTime() < windowEnd) break;
     }
-    if (signal?.aborted) break;
+    if (!allowed) {
+      await giveBack(db, workerId, claim);
+      break;
+    }
     await sendBatch(db, transport, from, workerId, clock(), claim, contents, report);
   }
   report.finished = await finishBroadcasts(db, clock());
   return report;
+}
+
+/** A claimed batch not sent, due again at once, its attempt not counted (its withdrawals stand). */
+async function giveBack(db: Database, workerId: string, batch: ClaimedBatch): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: 'pending', leaseOwner: null, leaseExpiresAt: null, attempts: sql`${outbox.attempts} - 1` })
+    .where(
+      and(
+        inArray(
+          outbox.id,
+          batch.rows.map((row) => row.id),
+        ),
+        eq(outbox.leaseOwner, workerId),
+        eq(outbox.status, 'sending'),
+      ),
+    );
 }
 
 interface ClaimedBatch {
