@@ -208,6 +208,20 @@ describe('a newsletter in batches', () => {
     expect(reader3.tags).toEqual([{ name: 'campaign', value: CAMPAIGN }]);
   });
 
+  it('a key the provider already saw with another payload (409) also falls back to single sends', async () => {
+    await queue(3);
+    const key = `bc:${BROADCAST}:${runId}:0`;
+    // Something else went out under this key first: the fake, like Resend, refuses the reuse.
+    await transport.sendBatch(
+      [{ from: FROM, to: 'other@example.com', subject: 'Other', html: '<p>x</p>', text: 'x', headers: {} }],
+      key,
+    );
+    expect(await run()).toMatchObject({ single: 3, batches: 0 });
+    expect(resend.batches.filter((batch) => batch.key === key)).toHaveLength(1);
+    expect((await test.db.select().from(outbox)).every((row) => row.batchKey === null)).toBe(true);
+    expect((await test.db.select().from(outbox))[0]!.lastError).toMatch(/409/);
+  });
+
   it('keeps to the send rate, every worker together', async () => {
     await queue(1500);
     const rate = 5;
