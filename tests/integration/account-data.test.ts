@@ -66,6 +66,8 @@ const MEMBER_ROWS: Record<string, string> = {
   billing_customers: 'SELECT * FROM billing_customers WHERE user_id = :id',
   subscriptions: 'SELECT * FROM subscriptions WHERE user_id = :id',
   entitlements: 'SELECT * FROM entitlements WHERE user_id = :id',
+  email_suppressions: 'SELECT * FROM email_suppressions WHERE email = :email',
+  email_events: 'SELECT * FROM email_events WHERE email = :email',
 };
 
 /** Where each table with a member's rows is in their export, and a value of theirs it must show. */
@@ -87,6 +89,8 @@ const EXPORT: Record<string, { path: string; shows: string } | { excluded: strin
   billing_customers: { path: 'billing.stripeCustomerId', shows: 'cus_mira' },
   subscriptions: { path: 'billing.subscriptions', shows: 'sub_mira' },
   entitlements: { path: 'billing.entitlement', shows: 'active' },
+  email_suppressions: { path: 'emailDelivery.suppression', shows: 'complaint' },
+  email_events: { path: 'emailDelivery.events', shows: 'email.complained' },
   rate_limits: {
     excluded: 'counters of recent attempts (a number and a time), kept at most two days and keyed by a hash',
   },
@@ -250,6 +254,14 @@ async function seed(): Promise<void> {
   await db.insert(s.articleViews).values({ day: '2026-11-26', article: 'thank-you-note-within-24-hours', views: 3 });
   await db.insert(s.funnelDaily).values({ day: '2026-11-25', article: '', captures: 2, members: 1 });
   await db.insert(s.appSettings).values({ key: 'comments.holdFirst', value: true });
+  await db.insert(s.emailSuppressions).values([
+    { email: MIRA.email, reason: 'complaint', campaign: 'b-spring', createdAt: NOW },
+    { email: OTTO.email, reason: 'bounce', detail: 'Permanent: General', createdAt: NOW },
+  ]);
+  await db.insert(s.emailEvents).values([
+    { id: 'msg_mira_1', type: 'email.complained', email: MIRA.email, campaign: 'b-spring', createdAt: NOW },
+    { id: 'msg_otto_1', type: 'email.bounced', email: OTTO.email, createdAt: NOW },
+  ]);
   await db.insert(s.outbox).values([
     {
       idempotencyKey: `reminder:${MIRA.id}:2026-11-26`,

@@ -71,6 +71,7 @@ function requestFor(route: string): { path: string; method?: 'POST'; body?: stri
     '/pricing/success': { path: '/pricing/success?session_id=cs_test_nope' },
     '/api/views': { path: '/api/views', method: 'POST', body: ARTICLE },
     '/api/stripe/webhook': { path: '/api/stripe/webhook', method: 'POST', body: '{}' },
+    '/api/resend/webhook': { path: '/api/resend/webhook', method: 'POST', body: '{}' },
   };
   if (requests[route]) return requests[route];
   return route.includes('[') ? undefined : { path: route };

@@ -30,6 +30,7 @@ import { bodyLimit } from '../../src/lib/http/request-body.ts';
 import { createSession, invalidateSession } from '../../src/lib/auth/session.server.ts';
 import { signToken } from '../../src/lib/auth/tokens.server.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.ts';
+import { Webhook } from 'standardwebhooks';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import {
   errorLines,
@@ -44,6 +45,9 @@ import { freshDatabaseFile, testClient } from '../setup/test-database.ts';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_260_514);
 const WEBHOOK_SECRET = 'whsec_local_test_secret_for_the_fuzzer';
+const RESEND_WEBHOOK_SECRET = `whsec_${Buffer.from('the fuzzer’s Resend webhook key!').toString('base64')}`;
+/** Resend's signature of a body, as its webhook sends it. */
+const resendSignature = (id: string, at: Date, body: string) => new Webhook(RESEND_WEBHOOK_SECRET).sign(id, at, body);
 const SLUG = 'thank-you-note-within-24-hours';
 /** The subject of B's draft sent for review: never on a page A is shown. */
 const B_DRAFT = 'B’s private draft for the coach';
@@ -151,7 +155,10 @@ async function payingMember(email: string): Promise<Browser> {
 
 beforeAll(async () => {
   fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
-  server = await startMemberServer(database.url, stripeEnv(fake, WEBHOOK_SECRET));
+  server = await startMemberServer(database.url, {
+    ...stripeEnv(fake, WEBHOOK_SECRET),
+    RESEND_WEBHOOK_SECRET,
+  });
   fake.webhookUrl = `${server.url}/api/stripe/webhook`;
 
   // The coach, with a comment nobody fuzzes: B likes and reports it.
@@ -1276,6 +1283,7 @@ const ROUTES: Record<string, RouteSpec> = {
   '/account/export.json': { who: 'member', noInput: 'a download of the member’s own data' },
   '/account': { who: 'member', query: () => ({ saved: ['password-reset', 'verified', 'x'] }) },
   '/api/stripe/webhook': { who: 'visitor', rawBody: true, noInput: 'POST only: its body is fuzzed below' },
+  '/api/resend/webhook': { who: 'visitor', rawBody: true, noInput: 'POST only: its body is fuzzed below' },
   '/api/views': { who: 'visitor', rawBody: true, noInput: 'POST only: its body is fuzzed below' },
   '/tracker/board': {
     who: 'member',
@@ -1923,7 +1931,15 @@ describe('fuzzing', () => {
         { label: name, who, method: 'POST', path: rpc, headers: form, body: streamFor(rpc), ...tooLarge },
       ];
     });
-    for (const path of ['/api/stripe/webhook', '/api/views', '/login', '/unsubscribe?token=x', '/email/off', '/search'])
+    for (const path of [
+      '/api/stripe/webhook',
+      '/api/resend/webhook',
+      '/api/views',
+      '/login',
+      '/unsubscribe?token=x',
+      '/email/off',
+      '/search',
+    ])
       for (const body of [() => oversizedFor(path), streamFor(path)])
         probes.push({ label: path, who: 'visitor', method: 'POST', path, headers: form, body, ...tooLarge });
     const upload = '/tracker/data?_action=tracker.importFile';
@@ -2033,6 +2049,94 @@ describe('fuzzing', () => {
       }),
     ];
     expect(await sendAll(probes), seedNote(3000)).toEqual([]);
+  }, 60_000);
+
+  it('the Resend webhook: garbage bodies and signatures, and signed events full of junk', async () => {
+    const path = '/api/resend/webhook';
+    const now = () => Math.floor(Date.now() / 1000);
+    const unsigned = fc.record({
+      body: fc.oneof(
+        junkText,
+        fc.jsonValue().map((json) => JSON.stringify(json)),
+      ),
+      id: fc.oneof(
+        fc.constant(undefined),
+        junkText.map((text) => text.replace(/[^\x20-\x7e]/g, '') || 'msg_1'),
+      ),
+      timestamp: fc.oneof(
+        fc.constant(undefined),
+        fc.constantFrom('', 'soon', '-1', '9'.repeat(40)),
+        fc.constant(String(now())),
+      ),
+      signature: fc.oneof(
+        fc.constant(undefined),
+        fc.constantFrom('', 'v1,', 'v1,AAAA', 'v2,abc v1,def', `v1,${'A'.repeat(44)}`),
+        fc.string({ unit: 'binary-ascii', maxLength: 100 }).map((text) => text.replace(/[^\x20-\x7e]/g, '')),
+      ),
+    });
+    const event = fc.record(
+      {
+        type: fc.oneof(
+          fc.constantFrom('email.delivered', 'email.bounced', 'email.complained', 'email.opened', 'contact.created'),
+          junkText,
+        ),
+        created_at: fc.oneof(junkText, fc.constant(new Date().toISOString())),
+        data: fc.oneof(
+          fc.jsonValue(),
+          fc.record(
+            {
+              email_id: fc.oneof(junkText, fc.integer()),
+              to: fc.oneof(fc.array(fc.oneof(junkText, fc.emailAddress(), fc.integer())), junkText, fc.constant(null)),
+              tags: fc.oneof(
+                fc.dictionary(junkText, fc.oneof(junkText, fc.constant('b-fuzz'))),
+                fc.array(fc.record({ name: fc.constant('campaign'), value: fc.oneof(junkText, fc.constant('s-x')) })),
+                fc.constant(null),
+              ),
+              bounce: fc.oneof(fc.constant(null), fc.record({ type: fc.oneof(junkText, fc.constant('Permanent')) })),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    const probes: Probe[] = [
+      ...sample(unsigned, 3100, 100).map(({ body, id, timestamp, signature }): Probe => ({
+        label: 'resend webhook, unsigned',
+        who: 'visitor',
+        method: 'POST',
+        path,
+        headers: {
+          'content-type': 'application/json',
+          ...(id === undefined ? {} : { 'svix-id': id }),
+          ...(timestamp === undefined ? {} : { 'svix-timestamp': timestamp }),
+          ...(signature === undefined ? {} : { 'svix-signature': signature }),
+        },
+        body: () => body,
+        describe: `${JSON.stringify([id, timestamp, signature])} ${JSON.stringify(body.slice(0, 100))}`,
+        expect: [400, 413],
+      })),
+      ...sample(event, 3101, 100).map((event, n): Probe => {
+        const payload = JSON.stringify(event);
+        const id = `msg_fuzz_${n}`;
+        const at = new Date();
+        return {
+          label: 'resend webhook, signed junk',
+          who: 'visitor',
+          method: 'POST',
+          path,
+          headers: {
+            'content-type': 'application/json',
+            'svix-id': id,
+            'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+            'svix-signature': resendSignature(id, at, payload),
+          },
+          body: () => payload,
+          describe: payload.slice(0, 300),
+        };
+      }),
+    ];
+    expect(await sendAll(probes), seedNote(3100)).toEqual([]);
   }, 60_000);
 
   it('the view beacon: junk paths, bodies, agents and content types', async () => {

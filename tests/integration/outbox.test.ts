@@ -126,6 +126,7 @@ describe('the outbox through the real Resend SDK', () => {
         await transport.send(email, key);
         throw new Error('process killed');
       },
+      sendBatch: () => Promise.reject(new Error('not used here')),
     };
     await test.db.$client.execute(
       "UPDATE outbox SET status = 'sending', lease_owner = 'A', lease_expires_at = 0, attempts = 1",

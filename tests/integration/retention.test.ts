@@ -39,12 +39,14 @@ const recording: EmailTransport = {
     delivered.push(email);
     return `id-${delivered.length}`;
   },
+  sendBatch: () => Promise.reject(new Error('not used here')),
 };
 const refusing: EmailTransport = {
   name: 'local',
   async send() {
     throw new EmailDeliveryError('the provider refused this address', false);
   },
+  sendBatch: () => Promise.reject(new EmailDeliveryError('the provider refused this address', false)),
 };
 
 const auth = (now: Date): AppContext => testAppContext({ db: test.db, siteUrl: SITE, now });
@@ -239,6 +241,7 @@ describe('other messages', () => {
       deletedLinks: 0,
       clearedLeadTokens: 0,
       deletedSessions: 0,
+      deletedEmailEvents: 0,
     });
     expect(await everything()).toEqual(before);
 
@@ -263,6 +266,22 @@ describe('sessions', () => {
     expect(await pruneRetainedData(test.db, after(30 * DAY))).toMatchObject({ deletedSessions: 1 });
     expect((await test.db.select().from(sessions)).map((row) => row.id)).toEqual([fresh.session.id]);
     expect(old.session.id).not.toBe(fresh.session.id);
+  });
+});
+
+describe('the email provider’s events', () => {
+  it('are deleted 90 days after they were received; suppressions stay', async () => {
+    await test.db.insert(schema.emailEvents).values([
+      { id: 'msg_old', type: 'email.bounced', email: 'gone@example.com', createdAt: T },
+      { id: 'msg_new', type: 'email.delivered', email: 'here@example.com', createdAt: after(DAY) },
+    ]);
+    await test.db
+      .insert(schema.emailSuppressions)
+      .values({ email: 'gone@example.com', reason: 'bounce', createdAt: T });
+    expect(await pruneRetainedData(test.db, after(90 * DAY - 1))).toMatchObject({ deletedEmailEvents: 0 });
+    expect(await pruneRetainedData(test.db, after(90 * DAY))).toMatchObject({ deletedEmailEvents: 1 });
+    expect((await test.db.select().from(schema.emailEvents)).map((row) => row.id)).toEqual(['msg_new']);
+    expect(await test.db.select().from(schema.emailSuppressions)).toHaveLength(1);
   });
 });
 

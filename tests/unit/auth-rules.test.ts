@@ -128,6 +128,7 @@ describe('isCrossSiteRefused', () => {
     ['a DELETE from another origin', request('DELETE', '/x', { origin: 'https://evil.example' }), true],
     ['the one-click unsubscribe from a mail provider', request('POST', '/unsubscribe', {}), false],
     ['a Stripe webhook', request('POST', '/api/stripe/webhook', {}), false],
+    ['a Resend webhook', request('POST', '/api/resend/webhook', {}), false],
     // The exemption is for those paths' own handlers: Astro runs an Action on any path.
     ['an Action posted to /unsubscribe', request('POST', '/unsubscribe?_action=auth.login', {}), true],
     [

@@ -12,6 +12,8 @@ export const ENV_DEFAULTS = {
   DATABASE_BUSY_TIMEOUT_MS: 5000,
   MIGRATE_ON_START: false,
   EMAIL_FROM: 'Own the Follow-Up <coach@ownthefollowup.localhost>',
+  /** Batch calls to the email provider per second, every process together (Resend allows 5 by default). */
+  EMAIL_SEND_RATE: 5,
   BACKGROUND_JOBS: true,
   TRUST_PROXY: false,
   LOG_LEVEL: 'info',
@@ -40,6 +42,10 @@ export interface AppConfig {
     resendBaseUrl: string | undefined;
     /** The sender of every email. */
     from: string;
+    /** Batch calls to the provider per second, every process together. */
+    sendRate: number;
+    /** Verifies Resend's webhook (bounces, complaints, deliveries); unset, the endpoint answers 404. */
+    webhookSecret: string | undefined;
   };
   stripe: {
     secretKey: string | undefined;
@@ -87,6 +93,8 @@ export function readConfig(env: EnvironmentRecord): AppConfig {
       resendApiKey,
       resendBaseUrl: text(env.RESEND_BASE_URL),
       from: text(env.EMAIL_FROM) ?? ENV_DEFAULTS.EMAIL_FROM,
+      sendRate: number(env.EMAIL_SEND_RATE, ENV_DEFAULTS.EMAIL_SEND_RATE),
+      webhookSecret: text(env.RESEND_WEBHOOK_SECRET),
     },
     stripe: {
       secretKey: text(env.STRIPE_SECRET_KEY),

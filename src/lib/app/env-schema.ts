@@ -34,6 +34,21 @@ export const ENV_SCHEMA = {
     access: 'secret',
     default: ENV_DEFAULTS.EMAIL_FROM,
   }),
+  // Batch calls to Resend per second, all processes together (the account's rate limit; docs/email.md).
+  EMAIL_SEND_RATE: envField.number({
+    context: 'server',
+    access: 'secret',
+    default: ENV_DEFAULTS.EMAIL_SEND_RATE,
+    int: true,
+    gt: 0,
+  }),
+  // The signing secret of Resend's webhook (/api/resend/webhook); unset, that endpoint answers 404.
+  RESEND_WEBHOOK_SECRET: envField.string({
+    context: 'server',
+    access: 'secret',
+    optional: true,
+    startsWith: 'whsec_',
+  }),
   // Payments are on when the secret key, the webhook secret and at least one price are set.
   STRIPE_SECRET_KEY: envField.string({ context: 'server', access: 'secret', optional: true, min: 8 }),
   STRIPE_WEBHOOK_SECRET: envField.string({

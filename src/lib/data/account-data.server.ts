@@ -12,6 +12,8 @@ import {
   comments,
   conversations,
   draftReviews,
+  emailEvents,
+  emailSuppressions,
   emailTokens,
   entitlements,
   leads,
@@ -47,6 +49,8 @@ export async function exportAccountData(db: Database, user: User, now = new Date
     subscriptionRows,
     entitlementRows,
     emails,
+    suppressions,
+    deliveryEvents,
   ] = await Promise.all([
     db
       .select({
@@ -182,6 +186,27 @@ export async function exportAccountData(db: Database, user: User, now = new Date
       .from(outbox)
       .where(or(eq(outbox.toAddress, user.email), eq(outbox.userId, user.id)))
       .orderBy(asc(outbox.id)),
+    // What the email provider reported about their address: a bounce or complaint that stopped
+    // newsletters, and the delivery events of email to it.
+    db
+      .select({
+        reason: emailSuppressions.reason,
+        campaign: emailSuppressions.campaign,
+        detail: emailSuppressions.detail,
+        createdAt: emailSuppressions.createdAt,
+      })
+      .from(emailSuppressions)
+      .where(eq(emailSuppressions.email, user.email.toLowerCase())),
+    db
+      .select({
+        type: emailEvents.type,
+        campaign: emailEvents.campaign,
+        occurredAt: emailEvents.occurredAt,
+        receivedAt: emailEvents.createdAt,
+      })
+      .from(emailEvents)
+      .where(eq(emailEvents.email, user.email.toLowerCase()))
+      .orderBy(asc(emailEvents.createdAt)),
   ]);
   return {
     exportedAt: now.toISOString(),
@@ -228,6 +253,7 @@ export async function exportAccountData(db: Database, user: User, now = new Date
       entitlement: entitlementRows[0] ?? null,
     },
     emails,
+    emailDelivery: { suppression: suppressions[0] ?? null, events: deliveryEvents },
   };
 }
 
@@ -281,6 +307,8 @@ export async function deleteAccountData(db: Database, user: Pick<User, 'id' | 'e
 
     await tx.delete(leads).where(or(eq(leads.userId, id), eq(leads.email, user.email)));
     await tx.delete(outbox).where(or(eq(outbox.toAddress, user.email), eq(outbox.userId, id)));
+    await tx.delete(emailSuppressions).where(eq(emailSuppressions.email, user.email.toLowerCase()));
+    await tx.delete(emailEvents).where(eq(emailEvents.email, user.email.toLowerCase()));
     // Counters keyed by the member's id or by their hashed address (`name:subject`).
     for (const subject of [id, hashToken(user.email), user.email])
       await tx.run(sql`DELETE FROM rate_limits WHERE substr(key, ${-(subject.length + 1)}) = ${`:${subject}`}`);

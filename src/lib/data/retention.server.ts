@@ -14,16 +14,22 @@
  * - A cheat-sheet lead's confirmation hash is cleared 7 days after its link expired (until then an
  *   old link is told it has expired rather than that it is not valid).
  * - Sessions are deleted when they expire.
+ * - The email provider's events (delivered, bounced, complained; src/lib/marketing/webhooks.server.ts)
+ *   are deleted 90 days after they were received: a campaign's counts outlive them in
+ *   campaign_stats, and a suppression (which must last) is its own row.
  */
 import { and, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/connect.ts';
-import { emailTokens, leads, outbox, sessions } from '../../../db/schema.ts';
+import { emailEvents, emailTokens, leads, outbox, sessions } from '../../../db/schema.ts';
 import { BODY_RETENTION_MS, EXPIRED_BEFORE_DELIVERY, ROW_RETENTION_MS } from '../email/outbox.server.ts';
 
 export { BODY_RETENTION_MS, ROW_RETENTION_MS };
 
 /** How long an expired cheat-sheet confirmation link is still recognised as expired. */
 export const LEAD_CONFIRM_GRACE_MS = 7 * 86_400_000;
+
+/** How long the email provider's events are kept. */
+export const EMAIL_EVENT_RETENTION_MS = 90 * 86_400_000;
 
 /** What an erased message holds in place of its body. */
 export const ERASED_TEXT =
@@ -40,6 +46,7 @@ export interface PruneReport {
   deletedLinks: number;
   clearedLeadTokens: number;
   deletedSessions: number;
+  deletedEmailEvents: number;
 }
 
 export async function pruneRetainedData(db: Database, now = new Date()): Promise<PruneReport> {
@@ -71,6 +78,9 @@ export async function pruneRetainedData(db: Database, now = new Date()): Promise
       ),
     );
   const deletedSessions = await db.delete(sessions).where(lte(sessions.expiresAt, now));
+  const deletedEmailEvents = await db
+    .delete(emailEvents)
+    .where(lte(emailEvents.createdAt, new Date(now.getTime() - EMAIL_EVENT_RETENTION_MS)));
   return {
     expired: expired.rowsAffected,
     erased: erased.rowsAffected,
@@ -78,6 +88,7 @@ export async function pruneRetainedData(db: Database, now = new Date()): Promise
     deletedLinks: deletedLinks.rowsAffected,
     clearedLeadTokens: clearedLeadTokens.rowsAffected,
     deletedSessions: deletedSessions.rowsAffected,
+    deletedEmailEvents: deletedEmailEvents.rowsAffected,
   };
 }
 

@@ -3,6 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import { outbox } from '../../../db/schema.ts';
 import type { Database } from '../../../db/connect.ts';
 import type { AppConfig } from '../app/config.ts';
+import { CampaignContents, composeBody } from './outbox.server.ts';
 import { mailViewerAnswers, mailViewerState, type MailViewerState } from './mail-viewer';
 
 /** Whether a server so configured has the local mail viewer at all, and why (/healthz reports it for the start-up log). */
@@ -45,7 +46,18 @@ export function listMail(db: Database, limit = 200) {
     .limit(limit);
 }
 
+/**
+ * One message as its recipient gets it: a newsletter's row holds no body of its own, so it is
+ * composed as the worker composes it (the broadcast's rendering, with this recipient's working
+ * unsubscribe link). An erased message shows its note.
+ */
 export async function getMail(db: Database, id: number) {
   const [message] = await db.select().from(outbox).where(eq(outbox.id, id)).limit(1);
-  return message;
+  if (!message || message.erasedAt) return message;
+  try {
+    return { ...message, ...(await composeBody(new CampaignContents(db), message)) };
+  } catch {
+    // A broadcast whose rendering is gone: shown as stored, empty.
+    return message;
+  }
 }

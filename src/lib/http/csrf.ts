@@ -7,9 +7,10 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Paths that take cross-site POSTs by design, each protected another way: the one-click
- * unsubscribe is sent by mail providers with a signed token; Stripe webhooks carry a signature.
+ * unsubscribe is sent by mail providers with a signed token; Stripe's and Resend's webhooks carry a
+ * signature.
  */
-export const CROSS_SITE_ALLOWED = new Set(['/unsubscribe', '/email/off', '/api/stripe/webhook']);
+export const CROSS_SITE_ALLOWED = new Set(['/unsubscribe', '/email/off', '/api/stripe/webhook', '/api/resend/webhook']);
 
 export interface CsrfRequest {
   method: string;

@@ -6,7 +6,7 @@
  * write. No astro: imports: the app context comes in as an argument.
  */
 import type { AppContext } from '../context.server.ts';
-import { deliverDueEmails, releaseLeases } from '../../email/outbox.server.ts';
+import { deliverDueBatches, deliverDueEmails, releaseLeases } from '../../email/outbox.server.ts';
 import { refreshRollup } from '../../funnel/counts.server.ts';
 import { runNurture } from '../../leads/leads.server.ts';
 import { pruneRateLimits } from '../../http/rate-limit.server.ts';
@@ -53,6 +53,24 @@ export function backgroundJobs(app: AppContext, workerId: string): Job[] {
       run: async (signal) =>
         did({ ...(await deliverDueEmails({ db, transport, from, workerId, now: clock(), signal })) }),
       release: async () => did({ released: await releaseLeases(db, workerId, clock()) }),
+    },
+    {
+      // Newsletters, 100 emails a call, EMAIL_SEND_RATE calls a second across every process. Its
+      // leases are given back by deliver-email's release (the same outbox, the same worker id).
+      name: 'deliver-batches',
+      everyMs: SECOND,
+      run: async (signal) =>
+        did({
+          ...(await deliverDueBatches({
+            db,
+            transport,
+            from,
+            workerId,
+            clock,
+            ratePerSecond: app.config.email.sendRate,
+            signal,
+          })),
+        }),
     },
     {
       name: 'nurture',
