@@ -8,12 +8,22 @@ import type { Database } from '../../../db/connect';
 import { users } from '../../../db/schema';
 import { signToken, verifyToken } from '../auth/tokens.server';
 
-export const EMAIL_KINDS = ['reminders', 'replies'] as const;
+export const EMAIL_KINDS = ['reminders', 'replies', 'newsletter', 'sequence'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
   reminders: 'reminder emails of follow-ups that are due',
   replies: 'emails about replies to your comments',
+  newsletter: "the coach's newsletters",
+  sequence: "the cheat sheet's follow-up tips",
+};
+
+/** The member's switch each kind turns off. */
+const SWITCH_OF: Record<EmailKind, 'emailReminders' | 'emailReplies' | 'emailCoach' | 'emailSequence'> = {
+  reminders: 'emailReminders',
+  replies: 'emailReplies',
+  newsletter: 'emailCoach',
+  sequence: 'emailSequence',
 };
 
 export function emailOffUrl(ctx: { secret: string; siteUrl: string }, kind: EmailKind, userId: string): string {
@@ -35,7 +45,7 @@ export function readEmailOffToken(secret: string, token: string): { kind: EmailK
 export async function turnEmailOff(db: Database, kind: EmailKind, userId: string): Promise<boolean> {
   const updated = await db
     .update(users)
-    .set({ ...(kind === 'reminders' ? { emailReminders: false } : { emailReplies: false }), updatedAt: new Date() })
+    .set({ [SWITCH_OF[kind]]: false, updatedAt: new Date() })
     .where(eq(users.id, userId))
     .returning({ id: users.id });
   return updated.length > 0;
