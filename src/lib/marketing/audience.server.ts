@@ -78,14 +78,23 @@ export function audienceQuery(audience: Audience, context: AudienceContext): SQL
     sql`u.email_coach = 1`,
     ...narrowing(audience, context, sql`l.source_article`, sql`u.created_at`),
   ];
-  const coaching =
-    audience.kind === 'coaching'
-      ? sql` JOIN entitlements e ON e.user_id = u.id AND ((e.status = 'active' AND (e.access_until IS NULL OR e.access_until > ${context.now.getTime()})) OR (e.status = 'grace' AND e.access_until > ${context.now.getTime()}))`
-      : sql``;
+  if (articlesOf(audience, context)) {
+    // Every status and consent (a no-op), so the members' requests are found by article on the
+    // audience index rather than by reading every lead.
+    memberConditions.push(
+      sql`l.status IN ('pending', 'confirmed', 'unsubscribed')`,
+      sql`l.newsletter_consent IN (0, 1)`,
+    );
+  }
   // Narrowed to an article, a member is reached through their cheat-sheet request (an inner join).
   const join = articlesOf(audience, context) ? sql`JOIN` : sql`LEFT JOIN`;
+  // Coaching members are read from the (few) entitlements first, then their accounts by id.
+  const from =
+    audience.kind === 'coaching'
+      ? sql`entitlements e CROSS JOIN users u ON u.id = e.user_id AND ((e.status = 'active' AND (e.access_until IS NULL OR e.access_until > ${context.now.getTime()})) OR (e.status = 'grace' AND e.access_until > ${context.now.getTime()}))`
+      : sql`users u`;
   arms.push(
-    sql`SELECT u.email AS email, l.id AS lead_id, u.id AS user_id FROM users u${coaching} ${join} leads l ON l.user_id = u.id WHERE ${and(memberConditions)}`,
+    sql`SELECT u.email AS email, l.id AS lead_id, u.id AS user_id FROM ${from} ${join} leads l ON l.user_id = u.id WHERE ${and(memberConditions)}`,
   );
   return sql`SELECT r.email AS email, max(r.lead_id) AS lead_id, max(r.user_id) AS user_id FROM (${sql.join(
     arms,
