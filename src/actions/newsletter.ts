@@ -28,7 +28,7 @@ import {
   announcementOffers,
   type BroadcastContent,
 } from '../lib/marketing/broadcasts.server';
-import { MAX_EMAIL_MARKDOWN_LENGTH } from '../lib/marketing/markdown-email';
+import { markdownProblems, MAX_EMAIL_MARKDOWN_LENGTH } from '../lib/marketing/markdown-email';
 import { MAX_FOOTER_NOTE_LENGTH, MAX_POSTAL_ADDRESS_LENGTH, setSenderSettings } from '../lib/marketing/sender.server';
 import { getPublishedCards } from '../lib/articles/collection.server';
 
@@ -37,7 +37,10 @@ const idField = singleLineText({ max: 64, missing: 'Choose an email first.', too
 /** The editor's fields, as every button of its form sends them. */
 const editorFields = {
   id: singleLineText({ max: 64, tooLong: 'There is no such email.' }).optional(),
-  subject: singleLineText({ max: MAX_SUBJECT_LENGTH, tooLong: `Keep the subject under ${MAX_SUBJECT_LENGTH} characters.` }),
+  subject: singleLineText({
+    max: MAX_SUBJECT_LENGTH,
+    tooLong: `Keep the subject under ${MAX_SUBJECT_LENGTH} characters.`,
+  }).optional(),
   preview: singleLineText({
     max: MAX_PREVIEW_LENGTH,
     tooLong: `Keep the preview line under ${MAX_PREVIEW_LENGTH} characters.`,
@@ -47,11 +50,11 @@ const editorFields = {
     trim: false,
     tooLong: `Keep the email under ${MAX_EMAIL_MARKDOWN_LENGTH.toLocaleString('en')} characters.`,
   }).optional(),
-  audienceKind: z.string().max(20).optional(),
-  audienceArticle: z.string().max(120).optional(),
-  audienceTag: z.string().max(80).optional(),
-  audienceFrom: z.string().max(20).optional(),
-  audienceTo: z.string().max(20).optional(),
+  audienceKind: singleLineText({ max: 20, tooLong: 'Choose who gets this email.' }).optional(),
+  audienceArticle: singleLineText({ max: 120, tooLong: 'Choose an article from the list.' }).optional(),
+  audienceTag: singleLineText({ max: 80, tooLong: 'Choose a tag from the list.' }).optional(),
+  audienceFrom: singleLineText({ max: 20, tooLong: 'Use a real date, like 2026-12-03.' }).optional(),
+  audienceTo: singleLineText({ max: 20, tooLong: 'Use a real date, like 2026-12-03.' }).optional(),
 };
 const editorInput = z.object(editorFields);
 type EditorInput = z.infer<typeof editorInput>;
@@ -61,7 +64,7 @@ function contentOf(input: EditorInput): BroadcastContent {
   const audience = audienceFromFields(input);
   if (!audience.ok) throwFieldErrors(audience.problems);
   return {
-    subject: input.subject,
+    subject: input.subject ?? '',
     preview: input.preview ?? '',
     bodyMarkdown: (input.body ?? '').replace(/\r\n?/g, '\n'),
     audience: (audience as { audience: Audience }).audience,
@@ -98,25 +101,18 @@ export const newsletter = {
     }),
   }),
 
-  /** The email as it would look, for the editor's island (JSON in, JSON out); nothing is saved. */
+  /**
+   * The email as it would look and how many people the audience holds now, as JSON for the
+   * editor's island (it posts the editor's form); nothing is saved.
+   */
   preview: defineAction({
-    accept: 'json',
-    input: z.object({
-      id: z.string().max(64).optional(),
-      subject: z.string().max(MAX_SUBJECT_LENGTH),
-      preview: z.string().max(MAX_PREVIEW_LENGTH).optional(),
-      body: z.string().max(MAX_EMAIL_MARKDOWN_LENGTH).optional(),
-      audienceKind: z.string().max(20).optional(),
-      audienceArticle: z.string().max(120).optional(),
-      audienceTag: z.string().max(80).optional(),
-      audienceFrom: z.string().max(20).optional(),
-      audienceTo: z.string().max(20).optional(),
-    }),
+    accept: 'form',
+    input: editorInput,
     handler: handleRefusals(async (input, context) => {
       const { app } = context.locals;
       requireActionCoach(context);
       const rendered = await previewBroadcast(app, input.id ?? '', {
-        subject: input.subject,
+        subject: input.subject ?? '',
         preview: input.preview ?? '',
         bodyMarkdown: input.body ?? '',
       });
@@ -127,7 +123,9 @@ export const newsletter = {
             tagArticles: await tagArticles(audience.audience),
           })
         : undefined;
-      return { html: rendered.html, text: rendered.text, count, problems: audience.ok ? {} : audience.problems };
+      const body = input.body?.trim() ? markdownProblems(input.body) : undefined;
+      const problems = { ...(audience.ok ? {} : audience.problems), ...(body ? { body } : {}) };
+      return { html: rendered.html, text: rendered.text, count, problems };
     }),
   }),
 
@@ -149,8 +147,8 @@ export const newsletter = {
   schedule: defineAction({
     accept: 'form',
     input: editorInput.extend({
-      date: z.string().max(20).optional(),
-      time: z.string().max(10).optional(),
+      date: singleLineText({ max: 20, tooLong: 'Choose the day to send it, like 2026-12-03.' }).optional(),
+      time: singleLineText({ max: 10, tooLong: 'Choose the time to send it, like 09:30.' }).optional(),
     }),
     handler: handleRefusals(async (input, context) => {
       const { app } = context.locals;
@@ -210,7 +208,7 @@ export const newsletter = {
       if (!article) {
         const existing = await announcementOf(app.db, input.article);
         if (existing) return { id: existing };
-        throw new Refusal('not-found', 'no-article', 'There is no new article with that name to announce.', 'article');
+        throw new Refusal('not-found', 'no-article', 'There is no new article with that name to announce.');
       }
       return { id: await draftAnnouncement(app, article) };
     }),

@@ -61,7 +61,7 @@ async function member(
     const lapsed = options.coaching === 'lapsed';
     await test.db.insert(entitlements).values({
       userId: `user-${name}`,
-      status: lapsed ? 'active' : options.coaching,
+      status: options.coaching === 'lapsed' ? 'active' : options.coaching,
       accessUntil:
         options.coaching === 'grace' ? at('2026-12-05T00:00:00Z') : lapsed ? at('2026-11-30T00:00:00Z') : null,
     });
