@@ -230,7 +230,11 @@ export const newsletter = {
     handler: handleRefusals(async (input, context) => {
       const { app } = context.locals;
       requireActionCoach(context);
-      await setSenderSettings(app.db, { postalAddress: input.postalAddress, footerNote: input.footerNote ?? '' }, app.clock());
+      await setSenderSettings(
+        app.db,
+        { postalAddress: input.postalAddress, footerNote: input.footerNote ?? '' },
+        app.clock(),
+      );
       return { saved: true };
     }),
   }),

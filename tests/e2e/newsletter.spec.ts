@@ -119,7 +119,12 @@ test('the coach writes to one article’s readers, tests, schedules, and only th
   expect(bounced.status()).toBe(200);
 
   // The coach sets the postal address newsletters carry.
-  const coach = await signedUpCoach(browser, { name: 'Morgan', address: `${net}.230`, password: PASSWORD, baseURL: baseURL! });
+  const coach = await signedUpCoach(browser, {
+    name: 'Morgan',
+    address: `${net}.230`,
+    password: PASSWORD,
+    baseURL: baseURL!,
+  });
   const page = coach.page;
   await page.goto('/coach');
   await page.getByRole('link', { name: 'Newsletters' }).click();
@@ -139,7 +144,9 @@ test('the coach writes to one article’s readers, tests, schedules, and only th
   await page.getByRole('button', { name: 'Save and preview' }).click();
   await expect(page.getByRole('status').first()).toContainText('Saved');
   await expect(page.getByText(/\d+ (people|person) in this audience now/)).toBeVisible();
-  await expect(page.frameLocator('iframe[title="Preview of the email"]').getByText('Most people stop after one email.')).toBeVisible();
+  await expect(
+    page.frameLocator('iframe[title="Preview of the email"]').getByText('Most people stop after one email.'),
+  ).toBeVisible();
   await expectAccessible(page);
 
   // A test to the coach's own inbox.

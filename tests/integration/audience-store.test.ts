@@ -9,12 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { emailSuppressions, entitlements, leads, users } from '../../db/schema.ts';
 import type { Audience } from '../../src/lib/marketing/audience.ts';
 import { audienceFromFields, describeAudience, readAudience } from '../../src/lib/marketing/audience.ts';
-import {
-  audienceQuery,
-  countAudience,
-  leftOutQuery,
-  recipientsPage,
-} from '../../src/lib/marketing/audience.server.ts';
+import { audienceQuery, countAudience, leftOutQuery, recipientsPage } from '../../src/lib/marketing/audience.server.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
 
 let test: TestDatabase;
@@ -47,7 +42,12 @@ async function lead(
 
 async function member(
   name: string,
-  options: { verified?: boolean; newsletter?: boolean; created?: string; coaching?: 'active' | 'grace' | 'ended' | 'lapsed' } = {},
+  options: {
+    verified?: boolean;
+    newsletter?: boolean;
+    created?: string;
+    coaching?: 'active' | 'grace' | 'ended' | 'lapsed';
+  } = {},
 ) {
   await test.db.insert(users).values({
     id: `user-${name}`,
@@ -69,7 +69,9 @@ async function member(
 }
 
 const emails = async (audience: Audience, tagArticles?: string[]) =>
-  (await recipientsPage(test.db, audience, { now, tagArticles }, '', 1000)).map((r) => r.email.replace('@example.com', ''));
+  (await recipientsPage(test.db, audience, { now, tagArticles }, '', 1000)).map((r) =>
+    r.email.replace('@example.com', ''),
+  );
 
 beforeEach(async () => {
   test = openTestDatabase();
@@ -128,10 +130,21 @@ describe('audiences', () => {
   });
 
   it('members: verified, newsletter on, not suppressed or unsubscribed as a lead', async () => {
-    expect(await emails({ kind: 'members' })).toEqual(['both', 'ended', 'grace', 'lapsed', 'old-member', 'paying', 'plain']);
+    expect(await emails({ kind: 'members' })).toEqual([
+      'both',
+      'ended',
+      'grace',
+      'lapsed',
+      'old-member',
+      'paying',
+      'plain',
+    ]);
     expect((await countAudience(test.db, { kind: 'members' }, { now })).leftOutForConsent).toBe(0);
     // Unsubscribing as a lead, or a bounce, takes the member out too.
-    await test.db.update(leads).set({ status: 'unsubscribed' }).where(sql`email = 'both@example.com'`);
+    await test.db
+      .update(leads)
+      .set({ status: 'unsubscribed' })
+      .where(sql`email = 'both@example.com'`);
     await test.db.insert(emailSuppressions).values({ email: 'plain@example.com', reason: 'complaint' });
     expect(await emails({ kind: 'members' })).toEqual(['ended', 'grace', 'lapsed', 'old-member', 'paying']);
   });
@@ -200,7 +213,9 @@ describe('query plans', () => {
     const context = { now, tagArticles: ['article-x', 'article-y'] };
     const everyone = await planOf(audienceQuery({ kind: 'leads', article: 'article-x' }, context));
     expect(everyone).toMatch(/SEARCH l USING (COVERING )?INDEX leads_audience/);
-    expect(everyone).toMatch(/SEARCH s USING (COVERING )?INDEX sqlite_autoindex_email_suppressions_1|SEARCH s USING PRIMARY KEY/);
+    expect(everyone).toMatch(
+      /SEARCH s USING (COVERING )?INDEX sqlite_autoindex_email_suppressions_1|SEARCH s USING PRIMARY KEY/,
+    );
     expect(everyone).toMatch(/SEARCH x USING INDEX leads_email_unique/);
     expect(everyone).toMatch(/SEARCH y USING INDEX users_email_unique/);
 

@@ -99,7 +99,10 @@ describe('drafts', () => {
   it('saves and changes a draft; once scheduled it is read-only, and unscheduling makes it a draft again', async () => {
     const id = await saveDraft(test.db, undefined, content({ subject: '', bodyMarkdown: '' }), clock);
     await saveDraft(test.db, id, content(), clock);
-    expect((await getBroadcast(test.db, id))!).toMatchObject({ status: 'draft', subject: 'Three follow-ups that work' });
+    expect((await getBroadcast(test.db, id))!).toMatchObject({
+      status: 'draft',
+      subject: 'Three follow-ups that work',
+    });
     await addLeads(3);
     await scheduleBroadcast(ctx, id, content(), { date: '2026-12-02', time: '09:30', timeZone: 'UTC' }, undefined);
     const refused = await refusalOf(saveDraft(test.db, id, content({ subject: 'Changed' }), clock));
@@ -165,9 +168,10 @@ describe('a test to the coach', () => {
 
 describe('scheduling', () => {
   it('reads the time on the coach’s clock', () => {
-    expect(
-      scheduledInstant({ date: '2026-12-02', time: '09:30', timeZone: 'America/New_York' }, clock),
-    ).toEqual({ ok: true, at: new Date('2026-12-02T14:30:00Z') });
+    expect(scheduledInstant({ date: '2026-12-02', time: '09:30', timeZone: 'America/New_York' }, clock)).toEqual({
+      ok: true,
+      at: new Date('2026-12-02T14:30:00Z'),
+    });
     expect(scheduledInstant({ date: '2026-12-01', time: '06:59', timeZone: 'America/New_York' }, clock)).toMatchObject({
       ok: false,
       problems: { time: expect.stringMatching(/has passed/) },
@@ -230,7 +234,10 @@ describe('queueing', () => {
     expect(broadcast).toMatchObject({ status: 'sending', recipients: 251 });
     expect(broadcast.html).toContain(UNSUBSCRIBE_PLACEHOLDER);
     expect(broadcast.html).toContain('12 Harbour Street');
-    const rows = await test.db.select().from(outbox).where(eq(outbox.campaign, `b-${id}`));
+    const rows = await test.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.campaign, `b-${id}`));
     expect(rows).toHaveLength(251);
     const batches = new Map<string, number>();
     for (const row of rows) batches.set(row.batchKey!, (batches.get(row.batchKey!) ?? 0) + 1);

@@ -288,6 +288,6 @@ describe('writing, testing and scheduling', () => {
     expect(formError(refusedHtml)).toMatch(/already been sent/);
     refusedHtml = await refused(`${here}?_action=newsletter.unschedule`, { id }, 409);
     expect(formError(refusedHtml)).toMatch(/can no longer be unscheduled/);
-    expect(words(await (await coach.get(here)).text())).toContain('It has been sent and cannot be changed');
+    expect(words(await (await coach.get(here)).text())).toContain('It is going out and can no longer be changed');
   });
 });

@@ -129,10 +129,12 @@ export interface AudienceCount {
   leftOutForConsent: number;
 }
 
-export async function countAudience(db: Database, audience: Audience, context: AudienceContext): Promise<AudienceCount> {
-  const [counted] = await db.all<{ n: number }>(
-    sql`SELECT count(*) AS n FROM (${audienceQuery(audience, context)})`,
-  );
+export async function countAudience(
+  db: Database,
+  audience: Audience,
+  context: AudienceContext,
+): Promise<AudienceCount> {
+  const [counted] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (${audienceQuery(audience, context)})`);
   const leftOut = leftOutQuery(audience, context);
   const [left] = leftOut ? await db.all<{ n: number }>(leftOut) : [{ n: 0 }];
   return { recipients: Number(counted?.n ?? 0), leftOutForConsent: Number(left?.n ?? 0) };

@@ -163,9 +163,7 @@ export async function saveDraft(
   };
   if (!id) {
     const newId = randomToken(9);
-    await db
-      .insert(broadcasts)
-      .values({ id: newId, ...values, articleSlug: articleSlug ?? null, createdAt: now });
+    await db.insert(broadcasts).values({ id: newId, ...values, articleSlug: articleSlug ?? null, createdAt: now });
     return newId;
   }
   const updated = await db
@@ -180,7 +178,11 @@ export async function saveDraft(
 
 // ---- Test emails ----
 
-async function render(ctx: AppContext, id: string, content: Pick<BroadcastContent, 'subject' | 'preview' | 'bodyMarkdown'>) {
+async function render(
+  ctx: AppContext,
+  id: string,
+  content: Pick<BroadcastContent, 'subject' | 'preview' | 'bodyMarkdown'>,
+) {
   return marketingEmail({
     siteUrl: ctx.siteUrl,
     subject: content.subject,
@@ -302,8 +304,7 @@ export async function scheduleBroadcast(
   if (!isEditable(broadcast.status)) throw readOnly(broadcast);
   const problems = contentProblems(content);
   const audienceCount = await countAudience(db, content.audience, { now, tagArticles });
-  if (audienceCount.recipients === 0)
-    problems['audienceKind'] = 'Nobody is in this audience yet: choose a wider one.';
+  if (audienceCount.recipients === 0) problems['audienceKind'] = 'Nobody is in this audience yet: choose a wider one.';
   let at = now;
   if (when !== 'now') {
     const instant = scheduledInstant(when, now);
@@ -448,7 +449,10 @@ async function queueRecipients(
         subject,
         html: '',
         text: '',
-        headers: headerValues({ 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }),
+        headers: headerValues({
+          'List-Unsubscribe': `<${link}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        }),
         userId: recipient.userId,
         campaign,
         batchKey: `bc:${broadcast.id}:${firstBatch + Math.floor(index / BATCH_SIZE)}`,
