@@ -4,7 +4,8 @@ import { billing } from './billing';
 import { coach } from './coach';
 import { comments } from './comments';
 import { leads } from './leads';
+import { newsletter } from './newsletter';
 import { reviews } from './reviews';
 import { tracker } from './tracker';
 
-export const server = { account, auth, billing, coach, comments, leads, reviews, tracker };
+export const server = { account, auth, billing, coach, comments, leads, newsletter, reviews, tracker };

@@ -42,6 +42,14 @@ const ACCESS: Record<string, Who> = {
   'comments.holdFirst': 'coach',
   'comments.importJson': 'coach',
   'leads.capture': 'anyone',
+  'newsletter.save': 'coach',
+  'newsletter.preview': 'coach',
+  'newsletter.sendTest': 'coach',
+  'newsletter.schedule': 'coach',
+  'newsletter.sendNow': 'coach',
+  'newsletter.unschedule': 'coach',
+  'newsletter.draftAnnouncement': 'coach',
+  'newsletter.setSender': 'coach',
   'reviews.request': 'member',
   'reviews.withdraw': 'member',
   'reviews.answer': 'coach',
@@ -128,6 +136,9 @@ function fieldsFor(action: string): Record<string, string> {
     blocked: 'true',
     hold: 'true',
     consent: 'on',
+    article: 'thank-you-note-within-24-hours',
+    postalAddress: '12 Harbour Street, Leith',
+    audienceKind: 'leads',
   };
 }
 

@@ -604,6 +604,18 @@ interface ActionSpec {
   alsoAs?: Who[];
 }
 
+/** The newsletter editor's form (src/pages/coach/email/[id].astro). */
+const newsletterFields = () => ({
+  id: ['', 'no-such-email'],
+  subject: ['News from the coach', ''],
+  preview: ['A line', ''],
+  body: ['## Hello\n\nRead [this](https://example.com).', '<script>alert(1)</script>', '[x](javascript:alert(1))'],
+  audienceKind: ['leads', 'members', 'coaching', 'everyone'],
+  audienceArticle: [SLUG, '', '../x'],
+  audienceTag: ['', 'Networking'],
+  audienceFrom: ['', '2026-01-01', '2026-02-30'],
+  audienceTo: ['', '2026-12-31'],
+});
 const TIME_ZONES = ['Europe/Paris', 'UTC', 'America/New_York', 'Mars/Olympus', 'europe/paris', 'Etc/GMT+14'];
 const DATES = () => [yesterday(), '', '2019-05-01', '2030-01-01', '1999-12-31'];
 const STEPS = ['thank-you', 'first-check-in', 'offer-value', '', 'launch-missiles'];
@@ -797,6 +809,48 @@ const ACTIONS: Record<string, ActionSpec> = {
     who: 'coach',
     page: () => '/coach/leads',
     fields: () => ({ leadId: ['no-such-lead', ''] }),
+  },
+  'newsletter.save': {
+    who: 'coach',
+    page: () => '/coach/email/new',
+    fields: () => newsletterFields(),
+  },
+  'newsletter.preview': {
+    who: 'coach',
+    page: () => '/coach/email/new',
+    fields: () => newsletterFields(),
+  },
+  'newsletter.sendTest': {
+    // A test goes to the coach alone.
+    who: 'coach',
+    page: () => '/coach/email/new',
+    fields: () => newsletterFields(),
+  },
+  'newsletter.schedule': {
+    // Ids of no broadcast: a broadcast really scheduled would be queued to B, which is its purpose.
+    who: 'coach',
+    page: () => '/coach/email/no-such-email',
+    fields: () => ({ ...newsletterFields(), id: ['no-such-email'], date: DATES(), time: ['09:30', '25:00', ''] }),
+  },
+  'newsletter.sendNow': {
+    who: 'coach',
+    page: () => '/coach/email/no-such-email',
+    fields: () => ({ ...newsletterFields(), id: ['no-such-email'] }),
+  },
+  'newsletter.unschedule': {
+    who: 'coach',
+    page: () => '/coach/email',
+    fields: () => ({ id: ['no-such-email', ''] }),
+  },
+  'newsletter.draftAnnouncement': {
+    who: 'coach',
+    page: () => '/coach/email',
+    fields: () => ({ article: [SLUG, 'no-such-article', ''] }),
+  },
+  'newsletter.setSender': {
+    who: 'coach',
+    page: () => '/coach/email/settings',
+    fields: () => ({ postalAddress: ['12 Harbour Street, Leith', ''], footerNote: ['Written by the coach.', ''] }),
   },
   'comments.post': {
     who: 'member',
@@ -1216,6 +1270,13 @@ const ROUTES: Record<string, RouteSpec> = {
       source: [SLUG, '../x'],
       page: ['1', '2', '-5', '1e9'],
     }),
+  },
+  '/coach/email': { who: 'coach', query: () => ({ saved: ['unscheduled', 'x'] }) },
+  '/coach/email/settings': { who: 'coach', query: () => ({ saved: ['1', 'x'] }) },
+  '/coach/email/[id]': {
+    who: 'coach',
+    params: () => ({ id: ['new', 'no-such-email'] }),
+    query: () => ({ saved: ['saved', 'test', 'scheduled', 'sending', 'unscheduled', 'x'] }),
   },
   '/coach/comments/export.json': { who: 'coach', noInput: 'a download of every comment' },
   '/coach/comments': {

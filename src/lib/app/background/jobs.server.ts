@@ -12,6 +12,7 @@ import { runNurture } from '../../leads/leads.server.ts';
 import { pruneRateLimits } from '../../http/rate-limit.server.ts';
 import { runReminders } from '../../tracker/reminders.server.ts';
 import { pruneRetainedData } from '../../data/retention.server.ts';
+import { queueDueBroadcasts } from '../../marketing/broadcasts.server.ts';
 
 /** What a run did, counted, for its log line. */
 export type JobReport = Record<string, number>;
@@ -53,6 +54,13 @@ export function backgroundJobs(app: AppContext, workerId: string): Job[] {
       run: async (signal) =>
         did({ ...(await deliverDueEmails({ db, transport, from, workerId, now: clock(), signal })) }),
       release: async () => did({ released: await releaseLeases(db, workerId, clock()) }),
+    },
+    {
+      // Scheduled broadcasts, rendered once and queued recipient by recipient in batches; the
+      // batch delivery job sends them.
+      name: 'queue-broadcasts',
+      everyMs: 2 * SECOND,
+      run: async (signal) => did({ ...(await queueDueBroadcasts(app, { signal })) }),
     },
     {
       // Newsletters, 100 emails a call, EMAIL_SEND_RATE calls a second across every process. Its
