@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { E2E_RESEND_WEBHOOK_SECRET } from './tests/e2e/provider-secrets';
 
 const PORT = Number(process.env.E2E_PORT ?? 4399);
 const baseURL = `http://127.0.0.1:${PORT}`;
@@ -78,6 +79,7 @@ export default defineConfig({
         // A new database for the run: this server creates and migrates it.
         MIGRATE_ON_START: 'true',
         TRUST_PROXY: 'true',
+        RESEND_WEBHOOK_SECRET: E2E_RESEND_WEBHOOK_SECRET,
         ...stripe,
       },
     },
