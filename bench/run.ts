@@ -14,6 +14,7 @@
  *   BENCH_TRACKER=0  skips the tracker measurements
  *   BENCH_MEMBERS=1000  members in the tracker database
  *   BENCH_DASHBOARD=0  skips the coach dashboard measurements
+ *   BENCH_NEWSLETTER=0  skips the broadcast to 50,000 leads (bench/newsletter.ts)
  *   BENCH_PAIRS=5  alternating ours/nginx pairs for the article ratio (the median is reported)
  *   BENCH_PROFILE=<dir>  the tracker server writes a CPU profile and a heap profile there when it
  *     stops (summarise them with `npm run bench:profile -- <dir>`)
@@ -29,6 +30,7 @@ import { renderComment } from '../src/lib/comments/markdown.ts';
 import { seedDashboard } from './seed-dashboard.ts';
 import { seedTracker, type TrackerSeed } from './seed-tracker.ts';
 import { serveFlags } from './serve-flags.ts';
+import { benchNewsletter } from './newsletter.ts';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -37,11 +39,13 @@ const articlePath = process.env.BENCH_PATH ?? '/articles/thank-you-note-within-2
 const trackerEnabled = process.env.BENCH_TRACKER !== '0';
 const trackerMembers = Number(process.env.BENCH_MEMBERS ?? 1000);
 const dashboardEnabled = process.env.BENCH_DASHBOARD !== '0';
+const newsletterEnabled = process.env.BENCH_NEWSLETTER !== '0';
 const TRACKER_CONNECTIONS = 50;
 const OUR_PORT = 4511;
 const NGINX_PORT = 4512;
 const TRACKER_PORT = 4513;
 const DASHBOARD_PORT = 4514;
+const NEWSLETTER_PORT = 4515;
 /** Coach dashboard requests a second in the open-loop runs, and the p99 it must stay under. */
 const DASHBOARD_RATE = 10;
 const DASHBOARD_BUDGET_MS = 200;
@@ -94,7 +98,7 @@ async function waitFor(url: string, timeoutMs = 20_000): Promise<number> {
 
 // A server left on one of the bench's ports (an earlier run that was killed) would be measured in
 // place of the one started here: refuse to run beside it.
-for (const port of [OUR_PORT, NGINX_PORT, TRACKER_PORT, DASHBOARD_PORT]) {
+for (const port of [OUR_PORT, NGINX_PORT, TRACKER_PORT, DASHBOARD_PORT, NEWSLETTER_PORT]) {
   const answered = await fetch(`http://127.0.0.1:${port}/`).then(
     () => true,
     () => false,
@@ -328,6 +332,10 @@ if (dashboardEnabled) {
     if (existsSync(serverLog)) console.error(`dashboard server log:\n${readFileSync(serverLog, 'utf8').slice(-4000)}`);
     throw error;
   }
+}
+if (newsletterEnabled) {
+  for (const child of children) child.kill();
+  await benchNewsletter({ work, taskset, port: NEWSLETTER_PORT, articlePath, seconds, holds, children });
 }
 console.log('\nBudgets, all measured in this run\n');
 console.log(row(['what', 'measured', 'budget', '']));
