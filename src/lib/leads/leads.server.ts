@@ -13,7 +13,7 @@ import { leads, outbox, rateLimits } from '../../../db/schema.ts';
 import { enqueueEmail } from '../email/outbox.server.ts';
 import { confirmCheatSheetEmail, type EmailContent } from '../email/messages.server.ts';
 import { campaignOf } from '../marketing/campaigns.ts';
-import { deliveryEmail, firstNextSend } from '../marketing/sequence.server.ts';
+import { deliveryEmail, firstNextSend, type DeliveryButton } from '../marketing/sequence.server.ts';
 import { pagesInWords } from './cheat-sheet.ts';
 import { hitRateLimit } from '../http/rate-limit.server.ts';
 import { CONSENT_TEXT } from './consent.ts';
@@ -73,18 +73,22 @@ async function queue(
 }
 
 /**
- * The delivery step of the sequence, in the coach's words, with the fixed download button and
+ * The fixed part of the delivery step, which the coach cannot edit away: the download button and
  * the line under it (the PDF's length, how long the link works, where to get a fresh one).
  */
-async function renderDelivery(ctx: AppContext, leadId: string, now: Date, sheetPages: number) {
-  return deliveryEmail(ctx, leadId, {
+export function deliveryButton(ctx: AppContext, leadId: string, now: Date, sheetPages: number): DeliveryButton {
+  return {
     href: downloadUrl(ctx, leadId, now),
     label: 'Download the cheat sheet (PDF)',
     note:
-      `The PDF is ${pagesInWords(sheetPages)}. This download link expires in ${DOWNLOAD_LINK_DAYS} days, so save it somewhere ` +
-      `you'll find it again. If the link has run out, get a fresh one from the cheat sheet page: ${link(ctx, '/cheat-sheet')}`,
-  });
+      `The PDF is ${pagesInWords(sheetPages)}. This download link expires in ${DOWNLOAD_LINK_DAYS} days, so save it ` +
+      `somewhere you'll find it again. If the link has run out, get a fresh one from the cheat sheet page: ${link(ctx, '/cheat-sheet')}`,
+  };
 }
+
+/** The delivery step of the sequence, in the coach's words, with the fixed button. */
+const renderDelivery = (ctx: AppContext, leadId: string, now: Date, sheetPages: number) =>
+  deliveryEmail(ctx, leadId, deliveryButton(ctx, leadId, now, sheetPages));
 
 async function queueDelivery(
   ctx: AppContext,

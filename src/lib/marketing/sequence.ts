@@ -29,7 +29,10 @@ export interface Recipient {
 }
 
 /** The order the coach sees and the sequence follows: position, then id for steps at the same place. */
-export function compareSteps(a: Pick<SequenceStepRule, 'id' | 'position'>, b: Pick<SequenceStepRule, 'id' | 'position'>) {
+export function compareSteps(
+  a: Pick<SequenceStepRule, 'id' | 'position'>,
+  b: Pick<SequenceStepRule, 'id' | 'position'>,
+) {
   return a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
