@@ -7,7 +7,7 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { requireActionCoach } from '../lib/auth/guards.server';
 import { handleRefusals, throwFieldErrors } from '../lib/forms/action-errors';
-import { checkbox, multiLineText, singleLineText, trueOrFalse } from '../lib/forms/fields';
+import { checkbox, multiLineText, singleLineText } from '../lib/forms/fields';
 import { MAX_EMAIL_MARKDOWN_LENGTH } from '../lib/marketing/markdown-email';
 import { MAX_DELAY_DAYS } from '../lib/marketing/sequence';
 import {
@@ -87,7 +87,12 @@ export const sequence = {
 
   pause: defineAction({
     accept: 'form',
-    input: z.object({ id: stepId(), paused: trueOrFalse() }),
+    input: z.object({
+      id: stepId(),
+      paused: z
+        .enum(['true', 'false'], { error: 'Choose pause or resume.' })
+        .transform((value) => value === 'true'),
+    }),
     handler: handleRefusals(async (input, context) => {
       requireActionCoach(context);
       await setPaused(context.locals.app, input.id, input.paused);

@@ -45,6 +45,10 @@ const ACCESS: Record<string, Who> = {
   'reviews.request': 'member',
   'reviews.withdraw': 'member',
   'reviews.answer': 'coach',
+  'sequence.save': 'coach',
+  'sequence.add': 'coach',
+  'sequence.move': 'coach',
+  'sequence.pause': 'coach',
   'tracker.create': 'member',
   'tracker.update': 'member',
   'tracker.addRound': 'member',
@@ -128,6 +132,11 @@ function fieldsFor(action: string): Record<string, string> {
     blocked: 'true',
     hold: 'true',
     consent: 'on',
+    delayDays: '2',
+    bodyMarkdown: 'A plausible email.',
+    forMembers: 'on',
+    direction: 'down',
+    paused: 'true',
   };
 }
 

@@ -232,9 +232,10 @@ export interface DeliveryButton {
   note: string;
 }
 
-/** A step as the coach's preview shows it: rendered as it is sent, with the unsubscribe link of nobody. */
+/** A step as the coach's preview shows it: rendered as it is sent, with an unsubscribe link of nobody's. */
 export async function previewStep(ctx: AppContext, step: SequenceStep, button?: DeliveryButton): Promise<EmailContent> {
-  return stepContent(ctx, step, await senderSettings(ctx.db), button);
+  const content = await stepContent(ctx, step, await senderSettings(ctx.db), button);
+  return { subject: content.subject, ...personalise(content, new URL('/unsubscribe?token=preview', ctx.siteUrl).href) };
 }
 
 /** The delivery step, as the email that carries a lead's download link. */
