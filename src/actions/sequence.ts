@@ -89,9 +89,7 @@ export const sequence = {
     accept: 'form',
     input: z.object({
       id: stepId(),
-      paused: z
-        .enum(['true', 'false'], { error: 'Choose pause or resume.' })
-        .transform((value) => value === 'true'),
+      paused: z.enum(['true', 'false'], { error: 'Choose pause or resume.' }).transform((value) => value === 'true'),
     }),
     handler: handleRefusals(async (input, context) => {
       requireActionCoach(context);
