@@ -6,6 +6,7 @@ import { comments } from './comments';
 import { leads } from './leads';
 import { newsletter } from './newsletter';
 import { reviews } from './reviews';
+import { sequence } from './sequence';
 import { tracker } from './tracker';
 
-export const server = { account, auth, billing, coach, comments, leads, newsletter, reviews, tracker };
+export const server = { account, auth, billing, coach, comments, leads, newsletter, reviews, sequence, tracker };

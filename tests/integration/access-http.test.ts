@@ -53,6 +53,10 @@ const ACCESS: Record<string, Who> = {
   'reviews.request': 'member',
   'reviews.withdraw': 'member',
   'reviews.answer': 'coach',
+  'sequence.save': 'coach',
+  'sequence.add': 'coach',
+  'sequence.move': 'coach',
+  'sequence.pause': 'coach',
   'tracker.create': 'member',
   'tracker.update': 'member',
   'tracker.addRound': 'member',
@@ -139,6 +143,11 @@ function fieldsFor(action: string): Record<string, string> {
     article: 'thank-you-note-within-24-hours',
     postalAddress: '12 Harbour Street, Leith',
     audienceKind: 'leads',
+    delayDays: '2',
+    bodyMarkdown: 'A plausible email.',
+    forMembers: 'on',
+    direction: 'down',
+    paused: 'true',
   };
 }
 

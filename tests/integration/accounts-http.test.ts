@@ -72,14 +72,27 @@ describe('signing up', () => {
     );
   });
 
-  it('links a confirmed cheat-sheet lead to the new member and stops the nurture', async () => {
+  it('links a confirmed cheat-sheet lead to the new member: the sign-up invitation is not sent to members', async () => {
+    // Past the day-2 email: what is left of the sequence is the invitation to sign up, for leads only.
     await sql.execute(
-      "INSERT INTO leads (id, email, status, consent_text, consent_at, confirmed_at, nurture_step, next_nurture_at) VALUES ('lead1', 'lead@example.com', 'confirmed', 'x', 0, 0, 1, 1)",
+      "INSERT INTO leads (id, email, status, consent_text, consent_at, confirmed_at, nurture_step, sequence_step_id, next_nurture_at) VALUES ('lead1', 'lead@example.com', 'confirmed', 'x', 0, 0, 2, 'thank-you-in-practice', 1)",
     );
     await member('lead@example.com');
     const [lead] = (await sql.execute("SELECT user_id, next_nurture_at FROM leads WHERE id = 'lead1'")).rows;
     expect(lead!['user_id']).toBeTruthy();
     expect(lead!['next_nurture_at']).toBeNull();
+  });
+
+  it('keeps sending a new member the cheat-sheet emails meant for members', async () => {
+    const confirmed = Date.now() - 86_400_000;
+    await sql.execute({
+      sql: "INSERT INTO leads (id, email, status, consent_text, consent_at, confirmed_at, nurture_step, sequence_step_id, next_nurture_at) VALUES ('lead2', 'lead2@example.com', 'confirmed', 'x', 0, ?, 1, 'cheat-sheet', ?)",
+      args: [confirmed, confirmed + 2 * 86_400_000],
+    });
+    await member('lead2@example.com');
+    const [lead] = (await sql.execute("SELECT user_id, next_nurture_at FROM leads WHERE id = 'lead2'")).rows;
+    expect(lead!['user_id']).toBeTruthy();
+    expect(lead!['next_nurture_at']).toBe(confirmed + 2 * 86_400_000);
   });
 });
 

@@ -56,6 +56,7 @@ function requestFor(route: string): { path: string; method?: 'POST'; body?: stri
     '/coach/members/[id]': { path: `/coach/members/${memberId}` },
     '/coach/reviews/[id]': { path: '/coach/reviews/no-such-review' },
     '/coach/email/[id]': { path: '/coach/email/new' },
+    '/coach/email/sequence/[id]': { path: '/coach/email/sequence/thank-you-in-practice' },
     '/dev/mail/[id]': { path: '/dev/mail/1' },
     '/tracker/calendar/[token].ics': { path: '/tracker/calendar/no-such-feed-address.ics' },
     '/tracker/o/[id]': { path: entryPath },

@@ -616,6 +616,8 @@ const newsletterFields = () => ({
   audienceFrom: ['', '2026-01-01', '2026-02-30'],
   audienceTo: ['', '2026-12-31'],
 });
+/** The seeded steps of the cheat-sheet sequence, and one that is not there. */
+const STEP_IDS = ['cheat-sheet', 'thank-you-in-practice', 'track-your-follow-ups', 'no-such-step'] as const;
 const TIME_ZONES = ['Europe/Paris', 'UTC', 'America/New_York', 'Mars/Olympus', 'europe/paris', 'Etc/GMT+14'];
 const DATES = () => [yesterday(), '', '2019-05-01', '2030-01-01', '1999-12-31'];
 const STEPS = ['thank-you', 'first-check-in', 'offer-value', '', 'launch-missiles'];
@@ -943,6 +945,34 @@ const ACTIONS: Record<string, ActionSpec> = {
     page: (i) => `/tracker/o/${i.a.entry}`,
     fields: (i) => ({ id: [i.b.review, 'no-such-review'] }),
   },
+  'sequence.save': {
+    who: 'coach',
+    page: () => '/coach/email/sequence/thank-you-in-practice',
+    fields: () => ({
+      id: [...STEP_IDS],
+      subject: ['The thank-you note', ''],
+      preview: ['', 'One line after the subject'],
+      delayDays: ['2', '0', '60', '61', '-1', 'two'],
+      bodyMarkdown: [
+        'Send it **today**.',
+        '<script>alert(1)</script>',
+        '[x](javascript:alert(1))',
+        '[guide](/articles/x)',
+      ],
+      forMembers: ['on', '', 'yes'],
+    }),
+  },
+  'sequence.add': { who: 'coach', page: () => '/coach/email/sequence', fields: () => ({}) },
+  'sequence.move': {
+    who: 'coach',
+    page: () => '/coach/email/sequence',
+    fields: () => ({ id: [...STEP_IDS], direction: ['up', 'down', 'left'] }),
+  },
+  'sequence.pause': {
+    who: 'coach',
+    page: () => '/coach/email/sequence',
+    fields: () => ({ id: [...STEP_IDS], paused: ['true', 'false', 'x'] }),
+  },
   'reviews.answer': {
     // Never B's review: the coach answering it would change it for real.
     who: 'coach',
@@ -1243,6 +1273,12 @@ const ROUTES: Record<string, RouteSpec> = {
     query: () => ({ q: ['fuzz', '%', '_'], role: ['coach', 'admin'], plan: ['coaching', 'gold'], source: [SLUG] }),
   },
   '/coach/reviews/[id]': { who: 'coach', params: (i) => ({ id: [i.a.review, 'no-such-review'] }) },
+  '/coach/email/sequence': { who: 'coach', query: () => ({ saved: ['moved', 'paused', 'resumed', 'x'] }) },
+  '/coach/email/sequence/[id]': {
+    who: 'coach',
+    params: () => ({ id: [...STEP_IDS] }),
+    query: () => ({ saved: ['saved', 'added', 'x'] }),
+  },
   '/coach/reviews': { who: 'coach', query: () => ({ queue: ['answered', 'pending', 'x'], saved: ['answered'] }) },
   '/coach/leads': {
     who: 'coach',

@@ -6,9 +6,9 @@ import {
   captureLead,
   checkDownloadToken,
   confirmLead,
-  runNurture,
   unsubscribeLead,
 } from '../../src/lib/leads/leads.server.ts';
+import { runNurture } from '../../src/lib/marketing/sequence.server.ts';
 import type { AppContext } from '../../src/lib/app/context.server.ts';
 import { testAppContext } from '../setup/app-context.ts';
 import { openTestDatabase, type TestDatabase } from '../setup/test-database.ts';
@@ -105,7 +105,7 @@ describe('capturing an address', () => {
     const last = (await mail()).at(-1)!;
     expect(last.kind).toBe('lead.delivery');
     expect(last.text).toContain('https://coach.example/cheat-sheet/download?token=');
-    expect(last.text).toContain('every follow-up on three pages');
+    expect(last.text).toContain('The PDF is three pages.');
     expect((await allLeads())[0]!.status).toBe('confirmed');
   });
 });
@@ -170,10 +170,20 @@ describe('the nurture sequence', () => {
     expect(kinds).toEqual([
       'lead.confirm:Confirm your email to get the cheat sheet',
       'lead.delivery:Your Interview Success Cheat Sheet',
-      'lead.nurture:The thank-you note, before and after',
-      'lead.nurture:Track every follow-up in one place',
+      'lead.sequence:The thank-you note, before and after',
+      'lead.sequence:Track every follow-up in one place',
     ]);
-    expect((await allLeads())[0]).toMatchObject({ nurtureStep: 3, nextNurtureAt: null });
+    expect((await mail()).map((m) => m.campaign)).toEqual([
+      null,
+      's-cheat-sheet',
+      's-thank-you-in-practice',
+      's-track-your-follow-ups',
+    ]);
+    expect((await allLeads())[0]).toMatchObject({
+      nurtureStep: 3,
+      sequenceStepId: 'track-your-follow-ups',
+      nextNurtureAt: null,
+    });
   });
 
   it('two instances running it at once queue each email once', async () => {
@@ -183,10 +193,10 @@ describe('the nurture sequence', () => {
       runNurture(context('2026-11-28T10:00:00Z')),
     ]);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
-    expect((await mail()).filter((m) => m.kind === 'lead.nurture')).toHaveLength(1);
+    expect((await mail()).filter((m) => m.kind === 'lead.sequence')).toHaveLength(1);
   });
 
-  it('stops for a lead who became a member', async () => {
+  it('stops for a lead whose member account is gone', async () => {
     await captureAndConfirm();
     await test.db.update(leads).set({ userId: 'user-1' }).where(eq(leads.email, 'sam@example.com'));
     expect(await runNurture(context('2026-12-20T00:00:00Z'))).toBe(0);

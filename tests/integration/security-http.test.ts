@@ -141,6 +141,7 @@ describe('every page has a strict Content-Security-Policy that it satisfies', ()
       [coach, '/coach/leads'],
       [coach, '/coach/comments'],
       [coach, '/coach/reviews'],
+      [coach, '/coach/email/sequence'],
       [coach, `/coach/members/${memberId}`],
     ];
     for (const [browser, path] of pages) {

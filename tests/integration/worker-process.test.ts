@@ -133,7 +133,7 @@ describe('npm run worker', () => {
       html: '<p>Hello</p>',
       text: 'Hello',
     });
-    // A reader who confirmed three days ago: the second nurture email (two days in) is due.
+    // A reader who confirmed three days ago: the sequence's day-2 email is due.
     await db.insert(leads).values({
       id: 'worker-lead',
       email: 'reader@example.com',
@@ -142,6 +142,7 @@ describe('npm run worker', () => {
       consentAt: new Date(now - 3 * DAY),
       confirmedAt: new Date(now - 3 * DAY),
       nurtureStep: 1,
+      sequenceStepId: 'cheat-sheet',
       nextNurtureAt: new Date(now - DAY),
     });
     // A member whose morning has come, with a thank-you note overdue since yesterday.
@@ -191,7 +192,7 @@ describe('npm run worker', () => {
     expect(logged(worker, 'worker started')).toMatchObject({ role: 'worker', email: 'resend', site: builtFor });
 
     await expect.poll(() => sentTimes('worker-test:queued'), { timeout: 30_000 }).toBe(1);
-    await expect.poll(() => sentTimes('lead-nurture:worker-lead:2'), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => sentTimes('lead-seq:worker-lead:thank-you-in-practice'), { timeout: 30_000 }).toBe(1);
     const reminderKey = () => [...resend.sendsByKey.keys()].find((key) => key.startsWith('reminder:worker-member:'));
     await expect.poll(reminderKey, { timeout: 30_000 }).toBeDefined();
     await expect
@@ -203,13 +204,13 @@ describe('npm run worker', () => {
         { timeout: 30_000 },
       )
       .not.toContain('deadbeef');
-    for (const key of ['worker-test:queued', 'lead-nurture:worker-lead:2', reminderKey()!]) {
+    for (const key of ['worker-test:queued', 'lead-seq:worker-lead:thank-you-in-practice', reminderKey()!]) {
       expect(sentTimes(key), key).toBe(1);
       expect(deliveredTimes(key), key).toBe(1);
     }
 
     // Links in its emails point to the origin the build was made for, signed with APP_SECRET.
-    const nurture = resend.deliveries.find((d) => d.idempotencyKey === 'lead-nurture:worker-lead:2')!;
+    const nurture = resend.deliveries.find((d) => d.idempotencyKey === 'lead-seq:worker-lead:thank-you-in-practice')!;
     expect(nurture.to).toEqual(['reader@example.com']);
     const unsubscribe = new RegExp(`${builtFor}/unsubscribe\\?token=([\\w.:-]+)`).exec(nurture.text);
     expect(unsubscribe, nurture.text).not.toBeNull();

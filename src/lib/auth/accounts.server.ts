@@ -8,6 +8,7 @@ import type { Database, Executor } from '../../../db/connect.ts';
 import type { AppContext } from '../app/context.server.ts';
 import { emailTokens, leads, users } from '../../../db/schema.ts';
 import { enqueueEmailForAccount } from '../email/outbox.server.ts';
+import { recomputeNextSends } from '../marketing/sequence.server.ts';
 import { loginLinkEmail, passwordResetEmail, verifyEmailEmail, type EmailContent } from '../email/messages.server.ts';
 import { hashPassword, needsRehash, NO_ACCOUNT_HASH, passwordMatches } from './passwords.server.ts';
 import {
@@ -163,11 +164,10 @@ async function markVerified(ctx: AppContext, user: User, now: Date): Promise<voi
   await ctx.db.transaction(async (tx) => {
     if (!user.emailVerifiedAt)
       await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, user.id));
-    // A lead with the same address is the same person: link it, and the nurture emails stop.
-    await tx
-      .update(leads)
-      .set({ userId: user.id, nextNurtureAt: null, updatedAt: now })
-      .where(eq(leads.email, user.email));
+    // A lead with the same address is the same person: link it. The sequence goes on with its
+    // steps meant for members (while their switch is on); the sign-up invitation stops.
+    await tx.update(leads).set({ userId: user.id, updatedAt: now }).where(eq(leads.email, user.email));
+    await recomputeNextSends(tx, now, user.email);
   });
 }
 

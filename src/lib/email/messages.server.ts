@@ -167,7 +167,7 @@ export interface MarketingEmailInput {
   /** Why this address gets it, for the footer. */
   reason: string;
   sender: { postalAddress: string; footerNote: string };
-  button?: { href: string; label: string } | undefined;
+  button?: { href: string; label: string; note?: string | undefined } | undefined;
 }
 
 /**
@@ -185,7 +185,9 @@ export async function marketingEmail(input: MarketingEmailInput): Promise<EmailC
       unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER,
       sender: input.sender,
       bodyHtml: renderEmailMarkdown(input.bodyMarkdown, { siteUrl, campaign: input.campaign, source: input.source }),
-      button: input.button ? { href: requireUrl('button', input.button.href), label: input.button.label } : undefined,
+      button: input.button
+        ? { href: requireUrl('button', input.button.href), label: input.button.label, note: input.button.note }
+        : undefined,
     }),
   );
 }

@@ -41,6 +41,8 @@ export interface EmailToQueue {
    * body is erased then. Without one, the body is kept BODY_RETENTION_MS.
    */
   linkExpiresAt?: Date | undefined;
+  /** The broadcast or sequence step it belongs to (`b-<id>`, `s-<id>`), for the coach's numbers. */
+  campaign?: string | undefined;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function enqueueEmail(executor: Executor, email: EmailToQueue, now 
       text: email.text,
       headers: headerValues(email.headers ?? {}),
       userId: email.userId ?? null,
+      campaign: email.campaign ?? null,
       expiresAt: email.linkExpiresAt ?? new Date(now.getTime() + BODY_RETENTION_MS),
       nextAttemptAt: now,
       createdAt: now,

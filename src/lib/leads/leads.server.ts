@@ -1,22 +1,20 @@
 /**
  * The cheat-sheet funnel: capture → confirmation email → confirmed lead with a download link →
- * a short nurture sequence, until they unsubscribe or sign up. Every change and the email it
+ * the sequence the coach edits (src/lib/marketing/sequence.server.ts), until they unsubscribe;
+ * after sign-up only its steps meant for members go on, while the member's switch is on. Every change and the email it
  * causes are written in one transaction through the outbox.
  *
  * Nothing here tells a visitor whether an address was known: capture always answers the same.
  */
-import { and, eq, inArray, isNull, like, lte } from 'drizzle-orm';
+import { and, eq, inArray, like } from 'drizzle-orm';
 import type { Database, Executor } from '../../../db/connect.ts';
 import type { AppContext } from '../app/context.server.ts';
 import { leads, outbox, rateLimits } from '../../../db/schema.ts';
 import { enqueueEmail } from '../email/outbox.server.ts';
-import {
-  cheatSheetDeliveryEmail,
-  confirmCheatSheetEmail,
-  thankYouInPracticeEmail,
-  trackYourFollowUpsEmail,
-  type EmailContent,
-} from '../email/messages.server.ts';
+import { confirmCheatSheetEmail, type EmailContent } from '../email/messages.server.ts';
+import { campaignOf } from '../marketing/campaigns.ts';
+import { deliveryEmail, firstNextSend, type DeliveryButton } from '../marketing/sequence.server.ts';
+import { pagesInWords } from './cheat-sheet.ts';
 import { hitRateLimit } from '../http/rate-limit.server.ts';
 import { CONSENT_TEXT } from './consent.ts';
 import { hashToken, randomToken, signToken, verifyToken } from '../auth/tokens.server.ts';
@@ -24,8 +22,6 @@ import { Refusal } from '../app/refusal.ts';
 
 export const CONFIRM_LINK_HOURS = 48;
 export const DOWNLOAD_LINK_DAYS = 7;
-/** After the sheet itself (step 1): step 2 two days after confirming, step 3 six days after. */
-export const NURTURE_OFFSETS_MS: Record<number, number> = { 2: 2 * 86_400_000, 3: 6 * 86_400_000 };
 const MIN_MS_BETWEEN_CONFIRMATIONS = 5 * 60_000;
 /** Emails one address can be sent from the capture form in a day, whatever anyone submits. */
 export const ADDRESS_EMAILS_PER_DAY = 3;
@@ -55,7 +51,7 @@ export function downloadUrl(ctx: AppContext, leadId: string, now: Date): string 
 }
 
 /** Marketing email carries one-click unsubscribe headers (RFC 8058) as well as a visible link. */
-function marketingHeaders(ctx: AppContext, leadId: string): Record<string, string> {
+export function marketingHeaders(ctx: AppContext, leadId: string): Record<string, string> {
   return {
     'List-Unsubscribe': `<${unsubscribeUrl(ctx, leadId)}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -71,9 +67,28 @@ async function queue(
   headers: Record<string, string>,
   now: Date,
   linkExpiresAt?: Date,
+  campaign?: string,
 ) {
-  await enqueueEmail(executor, { idempotencyKey: key, kind, to, ...content, headers, linkExpiresAt }, now);
+  await enqueueEmail(executor, { idempotencyKey: key, kind, to, ...content, headers, linkExpiresAt, campaign }, now);
 }
+
+/**
+ * The fixed part of the delivery step, which the coach cannot edit away: the download button and
+ * the line under it (the PDF's length, how long the link works, where to get a fresh one).
+ */
+export function deliveryButton(ctx: AppContext, leadId: string, now: Date, sheetPages: number): DeliveryButton {
+  return {
+    href: downloadUrl(ctx, leadId, now),
+    label: 'Download the cheat sheet (PDF)',
+    note:
+      `The PDF is ${pagesInWords(sheetPages)}. This download link expires in ${DOWNLOAD_LINK_DAYS} days, so save it ` +
+      `somewhere you'll find it again. If the link has run out, get a fresh one from the cheat sheet page: ${link(ctx, '/cheat-sheet')}`,
+  };
+}
+
+/** The delivery step of the sequence, in the coach's words, with the fixed button. */
+const renderDelivery = (ctx: AppContext, leadId: string, now: Date, sheetPages: number) =>
+  deliveryEmail(ctx, leadId, deliveryButton(ctx, leadId, now, sheetPages));
 
 async function queueDelivery(
   ctx: AppContext,
@@ -81,26 +96,19 @@ async function queueDelivery(
   lead: Pick<Lead, 'id' | 'email'>,
   key: string,
   now: Date,
-  sheetPages: number,
+  delivery: Awaited<ReturnType<typeof renderDelivery>>,
 ) {
-  const content = await cheatSheetDeliveryEmail({
-    siteUrl: ctx.siteUrl,
-    downloadUrl: downloadUrl(ctx, lead.id, now),
-    expiresInDays: DOWNLOAD_LINK_DAYS,
-    cheatSheetUrl: link(ctx, '/cheat-sheet'),
-    unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
-    sheetPages,
-  });
   // The download link dies after DOWNLOAD_LINK_DAYS: the message is not sent, and is erased, after that.
   await queue(
     executor,
     key,
     'lead.delivery',
     lead.email,
-    content,
+    delivery.content,
     marketingHeaders(ctx, lead.id),
     now,
     downloadExpiry(now),
+    campaignOf.step(delivery.step.id),
   );
 }
 
@@ -136,7 +144,8 @@ export async function captureLead(ctx: AppContext, input: CaptureInput, sheetPag
       .update(leads)
       .set({ consentText: CONSENT_TEXT, consentAt: now, newsletterConsent: true, updatedAt: now })
       .where(eq(leads.id, existing.id));
-    await queueDelivery(ctx, ctx.db, existing, `lead-download:${existing.id}:${now.getTime()}`, now, sheetPages);
+    const delivery = await renderDelivery(ctx, existing.id, now, sheetPages);
+    await queueDelivery(ctx, ctx.db, existing, `lead-download:${existing.id}:${now.getTime()}`, now, delivery);
     return;
   }
 
@@ -211,22 +220,27 @@ export async function confirmLead(ctx: AppContext, token: string, sheetPages: nu
   if (!lead) return { status: 'invalid' };
   if (!lead.confirmExpiresAt || lead.confirmExpiresAt < now) return { status: 'expired' };
 
+  // The sequence's first step; its place is recorded, and the next step's day worked out from it.
+  const delivery = await renderDelivery(ctx, lead.id, now, sheetPages);
+  const confirmedAt = lead.confirmedAt ?? now;
+  const nextNurtureAt = await firstNextSend(ctx.db, delivery.step.id, confirmedAt, lead.userId);
   const confirmed = await ctx.db.transaction(async (tx) => {
     const [updated] = await tx
       .update(leads)
       .set({
         status: 'confirmed',
-        confirmedAt: lead.confirmedAt ?? now,
+        confirmedAt,
         confirmTokenHash: null,
         confirmExpiresAt: null,
         nurtureStep: 1,
-        nextNurtureAt: lead.userId ? null : new Date(now.getTime() + NURTURE_OFFSETS_MS[2]!),
+        sequenceStepId: delivery.step.id,
+        nextNurtureAt,
         updatedAt: now,
       })
       .where(and(eq(leads.id, lead.id), eq(leads.confirmTokenHash, hashToken(token))))
       .returning();
     if (!updated) return undefined;
-    await queueDelivery(ctx, tx, updated, `lead-nurture:${updated.id}:1:${now.getTime()}`, now, sheetPages);
+    await queueDelivery(ctx, tx, updated, `lead-nurture:${updated.id}:1:${now.getTime()}`, now, delivery);
     return updated;
   });
   if (!confirmed) return { status: 'invalid' };
@@ -253,7 +267,7 @@ export async function leadForUnsubscribe(ctx: AppContext, token: string): Promis
   return lead;
 }
 
-/** Stops all marketing email to the lead at once; queued nurture mail is cancelled too. */
+/** Stops all marketing email to the lead at once; queued sequence mail is cancelled too. */
 export async function unsubscribeLead(ctx: AppContext, token: string): Promise<UnsubscribeResult> {
   const now = ctx.clock();
   const lead = await leadForUnsubscribe(ctx, token);
@@ -270,65 +284,11 @@ export async function unsubscribeLead(ctx: AppContext, token: string): Promise<U
         and(
           eq(outbox.toAddress, lead.email),
           eq(outbox.status, 'pending'),
-          inArray(outbox.kind, ['lead.delivery', 'lead.nurture']),
+          inArray(outbox.kind, ['lead.delivery', 'lead.nurture', 'lead.sequence']),
         ),
       );
   });
   return { status: 'unsubscribed', email: lead.email };
-}
-
-/**
- * Queues the nurture emails that are due. Safe to run on every instance at once: each step is
- * claimed with a compare-and-set on nurture_step, and its idempotency key is unique.
- */
-export async function runNurture(ctx: AppContext, limit = 100): Promise<number> {
-  const now = ctx.clock();
-  const due = await ctx.db
-    .select()
-    .from(leads)
-    .where(and(eq(leads.status, 'confirmed'), lte(leads.nextNurtureAt, now), isNull(leads.userId)))
-    .limit(limit);
-  let queued = 0;
-  for (const lead of due) {
-    const step = lead.nurtureStep + 1;
-    const content =
-      step === 2
-        ? await thankYouInPracticeEmail({
-            siteUrl: ctx.siteUrl,
-            articleUrl: link(ctx, '/articles/thank-you-note-within-24-hours'),
-            unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
-          })
-        : await trackYourFollowUpsEmail({
-            siteUrl: ctx.siteUrl,
-            signupUrl: link(ctx, '/signup'),
-            unsubscribeUrl: unsubscribeUrl(ctx, lead.id),
-          });
-    const nextOffset = NURTURE_OFFSETS_MS[step + 1];
-    const claimed = await ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(leads)
-        .set({
-          nurtureStep: step,
-          nextNurtureAt: nextOffset && lead.confirmedAt ? new Date(lead.confirmedAt.getTime() + nextOffset) : null,
-          updatedAt: now,
-        })
-        .where(and(eq(leads.id, lead.id), eq(leads.nurtureStep, lead.nurtureStep), eq(leads.status, 'confirmed')))
-        .returning({ id: leads.id });
-      if (!row) return false;
-      await queue(
-        tx,
-        `lead-nurture:${lead.id}:${step}`,
-        'lead.nurture',
-        lead.email,
-        content,
-        marketingHeaders(ctx, lead.id),
-        now,
-      );
-      return true;
-    });
-    if (claimed) queued++;
-  }
-  return queued;
 }
 
 export interface DeletedLead {

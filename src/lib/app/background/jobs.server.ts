@@ -8,7 +8,7 @@
 import type { AppContext } from '../context.server.ts';
 import { deliverDueBatches, deliverDueEmails, releaseLeases } from '../../email/outbox.server.ts';
 import { refreshRollup } from '../../funnel/counts.server.ts';
-import { runNurture } from '../../leads/leads.server.ts';
+import { runNurture } from '../../marketing/sequence.server.ts';
 import { pruneRateLimits } from '../../http/rate-limit.server.ts';
 import { runReminders } from '../../tracker/reminders.server.ts';
 import { pruneRetainedData } from '../../data/retention.server.ts';

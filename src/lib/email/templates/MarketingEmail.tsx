@@ -4,8 +4,8 @@
  * with the one-click unsubscribe link and the sender's postal address. The delivery step adds the
  * cheat sheet's download button, which the coach cannot edit away.
  */
-import { Section } from '@react-email/components';
-import { CoachSignature, EmailButton, EmailLayout } from './EmailLayout';
+import { Section, Text } from '@react-email/components';
+import { CoachSignature, EmailButton, EmailLayout, emailStyles } from './EmailLayout';
 
 export interface MarketingEmailProps {
   siteUrl: string;
@@ -15,7 +15,8 @@ export interface MarketingEmailProps {
   sender: { postalAddress: string; footerNote: string };
   /** Safe HTML from renderEmailMarkdown. */
   bodyHtml: string;
-  button?: { href: string; label: string } | undefined;
+  /** `note`: a fixed line under the button (how long the link works, where to get a fresh one). */
+  button?: { href: string; label: string; note?: string | undefined } | undefined;
 }
 
 export function MarketingEmail({
@@ -34,6 +35,7 @@ export function MarketingEmail({
           {button.label}
         </EmailButton>
       ) : null}
+      {button?.note ? <Text style={emailStyles.small}>{button.note}</Text> : null}
       <Section>
         <div dangerouslySetInnerHTML={{ __html: bodyHtml }} />
       </Section>
