@@ -14,6 +14,7 @@ import { MIGRATIONS_FOLDER, openDatabase, prepareDatabase } from '../../db/conne
 import { emailSuppressions, leads, outbox, sequenceSteps, users } from '../../db/schema.ts';
 import type { AppContext } from '../../src/lib/app/context.server.ts';
 import { captureLead, confirmLead } from '../../src/lib/leads/leads.server.ts';
+import { updateProfile } from '../../src/lib/auth/accounts.server.ts';
 import {
   addStep,
   listSteps,
@@ -281,5 +282,16 @@ describe('members', () => {
     expect(await runNurture(at(day(30)))).toBe(0);
     expect((await leadOf()).nextNurtureAt).toBeNull();
     expect(await sent()).toEqual(['s-cheat-sheet']);
+  });
+
+  it('who switch the series back on on their account page get its next email again', async () => {
+    await confirmed();
+    await becomesMember('sam@example.com', false);
+    expect((await leadOf()).nextNurtureAt).toBeNull();
+    const [member] = await test.db.select().from(users).where(eq(users.email, 'sam@example.com'));
+    await updateProfile(test.db, member!.id, { ...member!, emailSequence: true }, day(1));
+    expect((await leadOf()).nextNurtureAt).toEqual(day(2, 0));
+    expect(await runNurture(at(day(2)))).toBe(1);
+    expect(await sent()).toEqual(['s-cheat-sheet', 's-thank-you-in-practice']);
   });
 });

@@ -273,10 +273,15 @@ export type Profile = Pick<
 >;
 
 export async function updateProfile(db: Database, userId: string, profile: Profile, now = new Date()): Promise<void> {
-  await db
-    .update(users)
-    .set({ ...profile, updatedAt: now })
-    .where(eq(users.id, userId));
+  await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ ...profile, updatedAt: now })
+      .where(eq(users.id, userId))
+      .returning({ email: users.email });
+    // The cheat-sheet series switched back on: the member's next email is due again.
+    if (updated) await recomputeNextSends(tx, now, updated.email);
+  });
 }
 
 export async function verifyPassword(user: User, password: string): Promise<boolean> {
