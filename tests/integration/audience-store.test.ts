@@ -100,7 +100,7 @@ beforeEach(async () => {
 
 describe('audiences', () => {
   it('everyone: consenting confirmed leads and members with the newsletter on, each address once', async () => {
-    expect(await emails({ kind: 'leads' })).toEqual([
+    expect(await emails({ kind: 'everyone' })).toEqual([
       'both',
       'early',
       'ended',
@@ -112,14 +112,23 @@ describe('audiences', () => {
       'plain',
       'reader',
     ]);
-    expect(await countAudience(test.db, { kind: 'leads' }, { now })).toEqual({
+    expect(await countAudience(test.db, { kind: 'everyone' }, { now })).toEqual({
       recipients: 10,
       leftOutForConsent: 1, // old-consent; old-member is reached as a member
     });
   });
 
+  it('the readers: consenting confirmed leads only, members among them through their own request', async () => {
+    // Not 'plain' or the Coaching members (no cheat-sheet request), not 'old-member' (old consent).
+    expect(await emails({ kind: 'leads' })).toEqual(['both', 'early', 'no-article', 'reader']);
+    expect(await countAudience(test.db, { kind: 'leads' }, { now })).toEqual({
+      recipients: 4,
+      leftOutForConsent: 2, // old-consent, and old-member, whom only the member arm would reach
+    });
+  });
+
   it('a lead who became a member is one recipient, unsubscribed through the lead', async () => {
-    const page = await recipientsPage(test.db, { kind: 'leads' }, { now }, '', 1000);
+    const page = await recipientsPage(test.db, { kind: 'everyone' }, { now }, '', 1000);
     const both = page.filter((r) => r.email === 'both@example.com');
     expect(both).toEqual([{ email: 'both@example.com', leadId: 'lead-both', userId: 'user-both' }]);
     expect(page.find((r) => r.email === 'plain@example.com')).toEqual({
@@ -154,28 +163,30 @@ describe('audiences', () => {
   });
 
   it('came from an article: leads by their source, members through their cheat-sheet request', async () => {
-    expect(await emails({ kind: 'leads', article: 'article-x' })).toEqual(['old-member', 'reader']);
-    expect(await emails({ kind: 'leads', article: 'article-y' })).toEqual(['both', 'early']);
+    expect(await emails({ kind: 'everyone', article: 'article-x' })).toEqual(['old-member', 'reader']);
+    expect(await emails({ kind: 'everyone', article: 'article-y' })).toEqual(['both', 'early']);
     expect(await emails({ kind: 'members', article: 'article-y' })).toEqual(['both']);
-    expect((await countAudience(test.db, { kind: 'leads', article: 'article-x' }, { now })).leftOutForConsent).toBe(1);
+    expect((await countAudience(test.db, { kind: 'everyone', article: 'article-x' }, { now })).leftOutForConsent).toBe(
+      1,
+    );
   });
 
   it('came from a tag: the articles with that tag, none when it has none', async () => {
-    expect(await emails({ kind: 'leads', tag: 'thank-you' }, ['article-y', 'article-z'])).toEqual(['both', 'early']);
-    expect(await emails({ kind: 'leads', tag: 'nothing' }, [])).toEqual([]);
+    expect(await emails({ kind: 'everyone', tag: 'thank-you' }, ['article-y', 'article-z'])).toEqual(['both', 'early']);
+    expect(await emails({ kind: 'everyone', tag: 'nothing' }, [])).toEqual([]);
   });
 
   it('signed up between two days (UTC, both included)', async () => {
-    expect(await emails({ kind: 'leads', from: '2026-10-01', to: '2026-10-01' })).toEqual(['early']);
+    expect(await emails({ kind: 'everyone', from: '2026-10-01', to: '2026-10-01' })).toEqual(['early']);
     expect(await emails({ kind: 'members', from: '2026-09-01', to: '2026-09-30' })).toEqual(['old-member']);
-    expect(await emails({ kind: 'leads', from: '2026-11-16' })).toEqual([]);
+    expect(await emails({ kind: 'everyone', from: '2026-11-16' })).toEqual([]);
   });
 
   it('pages by address without repeating or skipping anyone', async () => {
     const seen: string[] = [];
     let after = '';
     for (;;) {
-      const page = await recipientsPage(test.db, { kind: 'leads' }, { now }, after, 3);
+      const page = await recipientsPage(test.db, { kind: 'everyone' }, { now }, after, 3);
       if (page.length === 0) break;
       seen.push(...page.map((r) => r.email));
       after = page.at(-1)!.email;
@@ -189,7 +200,7 @@ describe('audiences', () => {
       ok: true,
       audience: { kind: 'members', article: 'article-x' },
     });
-    expect(audienceFromFields({ audienceKind: 'everyone' })).toEqual({
+    expect(audienceFromFields({ audienceKind: 'nobody' })).toEqual({
       ok: false,
       problems: { audienceKind: 'Choose who gets this email.' },
     });
@@ -198,7 +209,10 @@ describe('audiences', () => {
       problems: { audienceTo: expect.stringMatching(/before the first/) },
     });
     expect(audienceFromFields({ audienceArticle: 'a', audienceTag: 't' })).toMatchObject({ ok: false });
-    expect(readAudience({ kind: 'nobody' })).toEqual({ kind: 'leads' });
+    expect(readAudience({ kind: 'nobody' })).toEqual({ kind: 'everyone' });
+    expect(describeAudience({ kind: 'leads', article: 'a' }, () => 'Title')).toBe(
+      'Readers who asked for the cheat sheet, who came from “Title”',
+    );
     expect(describeAudience({ kind: 'coaching', article: 'a', from: '2026-01-01' }, () => 'Title')).toBe(
       'Coaching members, who came from “Title”, signed up on or after 2026-01-01',
     );
@@ -211,7 +225,7 @@ describe('query plans', () => {
 
   it('uses the audience index, the address indexes and the primary keys', async () => {
     const context = { now, tagArticles: ['article-x', 'article-y'] };
-    const everyone = await planOf(audienceQuery({ kind: 'leads', article: 'article-x' }, context));
+    const everyone = await planOf(audienceQuery({ kind: 'everyone', article: 'article-x' }, context));
     expect(everyone).toMatch(/SEARCH l USING (COVERING )?INDEX leads_audience/);
     expect(everyone).toMatch(
       /SEARCH s USING (COVERING )?INDEX sqlite_autoindex_email_suppressions_1|SEARCH s USING PRIMARY KEY/,
@@ -219,7 +233,7 @@ describe('query plans', () => {
     expect(everyone).toMatch(/SEARCH x USING INDEX leads_email_unique/);
     expect(everyone).toMatch(/SEARCH y USING INDEX users_email_unique/);
 
-    const tagged = await planOf(audienceQuery({ kind: 'leads', tag: 't', from: '2026-11-01' }, context));
+    const tagged = await planOf(audienceQuery({ kind: 'everyone', tag: 't', from: '2026-11-01' }, context));
     expect(tagged).toMatch(/SEARCH l USING (COVERING )?INDEX leads_audience/);
 
     const coaching = await planOf(audienceQuery({ kind: 'coaching' }, context));
@@ -236,7 +250,7 @@ describe('query plans', () => {
     for (const plan of [everyone, tagged, coaching, members]) {
       expect(plan).not.toMatch(/SCAN (l|x|y|s|leads|users|email_suppressions)\b/);
     }
-    const leftOut = leftOutQuery({ kind: 'leads', article: 'article-x' }, context)!;
+    const leftOut = leftOutQuery({ kind: 'everyone', article: 'article-x' }, context)!;
     expect(await planOf(leftOut)).toMatch(/SEARCH l USING (COVERING )?INDEX leads_audience/);
   });
 });

@@ -39,7 +39,7 @@ const content = (overrides: Partial<BroadcastContent> = {}): BroadcastContent =>
   subject: 'Three follow-ups that work',
   preview: 'And one that never does',
   bodyMarkdown: '## Hello\n\nRead [the guide](https://otfu.example/articles/a-guide).',
-  audience: { kind: 'leads' },
+  audience: { kind: 'everyone' },
   ...overrides,
 });
 

@@ -610,7 +610,7 @@ const newsletterFields = () => ({
   subject: ['News from the coach', ''],
   preview: ['A line', ''],
   body: ['## Hello\n\nRead [this](https://example.com).', '<script>alert(1)</script>', '[x](javascript:alert(1))'],
-  audienceKind: ['leads', 'members', 'coaching', 'everyone'],
+  audienceKind: ['everyone', 'leads', 'members', 'coaching', 'nobody'],
   audienceArticle: [SLUG, '', '../x'],
   audienceTag: ['', 'Networking'],
   audienceFrom: ['', '2026-01-01', '2026-02-30'],

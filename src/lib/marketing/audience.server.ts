@@ -3,8 +3,8 @@
  * pages through the same query, so the number the coach saw is the number that is queued (give or
  * take whoever joins or leaves in between).
  *
- * The people are confirmed leads who agreed to newsletters (for "everyone") and verified members
- * with the newsletter switched on (for every kind; Coaching members are those whose Coaching is
+ * The people are confirmed leads who agreed to newsletters (for "everyone" and "leads") and verified members
+ * with the newsletter switched on (for every kind but "leads"; Coaching members are those whose Coaching is
  * active now, as the dashboard counts them). "Came from" reads the lead's source article, a
  * member's through the cheat-sheet request linked to their account; the signup dates are UTC days,
  * as on the coach's other pages. Then anyone is dropped whose address is suppressed (a hard bounce
@@ -65,7 +65,7 @@ const and = (conditions: SQL[]) => sql.join(conditions, sql` AND `);
  */
 export function audienceQuery(audience: Audience, context: AudienceContext): SQL {
   const arms: SQL[] = [];
-  if (audience.kind === 'leads') {
+  if (audience.kind === 'everyone' || audience.kind === 'leads') {
     const conditions = [
       sql`l.status = 'confirmed'`,
       sql`l.newsletter_consent = 1`,
@@ -73,6 +73,8 @@ export function audienceQuery(audience: Audience, context: AudienceContext): SQL
     ];
     arms.push(sql`SELECT l.email AS email, l.id AS lead_id, NULL AS user_id FROM leads l WHERE ${and(conditions)}`);
   }
+  // The readers alone: members are in it through their own cheat-sheet request only.
+  if (audience.kind === 'leads') return recipientsOf(arms);
   const memberConditions = [
     sql`u.email_verified_at IS NOT NULL`,
     sql`u.email_coach = 1`,
@@ -96,6 +98,11 @@ export function audienceQuery(audience: Audience, context: AudienceContext): SQL
   arms.push(
     sql`SELECT u.email AS email, l.id AS lead_id, u.id AS user_id FROM ${from} ${join} leads l ON l.user_id = u.id WHERE ${and(memberConditions)}`,
   );
+  return recipientsOf(arms);
+}
+
+/** One row per address of the arms, without anyone suppressed, unsubscribed or switched off. */
+function recipientsOf(arms: SQL[]): SQL {
   return sql`SELECT r.email AS email, max(r.lead_id) AS lead_id, max(r.user_id) AS user_id FROM (${sql.join(
     arms,
     sql` UNION ALL `,
@@ -111,7 +118,7 @@ export function audienceQuery(audience: Audience, context: AudienceContext): SQL
  * newsletters (and not reached another way, as a member). Zero for members-only audiences.
  */
 export function leftOutQuery(audience: Audience, context: AudienceContext): SQL | undefined {
-  if (audience.kind !== 'leads') return undefined;
+  if (audience.kind !== 'everyone' && audience.kind !== 'leads') return undefined;
   const conditions = [
     sql`l.status = 'confirmed'`,
     sql`l.newsletter_consent = 0`,

@@ -1,5 +1,6 @@
 /**
- * Who a broadcast goes to: everyone on the list, members only, or Coaching members, narrowed to the
+ * Who a broadcast goes to: everyone on the list, the readers who asked for the cheat sheet, members
+ * only, or Coaching members, narrowed to the
  * people who came from one article (or from any article with a tag) and who signed up between two
  * dates. Stored as JSON on the broadcast and read back through `audienceSchema`, so a stored value
  * from an older shape is read as "everyone" rather than trusted. Pure.
@@ -7,11 +8,12 @@
 import { z } from 'astro/zod';
 import { isDateInRange } from '../forms/fields';
 
-export const AUDIENCE_KINDS = ['leads', 'members', 'coaching'] as const;
+export const AUDIENCE_KINDS = ['everyone', 'leads', 'members', 'coaching'] as const;
 export type AudienceKind = (typeof AUDIENCE_KINDS)[number];
 
 export const AUDIENCE_KIND_LABELS: Record<AudienceKind, string> = {
-  leads: 'Everyone on your list: readers who asked for the cheat sheet, and members',
+  everyone: 'Everyone on your list: readers who asked for the cheat sheet, and members',
+  leads: 'Readers who asked for the cheat sheet (confirmed), members among them or not',
   members: 'Members (people with an account)',
   coaching: 'Coaching members (paying now)',
 };
@@ -31,13 +33,14 @@ const narrowing = {
 };
 
 export const audienceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('everyone'), ...narrowing }),
   z.object({ kind: z.literal('leads'), ...narrowing }),
   z.object({ kind: z.literal('members'), ...narrowing }),
   z.object({ kind: z.literal('coaching'), ...narrowing }),
 ]);
 export type Audience = z.infer<typeof audienceSchema>;
 
-export const EVERYONE: Audience = { kind: 'leads' };
+export const EVERYONE: Audience = { kind: 'everyone' };
 
 /** A stored audience, or everyone when it cannot be read. */
 export function readAudience(value: unknown): Audience {
@@ -60,7 +63,7 @@ export function audienceFromFields(
 ): { ok: true; audience: Audience } | { ok: false; problems: Record<string, string> } {
   const given = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
   const candidate = {
-    kind: given(fields.audienceKind) ?? 'leads',
+    kind: given(fields.audienceKind) ?? 'everyone',
     article: given(fields.audienceArticle),
     tag: given(fields.audienceTag),
     from: given(fields.audienceFrom),
@@ -92,7 +95,8 @@ export function audienceFromFields(
 /** The audience in words: "Members who came from “Title”, signed up 2026-11-01 to 2026-11-30". */
 export function describeAudience(audience: Audience, titleOf: (slug: string) => string = (slug) => slug): string {
   const who = {
-    leads: 'Everyone on your list',
+    everyone: 'Everyone on your list',
+    leads: 'Readers who asked for the cheat sheet',
     members: 'Members',
     coaching: 'Coaching members',
   }[audience.kind];

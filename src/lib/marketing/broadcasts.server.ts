@@ -556,7 +556,7 @@ export async function draftAnnouncement(ctx: AppContext, article: AnnouncedArtic
         subject: article.title,
         preview: article.description.slice(0, MAX_PREVIEW_LENGTH),
         bodyMarkdown: `${escape(article.description)}\n\n[Read “${escape(article.title)}”](${link})`,
-        audience: { kind: 'leads' },
+        audience: { kind: 'everyone' },
       },
       ctx.clock(),
       article.id,
