@@ -158,7 +158,7 @@ describe('bad input: a clear message, nothing written', () => {
       [{ subject: 'Hello\r\nBcc: all@example.com' }, 'subject', /one line/],
       [{ subject: 's'.repeat(151) }, 'subject', /under 150 characters/],
       [{ preview: 'p'.repeat(201) }, 'preview', /under 200 characters/],
-      [{ audienceKind: 'everyone' }, 'audienceKind', /Choose who gets this email/],
+      [{ audienceKind: 'nobody' }, 'audienceKind', /Choose who gets this email/],
       [{ audienceArticle: '../etc' }, 'audienceArticle', /Choose an article/],
       [{ audienceFrom: '2026-02-30' }, 'audienceFrom', /real date/],
       [{ audienceFrom: '2026-12-02', audienceTo: '2026-12-01' }, 'audienceTo', /swap them/],
