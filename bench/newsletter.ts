@@ -220,7 +220,7 @@ export async function benchNewsletter(options: NewsletterBenchOptions): Promise<
     console.log(
       `queued ${state.recipients.toLocaleString('en')} recipients in ${(queuedMs / 1000).toFixed(1)} s; ` +
         `${state.sent.toLocaleString('en')} delivered in ${(deliveredMs / 1000).toFixed(1)} s through ${batches} batch calls ` +
-        `(${resend.deliveries.length.toLocaleString('en')} emails reached the provider; EMAIL_SEND_RATE ${process.env.EMAIL_SEND_RATE ?? '5, the default'} calls a second)`,
+        `(${resend.deliveries.length.toLocaleString('en')} emails reached the provider; ${process.env.EMAIL_SEND_RATE ? `EMAIL_SEND_RATE=${process.env.EMAIL_SEND_RATE}` : 'the default EMAIL_SEND_RATE of 5'} batch calls a second)`,
     );
     console.log('\n| page | state | p50 | p99 | errors |\n| --- | --- | ---: | ---: | ---: |');
     for (const run of [quiet, duringSend]) {
