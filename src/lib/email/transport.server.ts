@@ -87,6 +87,20 @@ function refusal(error: { message?: string; statusCode?: number | null } | null,
 const unreachable = (error: unknown) =>
   new EmailDeliveryError(`Resend unreachable: ${error instanceof Error ? error.message : String(error)}`, true);
 
+/** One message as Resend's API takes it, alone or in a batch. */
+function resendPayload(email: OutgoingEmail) {
+  const tags = tagsOf(email);
+  return {
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    headers: email.headers,
+    ...(tags ? { tags } : {}),
+  };
+}
+
 export function createResendTransport(apiKey: string, baseUrl?: string): EmailTransport {
   // The SDK is loaded with the first send, not at start (decision 0016).
   let client: Promise<Resend> | undefined;
@@ -99,18 +113,7 @@ export function createResendTransport(apiKey: string, baseUrl?: string): EmailTr
       const resend = await resendClient();
       let result: Awaited<ReturnType<Resend['emails']['send']>>;
       try {
-        result = await resend.emails.send(
-          {
-            from: email.from,
-            to: email.to,
-            subject: email.subject,
-            html: email.html,
-            text: email.text,
-            headers: email.headers,
-            ...(tagsOf(email) ? { tags: tagsOf(email) } : {}),
-          },
-          { idempotencyKey },
-        );
+        result = await resend.emails.send(resendPayload(email), { idempotencyKey });
       } catch (error) {
         throw unreachable(error);
       }
@@ -126,18 +129,7 @@ export function createResendTransport(apiKey: string, baseUrl?: string): EmailTr
       const resend = await resendClient();
       let result: Awaited<ReturnType<Resend['batch']['send']>>;
       try {
-        result = await resend.batch.send(
-          emails.map((email) => ({
-            from: email.from,
-            to: email.to,
-            subject: email.subject,
-            html: email.html,
-            text: email.text,
-            headers: email.headers,
-            ...(tagsOf(email) ? { tags: tagsOf(email) } : {}),
-          })),
-          { idempotencyKey, batchValidation: 'strict' },
-        );
+        result = await resend.batch.send(emails.map(resendPayload), { idempotencyKey, batchValidation: 'strict' });
       } catch (error) {
         throw unreachable(error);
       }
