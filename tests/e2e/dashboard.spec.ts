@@ -1,14 +1,12 @@
 import type { Page } from '@playwright/test';
 import {
+  confirmedReader,
   expect,
   expectAccessible,
   linkFromMail,
-  localPath,
   projectNetwork,
-  readMail,
   signedUpCoach,
   test,
-  watchPolicy,
 } from './fixtures';
 
 const PASSWORD = 'dashboard journey phrase';
@@ -61,18 +59,12 @@ test('the coach sees the funnel move after a reader captures the cheat sheet and
   await expectAccessible(coach.page);
 
   // A reader reads the article (one view), captures the cheat sheet there and confirms it.
-  const context = watchPolicy(await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': `${net}.222` } }));
-  const reader = await context.newPage();
-  const email = `reader-${net.replaceAll('.', '-')}-${Date.now()}@example.com`;
-  await reader.goto(article.path);
-  const form = reader.getByRole('region', { name: /Interview Success Cheat Sheet/ });
-  await form.getByLabel('Your email address').fill(email);
-  await form.getByLabel(/Send me the Interview Success Cheat Sheet/).check();
-  await form.getByRole('button', { name: 'Send me the cheat sheet' }).click();
-  await expect(reader.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
-  const mail = await readMail(browser, email, 'Confirm your email to get the cheat sheet');
-  await reader.goto(localPath(/https?:\/\/\S+\/cheat-sheet\/confirm\?token=[\w-]+/.exec(mail)![0]));
-  await expect(reader.getByRole('heading', { level: 1 })).toHaveText("You're in. Your cheat sheet is ready.");
+  const { page: reader, email } = await confirmedReader(
+    browser,
+    `${net}.222`,
+    article.path.replace(/^\/articles\//, ''),
+    'reader',
+  );
 
   // Then signs up with the same address.
   await reader.goto('/signup');
@@ -105,5 +97,5 @@ test('the coach sees the funnel move after a reader captures the cheat sheet and
   await expect(coach.page.getByRole('heading', { level: 1 })).toContainText(email);
   await expect(coach.page.getByText(/Send me the Interview Success Cheat Sheet/).first()).toBeVisible();
   await expectAccessible(coach.page);
-  await context.close();
+  await reader.context().close();
 });

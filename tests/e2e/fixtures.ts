@@ -176,3 +176,20 @@ export async function signedUpCoach(
   sql.close();
   return coach;
 }
+
+/** A reader who takes the cheat sheet from the article and confirms it: their page and address. */
+export async function confirmedReader(browser: Browser, address: string, slug: string, name: string) {
+  const context = watchPolicy(await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } }));
+  const page = await context.newPage();
+  const email = `${name}-${address.replaceAll('.', '-')}-${Date.now()}@example.com`;
+  await page.goto(`/articles/${slug}`);
+  const form = page.getByRole('region', { name: /Interview Success Cheat Sheet/ });
+  await form.getByLabel('Your email address').fill(email);
+  await form.getByLabel(/Send me the Interview Success Cheat Sheet/).check();
+  await form.getByRole('button', { name: 'Send me the cheat sheet' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  const mail = await readMail(browser, email, 'Confirm your email to get the cheat sheet');
+  await page.goto(localPath(/https?:\/\/\S+\/cheat-sheet\/confirm\?token=[\w-]+/.exec(mail)![0]));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("You're in. Your cheat sheet is ready.");
+  return { page, email };
+}

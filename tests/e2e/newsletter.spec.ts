@@ -10,6 +10,7 @@ import type { Browser, Page } from '@playwright/test';
 import { signedWebhook } from '../fakes/resend';
 import { E2E_RESEND_WEBHOOK_SECRET } from './provider-secrets';
 import {
+  confirmedReader,
   e2eDatabase,
   expect,
   expectAccessible,
@@ -30,23 +31,6 @@ const ARTICLES = {
   phone: { slug: 'a-system-for-owning-every-follow-up', title: /Simple System for Owning Every Follow-Up/i },
   desktop: { slug: 'follow-up-after-networking-calls', title: /Follow Up After a Networking Call/i },
 } as const;
-
-/** A reader who takes the cheat sheet from the article and confirms it: their page and address. */
-async function reader(browser: Browser, address: string, slug: string, name: string) {
-  const context = watchPolicy(await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': address } }));
-  const page = await context.newPage();
-  const email = `${name}-${address.replaceAll('.', '-')}-${Date.now()}@example.com`;
-  await page.goto(`/articles/${slug}`);
-  const form = page.getByRole('region', { name: /Interview Success Cheat Sheet/ });
-  await form.getByLabel('Your email address').fill(email);
-  await form.getByLabel(/Send me the Interview Success Cheat Sheet/).check();
-  await form.getByRole('button', { name: 'Send me the cheat sheet' }).click();
-  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
-  const mail = await readMail(browser, email, 'Confirm your email to get the cheat sheet');
-  await page.goto(localPath(/https?:\/\/\S+\/cheat-sheet\/confirm\?token=[\w-]+/.exec(mail)![0]));
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText("You're in. Your cheat sheet is ready.");
-  return { page, email };
-}
 
 /** Unsubscribes through the link in an email's text, as a reader clicking it. */
 async function unsubscribeFrom(page: Page, mail: string) {
@@ -79,9 +63,9 @@ test('the coach writes to one article’s readers, tests, schedules, and only th
   const subject = `Three follow-ups that work (${testInfo.project.name} ${Date.now()})`;
 
   // Three readers of the article: one stays, one unsubscribes, one's address bounces.
-  const stays = await reader(browser, `${net}.231`, article.slug, 'stays');
-  const leaves = await reader(browser, `${net}.232`, article.slug, 'leaves');
-  const bounces = await reader(browser, `${net}.233`, article.slug, 'bounces');
+  const stays = await confirmedReader(browser, `${net}.231`, article.slug, 'stays');
+  const leaves = await confirmedReader(browser, `${net}.232`, article.slug, 'leaves');
+  const bounces = await confirmedReader(browser, `${net}.233`, article.slug, 'bounces');
   let delivery = '';
   await expect(async () => {
     delivery = await readMail(browser, leaves.email, 'Your Interview Success Cheat Sheet');
