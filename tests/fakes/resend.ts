@@ -59,6 +59,17 @@ export interface FakeResend {
   close(): Promise<void>;
 }
 
+/** One email as Resend's API receives it, alone or in a batch. */
+interface ResendEmail {
+  from: string;
+  to: string | string[];
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+  tags?: { name: string; value: string }[];
+}
+
 export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests'): Promise<FakeResend> {
   const byKey = new Map<string, string>();
   let failures = 0;
@@ -105,15 +116,7 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
         fake.repeated++;
         return reply(200, { id: byKey.get(key) });
       }
-      const payload = JSON.parse(body) as {
-        from: string;
-        to: string | string[];
-        subject: string;
-        html: string;
-        text: string;
-        headers?: Record<string, string>;
-        tags?: { name: string; value: string }[];
-      };
+      const payload = JSON.parse(body) as ResendEmail;
       if (!payload.from || !payload.to || !payload.subject)
         return reply(422, { name: 'validation_error', message: 'Missing fields', statusCode: 422 });
       const id = randomUUID();
@@ -166,15 +169,7 @@ export async function startFakeResend(apiKey = 're_test_fake_key_for_local_tests
       fake.batches.push({ key, size: emails.length, at: Date.now(), repeat: true });
       return reply(200, { data: seen.ids.map((id) => ({ id })) });
     }
-    const payloads = emails as {
-      from: string;
-      to: string | string[];
-      subject: string;
-      html: string;
-      text: string;
-      headers?: Record<string, string>;
-      tags?: { name: string; value: string }[];
-    }[];
+    const payloads = emails as ResendEmail[];
     // Strict validation: one email that cannot go refuses the whole batch, and nothing is sent.
     if (payloads.some((email) => !email.from || !email.to || !email.subject))
       return reply(422, { name: 'validation_error', message: 'Missing fields', statusCode: 422 });
