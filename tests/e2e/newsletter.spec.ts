@@ -86,6 +86,9 @@ test('the coach writes to one article’s readers, tests, schedules, and only th
     data: bounce.body,
   });
   expect(bounced.status()).toBe(200);
+  // Done with these two readers' browsers: both projects share one Chromium, which has a tab limit.
+  await leaves.page.context().close();
+  await bounces.page.context().close();
 
   // The coach sets the postal address newsletters carry.
   const coach = await signedUpCoach(browser, {
